@@ -1,0 +1,206 @@
+// Package cnn holds the graph-level building blocks of chapter 6 (convolutional neural networks):
+// 2-D convolution with padding and stride, and max/average pooling, all on *graph.Node in the
+// NCHW layout that PyTorch (and the book) use.
+//
+// Layouts:
+//
+//	x (images)  [n, c_in, h, w]
+//	w (kernels) [c_out, c_in, kh, kw]
+//	b (bias)    [c_out]
+//	y (output)  [n, c_out, h', w'] with h' = OutSize(h, kh, ph, sh), w' = OutSize(w, kw, pw, sw)
+//
+// Semantics follow PyTorch: padding is given per side (the book's formulas use the total 2*p),
+// the output size is floored, max pooling never picks a padded cell, average pooling counts the
+// padded zeros in its divisor (count_include_pad=True).
+//
+// Every function here is differentiable on every GoMLX backend, including the pure-Go one
+// (pooling is built from padding, strided slices and element-wise Max/Add, so it does not need
+// the backend's SelectAndScatter). Nothing here validates user input beyond what graph building
+// does: the eager package d2l checks arguments and reports one-line errors.
+package cnn
+
+import (
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors/images"
+)
+
+// OutSize returns the output length of a convolution or pooling along one axis:
+// floor((n + 2*p - k) / s) + 1 for input length n, window k, padding p per side and stride s.
+// It returns 0 (or less) when the window does not fit in the padded input.
+// Example: OutSize(8, 3, 1, 2) == 4.
+func OutSize(n, k, p, s int) int {
+	if s < 1 {
+		s = 1
+	}
+	d := n + 2*p - k
+	if d < 0 {
+		return 0
+	}
+	return d/s + 1
+}
+
+// ConvConfig configures Conv2D: stride and zero padding per spatial axis (height, width).
+// The zero value means stride 1 and no padding (the book's corr2d).
+type ConvConfig struct {
+	// Stride [sh, sw]; a value < 1 is taken as 1.
+	Stride [2]int
+	// Padding [ph, pw] of zeros added on EACH side (PyTorch's padding).
+	Padding [2]int
+}
+
+func (c ConvConfig) strides() (int, int) {
+	sh, sw := c.Stride[0], c.Stride[1]
+	if sh < 1 {
+		sh = 1
+	}
+	if sw < 1 {
+		sw = 1
+	}
+	return sh, sw
+}
+
+// Conv2D is PyTorch's conv2d without bias (a cross-correlation, as the book calls it):
+// x [n, c_in, h, w], w [c_out, c_in, kh, kw] -> [n, c_out, h', w'] where
+// h' = OutSize(h, kh, Padding[0], Stride[0]) and w' = OutSize(w, kw, Padding[1], Stride[1]).
+func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	sh, sw := cfg.strides()
+	wDims := w.Shape().Dimensions
+	x, padH := fitAxis(x, 2, wDims[2], cfg.Padding[0], sh)
+	x, padW := fitAxis(x, 3, wDims[3], cfg.Padding[1], sw)
+	return graph.Convolve(x, w).
+		ChannelsAxis(images.ChannelsFirst).
+		StridePerAxis(sh, sw).
+		PaddingPerDim([][2]int{padH, padW}).
+		Done()
+}
+
+// fitAxis prepares one spatial axis of x for graph.Convolve so that its gradient can be built:
+// GoMLX's convolution gradient needs windows that tile the padded axis exactly and a padding
+// no larger than the window allows. Trailing rows (or columns) that no window reaches are cut
+// off, and padding the gradient cannot express is applied beforehand with zeros. It returns the
+// new x and the [start, end] padding left for the convolution. The forward result is unchanged.
+func fitAxis(x *graph.Node, axis, k, p, s int) (*graph.Node, [2]int) {
+	n := x.Shape().Dimensions[axis]
+	extra := n + 2*p - k
+	if extra < 0 {
+		return x, [2]int{p, p} // the graph builder reports the error
+	}
+	start, end := p, p-extra%s  // end < 0 means: cut -end trailing elements of x
+	maxPad := k - 1 - (1 - k%2) // what the gradient supports: k-1 for odd k, k-2 for even k
+	if start > maxPad || end > maxPad {
+		// Pad explicitly with zeros (the end side only as far as windows reach), convolve unpadded.
+		x = padAxis(x, axis, start, max(end, 0), graph.ScalarZero(x.Graph(), x.DType()))
+		n += start + max(end, 0)
+		start, end = 0, min(end, 0)
+	}
+	if end < 0 {
+		x = graph.SliceAxis(x, axis, graph.AxisRange(0, n+end))
+		end = 0
+	}
+	return x, [2]int{start, end}
+}
+
+// padAxis pads one axis of x with fill: start elements before and end elements after.
+// It is built with Concatenate (graph.Pad has no gradient in GoMLX v0.28).
+func padAxis(x *graph.Node, axis, start, end int, fill *graph.Node) *graph.Node {
+	if start == 0 && end == 0 {
+		return x
+	}
+	parts := make([]*graph.Node, 0, 3)
+	block := func(size int) *graph.Node {
+		dims := x.Shape().Clone().Dimensions
+		dims[axis] = size
+		return graph.BroadcastToDims(fill, dims...)
+	}
+	if start > 0 {
+		parts = append(parts, block(start))
+	}
+	parts = append(parts, x)
+	if end > 0 {
+		parts = append(parts, block(end))
+	}
+	return graph.Concatenate(parts, axis)
+}
+
+// Conv2DBias is Conv2D followed by adding one bias per output channel (PyTorch's conv2d with bias):
+// x [n, c_in, h, w], w [c_out, c_in, kh, kw], b [c_out] -> [n, c_out, h', w'].
+// A nil b gives Conv2D.
+func Conv2DBias(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
+	y := Conv2D(x, w, cfg)
+	if b == nil {
+		return y
+	}
+	return graph.Add(y, graph.Reshape(b, 1, b.Shape().Dimensions[0], 1, 1))
+}
+
+// PoolConfig configures MaxPool2D and AvgPool2D along (height, width).
+type PoolConfig struct {
+	// Kernel is the window [kh, kw]; required (>= 1).
+	Kernel [2]int
+	// Stride [sh, sw]; a value < 1 means "same as the window", PyTorch's default.
+	Stride [2]int
+	// Padding [ph, pw] per side; PyTorch allows at most half the window.
+	Padding [2]int
+}
+
+func (c PoolConfig) strides() (int, int) {
+	sh, sw := c.Stride[0], c.Stride[1]
+	if sh < 1 {
+		sh = c.Kernel[0]
+	}
+	if sw < 1 {
+		sw = c.Kernel[1]
+	}
+	return max(sh, 1), max(sw, 1)
+}
+
+// OutShape returns [h', w'] for an input of spatial size h x w.
+func (c PoolConfig) OutShape(h, w int) [2]int {
+	sh, sw := c.strides()
+	return [2]int{OutSize(h, c.Kernel[0], c.Padding[0], sh), OutSize(w, c.Kernel[1], c.Padding[1], sw)}
+}
+
+// MaxPool2D is PyTorch's max_pool2d: x [n, c, h, w] -> [n, c, h', w'], the maximum of each
+// window; padding never wins (it is filled with the lowest finite value of x's dtype).
+// Ties send the gradient to the first maximum in row-major window order, as PyTorch does.
+func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	fill := graph.ConstAs(x, x.DType().LowestValue())
+	return poolWindows(x, cfg, fill, graph.Max)
+}
+
+// AvgPool2D is PyTorch's avg_pool2d with count_include_pad=True: x [n, c, h, w] -> [n, c, h', w'],
+// the sum of each window (padded zeros included) divided by kh*kw.
+func AvgPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	fill := graph.ScalarZero(x.Graph(), x.DType())
+	sum := poolWindows(x, cfg, fill, graph.Add)
+	return graph.DivScalar(sum, float64(cfg.Kernel[0]*cfg.Kernel[1]))
+}
+
+// poolWindows pads the spatial axes of x with fill, then combines, with op, the kh*kw strided
+// slices that hold each window's element at offset (i, j). The result is [n, c, h', w'].
+func poolWindows(x *graph.Node, cfg PoolConfig, fill *graph.Node, op func(a, b *graph.Node) *graph.Node) *graph.Node {
+	sh, sw := cfg.strides()
+	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
+	ph, pw := cfg.Padding[0], cfg.Padding[1]
+	dims := x.Shape().Dimensions
+	h, w := dims[2], dims[3]
+	oh, ow := OutSize(h, kh, ph, sh), OutSize(w, kw, pw, sw)
+	xp := x
+	if ph > 0 || pw > 0 {
+		xp = padAxis(padAxis(x, 2, ph, ph, fill), 3, pw, pw, fill)
+	}
+	var acc *graph.Node
+	for i := range kh {
+		for j := range kw {
+			win := graph.Slice(xp, graph.AxisRange(), graph.AxisRange(),
+				graph.AxisRange(i, i+(oh-1)*sh+1).Stride(sh),
+				graph.AxisRange(j, j+(ow-1)*sw+1).Stride(sw))
+			if acc == nil {
+				acc = win
+			} else {
+				acc = op(acc, win)
+			}
+		}
+	}
+	return acc
+}
