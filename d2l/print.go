@@ -24,8 +24,8 @@ const (
 	printEdgeItems = 3
 )
 
-// Output is where Print writes (os.Stdout by default).
-var Output io.Writer = os.Stdout
+// Output is where Print writes; nil (the default) means the current os.Stdout.
+var Output io.Writer
 
 // Print writes its arguments like Python's print: separated by one space, ending with a newline.
 // Tensors print as PyTorch prints them (see Format), Shape as torch.Size([...]), float64/float32
@@ -35,7 +35,11 @@ var Output io.Writer = os.Stdout
 //	// tensor([[19., 25.],
 //	//         [37., 43.]])
 func Print(args ...any) {
-	_, _ = io.WriteString(Output, Sprint(args...)+"\n")
+	w := Output
+	if w == nil {
+		w = os.Stdout
+	}
+	_, _ = io.WriteString(w, Sprint(args...)+"\n")
 }
 
 // Sprint returns what Print would print, without the final newline.
