@@ -2,6 +2,7 @@ package d2l
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"unsafe"
 
@@ -138,7 +139,11 @@ func evalRun[F graph.ExecGraphFn](graphFn F, inputs []any) []*tensors.Tensor {
 	e := evalExec(graphFn)
 	outs, err := e.Exec(inputs...)
 	if err != nil {
-		panic(&Error{Func: "d2l.Eval", Got: oneLine(err.Error()), Want: "a graph that builds and runs"})
+		msg := oneLine(err.Error())
+		if i := strings.LastIndex(msg, "panicked: "); i >= 0 {
+			msg = msg[i+len("panicked: "):] // drop GoMLX's wrapping, keep the cause
+		}
+		panic(&Error{Func: "d2l.Eval", Got: msg, Want: "a graph that builds and runs"})
 	}
 	return outs
 }
