@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/d2l-go/d2l-go/internal/harness"
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+func init() {
+	register(&Command{
+		Name: "notebooks",
+		Summary: "set up, regenerate, execute and check every notebook headless; " +
+			"prints OK or FAIL per notebook (executed copies in build/notebooks)",
+		Usage: "[-write] [-accept] [-j N] [-timeout D] [section prefixes, e.g. 6.2 6.3]",
+		Run:   runNotebooks,
+	})
+}
+
+// runNotebooks implements `d2l notebooks`.
+func runNotebooks(ctx context.Context, args []string) error {
+	c := commands["notebooks"]
+	fs := flags(c, os.Stderr)
+	write := fs.Bool("write", false, "copy each executed notebook that passes into notebooks/ (what gets committed)")
+	force := fs.Bool("force", false, "with -write, also copy notebooks that fail")
+	accept := fs.Bool("accept", false, "record the actual outputs as the expected ones in chapter6/*.md (cells that error or panic are left alone)")
+	jobs := fs.Int("j", 1, "notebooks executed at the same time")
+	timeout := fs.Duration("timeout", 10*time.Minute, "limit per cell")
+	doSetupFlag := fs.Bool("setup", true, "run `d2l setup` first (installs what is missing)")
+	out := fs.String("out", "", "directory of the executed copies (default ROOT/build/notebooks)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *jobs < 1 {
+		return fmt.Errorf("%w: -j: got %d, want >= 1", errUsage, *jobs)
+	}
+	root, err := harness.RepoRoot(".")
+	if err != nil {
+		return err
+	}
+	p := harness.Project{Root: root}
+	var tools harness.Tools
+	if *doSetupFlag {
+		s, err := doSetup(ctx, root, os.Stdout, true)
+		if err != nil {
+			return err
+		}
+		tools = s.Tools
+	} else if tools, err = harness.FindTools(); err != nil {
+		return err
+	}
+	if _, err := genAll(p, true); err != nil {
+		return err
+	}
+	docs, err := p.Docs()
+	if err != nil {
+		return err
+	}
+	docs = selectDocs(docs, fs.Args())
+	if len(docs) == 0 {
+		return fmt.Errorf("no notebook sources match %q in %s", fs.Args(), filepath.Join(root, "chapter6"))
+	}
+	if *out == "" {
+		*out = filepath.Join(root, "build", "notebooks")
+	}
+	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: *out, CellTimeout: *timeout}
+	if err := r.PrepareKernel(); err != nil {
+		return err
+	}
+
+	start := time.Now()
+	results := make([]*harness.Result, len(docs))
+	done := make([]chan struct{}, len(docs))
+	sem := make(chan struct{}, *jobs)
+	var wg sync.WaitGroup
+	for i, d := range docs {
+		done[i] = make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(done[i])
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = r.RunAndCheck(ctx, d, p.NotebookPath(d), harness.CheckOptions{Gen: p.GenOptions(d)})
+		}()
+	}
+	failed := 0
+	for i, d := range docs {
+		<-done[i]
+		res := results[i]
+		fmt.Println(res.Summary())
+		if res.Executed == nil || res.Executed.Notebook == nil {
+			failed++
+			continue
+		}
+		if *accept {
+			n, err := acceptOutputs(d, res.Executed.Notebook, p)
+			if err != nil {
+				return err
+			}
+			if n > 0 {
+				rel, _ := filepath.Rel(root, d.Path)
+				fmt.Printf("accept: %s: recorded the outputs of %d cells\n", rel, n)
+				if d, err = literate.ReadFile(d.Path); err != nil {
+					return err
+				}
+				docs[i] = d
+				res.Problems = harness.Check(d, res.Executed.Notebook, harness.CheckOptions{Gen: p.GenOptions(d)})
+				fmt.Println("  now:", res.Summary())
+			}
+		}
+		merged := harness.Merge(d, p.GenOptions(d), res.Executed.Notebook)
+		if err := notebook.WriteFile(res.Executed.Path, merged); err != nil {
+			return err
+		}
+		if *write && (res.OK() || *force) {
+			if err := notebook.WriteFile(p.NotebookPath(d), merged); err != nil {
+				return err
+			}
+		}
+		if !res.OK() {
+			failed++
+		}
+	}
+	wg.Wait()
+	fmt.Printf("%d notebooks: %d OK, %d FAIL in %.1fs (executed copies in %s)\n",
+		len(docs), len(docs)-failed, failed, time.Since(start).Seconds(), *out)
+	if *write {
+		fmt.Println("wrote the passing executed notebooks into notebooks/")
+	}
+	if failed > 0 {
+		return errors.New("some notebooks failed")
+	}
+	return nil
+}
+
+// selectDocs keeps the docs whose name starts with one of the prefixes (all when none).
+func selectDocs(docs []*literate.Doc, prefixes []string) []*literate.Doc {
+	if len(prefixes) == 0 {
+		return docs
+	}
+	var sel []*literate.Doc
+	for _, d := range docs {
+		for _, pre := range prefixes {
+			if strings.HasPrefix(d.Name, pre) {
+				sel = append(sel, d)
+				break
+			}
+		}
+	}
+	return sel
+}
+
+// acceptOutputs rewrites the expected outputs of the cells of doc that fail their check
+// with the executed outputs, except cells with errors or panics (those need a fix, not a
+// new expectation), and returns how many cells changed.
+func acceptOutputs(doc *literate.Doc, executed *notebook.Notebook, p harness.Project) (int, error) {
+	opt := harness.CheckOptions{Gen: p.GenOptions(doc)}
+	failing := map[int]bool{}
+	for _, pr := range harness.Check(doc, executed, opt) {
+		failing[pr.Cell] = true
+	}
+	byID := doc.CodeByID(opt.Gen)
+	index := map[*literate.Cell]int{}
+	for k, c := range doc.CodeCells() {
+		index[c] = k
+	}
+	stdout, stderr := map[int]string{}, map[int]string{}
+	for i, c := range executed.Cells {
+		src := byID[c.ID]
+		if !failing[i+1] || c.Type != notebook.Code || src == nil {
+			continue
+		}
+		gotOut, gotErr, ok := harness.Actual(c, opt.IgnoreStderr)
+		if !ok {
+			continue
+		}
+		k := index[src]
+		stdout[k], stderr[k] = gotOut, gotErr
+	}
+	if len(stdout) == 0 {
+		return 0, nil
+	}
+	if err := os.WriteFile(doc.Path, doc.UpdateOutputs(stdout, stderr), 0o644); err != nil {
+		return 0, fmt.Errorf("accept: %w", err)
+	}
+	return len(stdout), nil
+}

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/d2l-go/d2l-go/internal/harness"
+	"github.com/d2l-go/d2l-go/internal/ortlib"
+)
+
+func init() {
+	register(&Command{
+		Name:    "setup",
+		Summary: "install what the notebooks need: jupyter-nbconvert (apt), gonb + goimports (tools/), the GoNB kernel, ONNX Runtime",
+		Usage:   "[-q]",
+		Run:     runSetup,
+	})
+	addSetupStep(setupStep{Name: "ONNX Runtime", Optional: true, Run: setupORT})
+}
+
+// setupStep is one thing `d2l setup` makes sure of. Other files of this command may add
+// steps with addSetupStep from their init functions; they run after the built-in ones.
+type setupStep struct {
+	// Name is shown in messages.
+	Name string
+	// Optional steps only warn when they fail; the others make setup fail.
+	Optional bool
+	// Run checks and, if needed, installs; it returns a short note for the log ("" for none).
+	Run func(ctx context.Context, s *setupState) (note string, err error)
+}
+
+// extraSetupSteps are the steps added by addSetupStep.
+var extraSetupSteps []setupStep
+
+// addSetupStep appends a step to `d2l setup` (and to the setup `d2l notebooks` runs).
+func addSetupStep(s setupStep) { extraSetupSteps = append(extraSetupSteps, s) }
+
+// setupState is shared by the steps of one setup run.
+type setupState struct {
+	// Root of the checkout.
+	Root string
+	// Log receives one line per action.
+	Log io.Writer
+	// Tools found after the tools steps.
+	Tools harness.Tools
+	// aptUpdated is set once `apt-get update` ran.
+	aptUpdated bool
+}
+
+// aptPackage is a Debian package setup installs, known present by a file.
+type aptPackage struct {
+	name     string
+	file     string // present when the package is installed (absolute path or a program on PATH)
+	required bool   // the notebooks cannot run without it
+	why      string
+}
+
+// aptPackages are the Debian packages setup installs when missing.
+var aptPackages = []aptPackage{
+	{"jupyter-nbconvert", "jupyter-nbconvert", true, "executes notebooks headless"},
+	{"jupyter-notebook", "jupyter-notebook", false, "opens the notebooks interactively"},
+	{"dataset-fashion-mnist", "/usr/share/datasets/fashion-mnist", false, "the data set of 6.6 LeNet"},
+}
+
+// present reports whether the package's marker file or program exists.
+func (p aptPackage) present() bool {
+	if filepath.IsAbs(p.file) {
+		_, err := os.Stat(p.file)
+		return err == nil
+	}
+	_, err := exec.LookPath(p.file)
+	return err == nil
+}
+
+// setupApt installs the missing Debian packages with apt-get when running as root, and
+// otherwise prints the command to run.
+func setupApt(ctx context.Context, s *setupState) (string, error) {
+	var missing []string
+	required := false
+	for _, p := range aptPackages {
+		if !p.present() {
+			missing = append(missing, p.name)
+			required = required || p.required
+		}
+	}
+	if len(missing) == 0 {
+		return "", nil
+	}
+	cmdline := "apt-get install -y --no-install-recommends " + strings.Join(missing, " ")
+	_, aptErr := exec.LookPath("apt-get")
+	if os.Geteuid() != 0 || aptErr != nil {
+		msg := fmt.Sprintf("missing Debian packages %s; install them with:\n    sudo apt-get update && sudo %s", strings.Join(missing, ", "), cmdline)
+		if required {
+			return "", fmt.Errorf("%s", msg)
+		}
+		fmt.Fprintf(s.Log, "setup: note: %s\n", msg)
+		return "", nil
+	}
+	if !s.aptUpdated {
+		if err := runLogged(ctx, s.Log, "", nil, "apt-get", "update"); err != nil {
+			return "", err
+		}
+		s.aptUpdated = true
+	}
+	args := append([]string{"install", "-y", "--no-install-recommends"}, missing...)
+	if err := runLogged(ctx, s.Log, "", []string{"DEBIAN_FRONTEND=noninteractive"}, "apt-get", args...); err != nil {
+		return "", err
+	}
+	return "installed " + strings.Join(missing, " "), nil
+}
+
+// setupGoTools installs gonb and goimports from the tools/ module when missing.
+func setupGoTools(ctx context.Context, s *setupState) (string, error) {
+	_, errG := harness.FindTool("gonb")
+	_, errI := harness.FindTool("goimports")
+	note := ""
+	if errG != nil || errI != nil {
+		if err := runLogged(ctx, s.Log, "", nil, "go", "-C", filepath.Join(s.Root, "tools"), "install", "tool"); err != nil {
+			return "", err
+		}
+		note = "installed gonb and goimports (go -C tools install tool)"
+	}
+	t, err := harness.FindTools()
+	s.Tools = t
+	return note, err
+}
+
+// setupKernel installs the GoNB kernel into the harness's private Jupyter data directory
+// (plain-text errors) and, when the user has none, into the user's own Jupyter.
+func setupKernel(_ context.Context, s *setupState) (string, error) {
+	var notes []string
+	private := harness.JupyterDataDir(s.Root)
+	if !harness.KernelInstalled(private, s.Tools.Gonb, true) {
+		if err := harness.InstallKernel(s.Tools.Gonb, private, true); err != nil {
+			return "", err
+		}
+		notes = append(notes, "GoNB kernel installed in "+private)
+	}
+	if userDir := userJupyterDataDir(); userDir != "" {
+		if _, err := os.Stat(filepath.Join(userDir, "kernels", "gonb", "kernel.json")); err != nil {
+			if err := harness.InstallKernel(s.Tools.Gonb, userDir, false); err != nil {
+				return "", err
+			}
+			notes = append(notes, "GoNB kernel installed for your Jupyter in "+userDir)
+		}
+	}
+	return strings.Join(notes, "; "), nil
+}
+
+// userJupyterDataDir is where `jupyter notebook` looks for kernels by default:
+// $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter.
+func userJupyterDataDir() string {
+	if d := os.Getenv("JUPYTER_DATA_DIR"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "jupyter")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".local", "share", "jupyter")
+}
+
+// setupORT makes sure libonnxruntime.so.1 is available for the ONNX Runtime backend
+// (build tag onnx); the notebooks do not need it.
+func setupORT(ctx context.Context, _ *setupState) (string, error) {
+	if ortlib.Find() != "" {
+		return "", nil
+	}
+	path, err := ortlib.Install(ctx)
+	if err != nil {
+		return "", err
+	}
+	return "ONNX Runtime installed in " + path, nil
+}
+
+// runLogged runs a command with its output on log, in dir ("" = current), with extra env.
+func runLogged(ctx context.Context, log io.Writer, dir string, env []string, name string, args ...string) error {
+	fmt.Fprintf(log, "setup: running %s %s\n", name, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Env = append(os.Environ(), env...)
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// doSetup runs every setup step; it prints one line per action and, unless quiet, a
+// final summary. Required steps that fail make it fail; optional ones print a warning.
+func doSetup(ctx context.Context, root string, log io.Writer, quiet bool) (*setupState, error) {
+	s := &setupState{Root: root, Log: log}
+	steps := append([]setupStep{
+		{Name: "Debian packages", Run: setupApt},
+		{Name: "gonb and goimports", Run: setupGoTools},
+		{Name: "GoNB kernel", Run: setupKernel},
+	}, extraSetupSteps...)
+	for _, st := range steps {
+		note, err := st.Run(ctx, s)
+		switch {
+		case err != nil && st.Optional:
+			fmt.Fprintf(log, "setup: warning: %s: %v\n", st.Name, err)
+		case err != nil:
+			return s, fmt.Errorf("setup %s: %w", st.Name, err)
+		case note != "":
+			fmt.Fprintf(log, "setup: %s\n", note)
+		}
+	}
+	if !quiet {
+		fmt.Fprintf(log, "setup: ready: nbconvert %s, gonb %s, goimports %s, kernel in %s\n",
+			s.Tools.Nbconvert, s.Tools.Gonb, s.Tools.Goimports, harness.JupyterDataDir(root))
+	}
+	return s, nil
+}
+
+// runSetup implements `d2l setup`.
+func runSetup(ctx context.Context, args []string) error {
+	c := commands["setup"]
+	fs := flags(c, os.Stderr)
+	quiet := fs.Bool("q", false, "print only what is installed and warnings")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	root, err := harness.RepoRoot(".")
+	if err != nil {
+		return err
+	}
+	_, err = doSetup(ctx, root, os.Stdout, *quiet)
+	return err
+}

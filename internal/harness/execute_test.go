@@ -1,0 +1,84 @@
+package harness_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d2l-go/d2l-go/internal/harness"
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+// TestExecute runs two small notebooks through jupyter nbconvert and GoNB: one that must
+// pass (it imports a package of this module through the real setup script and shows a
+// picture) and one that must fail in three ways (broken setup, a panic, a mismatch).
+func TestExecute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes notebooks; skipped with -short")
+	}
+	tools := harness.RequireTools(t)
+	root, err := harness.RepoRoot(".")
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "build"), 0o755))
+	// The notebooks live two levels under the root, so "$GONB_DIR/../../notebooks/setup.sh"
+	// is the repository's setup script, reached through $GONB_DIR as in a real notebook.
+	dir, err := os.MkdirTemp(filepath.Join(root, "build"), "harness-test-")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+
+	cases := []struct {
+		source, setup string
+		// wantCells maps a failing cell (1-based) to a text its problem must contain.
+		wantCells map[int]string
+	}{
+		{"smoke.md", `!*"$GONB_DIR/../../notebooks/setup.sh"`, nil},
+		{"broken.md", `!*"$GONB_DIR/no-such-setup.sh"`, map[int]string{
+			1: `"exit status"`, // the setup cell fails loudly
+			3: `"panic:"`,
+			4: "first mismatch at line 1: got \"got this\", want \"want that\"",
+		}},
+	}
+	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 5 * time.Minute}
+	require.NoError(t, r.PrepareKernel())
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+
+	var wg sync.WaitGroup
+	for _, tc := range cases {
+		doc, err := literate.ReadFile(filepath.Join("testdata", tc.source))
+		require.NoError(t, err)
+		opt := literate.Options{Setup: tc.setup}
+		path := filepath.Join(dir, doc.Name+".ipynb")
+		require.NoError(t, notebook.WriteFile(path, doc.Notebook(opt)))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := r.RunAndCheck(ctx, doc, path, harness.CheckOptions{Gen: opt})
+			t.Run(doc.Name, func(t *testing.T) {
+				require.NoError(t, res.Err)
+				t.Logf("%s", res.Summary())
+				if tc.wantCells == nil {
+					assert.True(t, res.OK(), "problems: %v", res.Problems)
+					return
+				}
+				got := map[int]string{}
+				for _, p := range res.Problems {
+					got[p.Cell] += p.Msg + "\n"
+				}
+				for cell, want := range tc.wantCells {
+					assert.Contains(t, got[cell], want, "cell %d", cell)
+				}
+				assert.True(t, strings.HasPrefix(res.Summary(), "FAIL broken"), res.Summary())
+			})
+		}()
+	}
+	wg.Wait()
+}

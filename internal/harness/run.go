@@ -1,0 +1,161 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+// Runner executes notebooks with jupyter nbconvert and the GoNB kernel.
+type Runner struct {
+	// Tools to run; see FindTools.
+	Tools Tools
+	// DataDir is the private Jupyter data directory holding the GoNB kernel (with raw errors).
+	DataDir string
+	// OutDir receives the executed notebooks and nbconvert's logs (NAME.log).
+	OutDir string
+	// CellTimeout bounds each cell (nbconvert's ExecutePreprocessor.timeout); 0 means 10 minutes.
+	CellTimeout time.Duration
+}
+
+// Executed is the result of executing one notebook.
+type Executed struct {
+	// Notebook as executed (nil when nbconvert produced nothing).
+	Notebook *notebook.Notebook
+	// Path of the executed copy in Runner.OutDir.
+	Path string
+	// Log is the path of nbconvert's and the kernel's log.
+	Log string
+	// Elapsed is the wall time of nbconvert, kernel start included.
+	Elapsed time.Duration
+}
+
+// PrepareKernel installs the GoNB kernel into r.DataDir unless an identical one is there.
+func (r *Runner) PrepareKernel() error {
+	if KernelInstalled(r.DataDir, r.Tools.Gonb, true) {
+		return nil
+	}
+	return InstallKernel(r.Tools.Gonb, r.DataDir, true)
+}
+
+// Execute runs the notebook at path (its directory becomes the kernel's working directory,
+// i.e. $GONB_DIR) and returns the executed copy, written to OutDir under the same name.
+// The error is set only when no executed notebook could be read (nbconvert failed,
+// a cell timed out, ctx ended); failures inside cells show in the notebook's outputs.
+func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
+	if err := os.MkdirAll(r.OutDir, 0o755); err != nil {
+		return nil, fmt.Errorf("harness.Execute: %w", err)
+	}
+	timeout := r.CellTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Minute
+	}
+	base := filepath.Base(path)
+	res := &Executed{
+		Path: filepath.Join(r.OutDir, base),
+		Log:  filepath.Join(r.OutDir, strings.TrimSuffix(base, ".ipynb")+".log"),
+	}
+	_ = os.Remove(res.Path)
+	cmd := exec.CommandContext(ctx, r.Tools.Nbconvert,
+		"--to", "notebook", "--execute", "--allow-errors",
+		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
+		"--ExecutePreprocessor.kernel_name=gonb",
+		"--output-dir", r.OutDir, "--output", base, path)
+	cmd.Env = r.Tools.Env(r.DataDir)
+	// Kill the kernel with nbconvert when ctx ends: they share a process group.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	var log bytes.Buffer
+	cmd.Stdout = &log
+	cmd.Stderr = &log
+	start := time.Now()
+	runErr := cmd.Run()
+	res.Elapsed = time.Since(start)
+	_ = os.WriteFile(res.Log, log.Bytes(), 0o644)
+	if runErr != nil {
+		return res, fmt.Errorf("harness.Execute %s: nbconvert: %w after %s: %s (full log: %s)",
+			base, runErr, res.Elapsed.Round(time.Millisecond), lastError(log.String()), res.Log)
+	}
+	nb, err := notebook.ReadFile(res.Path)
+	if err != nil {
+		return res, fmt.Errorf("harness.Execute %s: %w (log: %s)", base, err, res.Log)
+	}
+	res.Notebook = nb
+	return res, nil
+}
+
+// lastError picks the most telling line of an nbconvert log: the last line that is not
+// one of the kernel's info log lines.
+func lastError(log string) string {
+	lines := strings.Split(strings.TrimSpace(log), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		l := strings.TrimSpace(lines[i])
+		if l == "" || (len(l) > 5 && l[0] == 'I' && l[1] >= '0' && l[1] <= '9') {
+			continue
+		}
+		return l
+	}
+	return "(empty log)"
+}
+
+// Result is the outcome of executing and checking one notebook.
+type Result struct {
+	// Name of the notebook, e.g. "6.2-conv-layer".
+	Name string
+	// Executed notebook (nil when execution failed).
+	Executed *Executed
+	// Problems found; none means OK.
+	Problems []Problem
+	// Err is set when the notebook could not be executed at all.
+	Err error
+}
+
+// OK reports whether the notebook ran and every check passed.
+func (r *Result) OK() bool { return r.Err == nil && len(r.Problems) == 0 }
+
+// Summary is one line: "OK NAME (12.3s)" or "FAIL NAME ..." with the first problem
+// (which may span a few lines).
+func (r *Result) Summary() string {
+	secs := ""
+	if r.Executed != nil {
+		secs = fmt.Sprintf(" (%.1fs)", r.Executed.Elapsed.Seconds())
+	}
+	switch {
+	case r.Err != nil:
+		return fmt.Sprintf("FAIL %s%s: %v", r.Name, secs, r.Err)
+	case len(r.Problems) > 0:
+		more := ""
+		if len(r.Problems) > 1 {
+			more = fmt.Sprintf("\n    (%d more problems)", len(r.Problems)-1)
+		}
+		return fmt.Sprintf("FAIL %s%s %s%s", r.Name, secs, r.Problems[0], more)
+	}
+	return fmt.Sprintf("OK %s%s", r.Name, secs)
+}
+
+// RunAndCheck executes the notebook at path and checks it against doc.
+func (r *Runner) RunAndCheck(ctx context.Context, doc *literate.Doc, path string, opt CheckOptions) *Result {
+	res := &Result{Name: strings.TrimSuffix(filepath.Base(path), ".ipynb")}
+	ex, err := r.Execute(ctx, path)
+	res.Executed = ex
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Problems = Check(doc, ex.Notebook, opt)
+	return res
+}
+
+// ErrNoTools is wrapped by errors about missing tools.
+var ErrNoTools = errors.New("missing tools")

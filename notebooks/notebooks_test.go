@@ -1,0 +1,144 @@
+package notebooks_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d2l-go/d2l-go/internal/harness"
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+// project returns the checkout's layout and its parsed sources. It also stats every file
+// the notebooks depend on, so that `go test` does not serve a cached result after a change
+// to any Go file, source or notebook (the kernel's reads are invisible to the test cache).
+func project(t *testing.T) (harness.Project, []*literate.Doc) {
+	t.Helper()
+	root, err := harness.RepoRoot(".")
+	require.NoError(t, err)
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "build") {
+			return filepath.SkipDir
+		}
+		switch filepath.Ext(path) {
+		case ".go", ".md", ".ipynb", ".sh", ".mod", ".sum":
+			_, _ = os.Stat(path)
+		}
+		return nil
+	})
+	p := harness.Project{Root: root}
+	docs, err := p.Docs()
+	require.NoError(t, err)
+	return p, docs
+}
+
+// TestInSync checks that every committed notebook is exactly what `d2l gen` makes of its
+// source (cells, ids, metadata, formatting), and that no notebook lacks a source.
+func TestInSync(t *testing.T) {
+	p, docs := project(t)
+	names := map[string]bool{}
+	for _, d := range docs {
+		names[d.Name+".ipynb"] = true
+		t.Run(d.Name, func(t *testing.T) {
+			_, want, err := p.Generate(d)
+			require.NoError(t, err)
+			got, err := os.ReadFile(p.NotebookPath(d))
+			require.NoError(t, err, "notebook of chapter6/%s.md is missing: run `go run ./cmd/d2l notebooks -write`", d.Name)
+			assert.True(t, string(got) == string(want),
+				"notebooks/%s.ipynb is out of sync with chapter6/%s.md: run `go run ./cmd/d2l gen` (or `notebooks -write`)", d.Name, d.Name)
+		})
+	}
+	nbs, err := filepath.Glob(filepath.Join(p.Root, "notebooks", "*.ipynb"))
+	require.NoError(t, err)
+	for _, nb := range nbs {
+		assert.True(t, names[filepath.Base(nb)], "%s has no source chapter6/%s.md", nb, strings.TrimSuffix(filepath.Base(nb), ".ipynb"))
+	}
+}
+
+// TestCommittedOutputs checks the outputs stored in the committed notebooks against the
+// expected outputs of their sources, without executing anything.
+func TestCommittedOutputs(t *testing.T) {
+	p, docs := project(t)
+	for _, d := range docs {
+		t.Run(d.Name, func(t *testing.T) {
+			nb, err := notebook.ReadFile(p.NotebookPath(d))
+			require.NoError(t, err)
+			for _, c := range nb.Cells {
+				if c.Type == notebook.Code && c.ExecutionCount == nil {
+					t.Fatalf("notebooks/%s.ipynb is not executed (cell %q): run `go run ./cmd/d2l notebooks -write`", d.Name, c.ID)
+				}
+			}
+			for _, pr := range harness.Check(d, nb, harness.CheckOptions{Gen: p.GenOptions(d)}) {
+				t.Errorf("notebooks/%s.ipynb %s", d.Name, pr)
+			}
+		})
+	}
+}
+
+// TestExecute executes every notebook headless and checks its outputs. Without jupyter or
+// gonb it is skipped (failed when $CI is set); -short skips it. $D2L_NOTEBOOK_JOBS sets
+// how many notebooks run at once (default 1). Executed copies are kept in
+// build/test-notebooks for inspection.
+func TestExecute(t *testing.T) {
+	if testing.Short() {
+		t.Skip("executes notebooks; skipped with -short")
+	}
+	p, docs := project(t)
+	if len(docs) == 0 {
+		t.Skip("no notebook sources in chapter6/")
+	}
+	tools := harness.RequireTools(t)
+	jobs := 1
+	if v := os.Getenv("D2L_NOTEBOOK_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "D2L_NOTEBOOK_JOBS")
+		jobs = max(n, 1)
+	}
+	r := &harness.Runner{
+		Tools: tools, DataDir: harness.JupyterDataDir(p.Root),
+		OutDir: filepath.Join(p.Root, "build", "test-notebooks"), CellTimeout: 10 * time.Minute,
+	}
+	require.NoError(t, r.PrepareKernel())
+	ctx := context.Background()
+	if deadline, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-10*time.Second))
+		defer cancel()
+	}
+	results := make([]*harness.Result, len(docs))
+	sem := make(chan struct{}, jobs)
+	var wg sync.WaitGroup
+	for i, d := range docs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			results[i] = r.RunAndCheck(ctx, d, p.NotebookPath(d), harness.CheckOptions{Gen: p.GenOptions(d)})
+		}()
+	}
+	wg.Wait()
+	for i, d := range docs {
+		res := results[i]
+		t.Run(d.Name, func(t *testing.T) {
+			t.Log(res.Summary())
+			require.NoError(t, res.Err)
+			for _, pr := range res.Problems {
+				t.Errorf("%s", pr)
+			}
+		})
+	}
+}
