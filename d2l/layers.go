@@ -163,10 +163,10 @@ func (c *Conv2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	h, w := dx[len(dx)-2], dx[len(dx)-1]
 	checkFits(fn, h, w, dw[2], dw[3], c.Padding, "X")
 	cfg := cnn.ConvConfig{Stride: c.Stride, Padding: c.Padding}
-	unbatched := len(dx) == 3
+	// The graph functions below are cached by key: they may only capture what the key holds.
 	if c.Bias == nil {
 		return exec2(fmt.Sprintf("conv2d/%v", cfg), func(x, w *graph.Node) *graph.Node {
-			return unbatch(cnn.Conv2D(batch(x), w, cfg), unbatched)
+			return unbatch(cnn.Conv2D(batch(x), w, cfg), x.Rank() == 3)
 		}, X, c.Weight)
 	}
 	db := checkTensor(fn, "Bias", c.Bias, fmt.Sprintf("shape [%d] (one per output channel)", dw[0]), 1)
@@ -174,7 +174,7 @@ func (c *Conv2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 		fail(fn, "Bias", fmt.Sprintf("shape [%d] (one per output channel)", dw[0]), "shape %v", db)
 	}
 	return exec3(fmt.Sprintf("conv2d+bias/%v", cfg), func(x, w, b *graph.Node) *graph.Node {
-		return unbatch(cnn.Conv2DBias(batch(x), w, b, cfg), unbatched)
+		return unbatch(cnn.Conv2DBias(batch(x), w, b, cfg), x.Rank() == 3)
 	}, X, c.Weight, c.Bias)
 }
 
@@ -249,12 +249,12 @@ func (p pool2d) forward(fn, mode string, X *tensors.Tensor) *tensors.Tensor {
 	checkNonEmpty(fn, "X", dx)
 	checkFits(fn, dx[len(dx)-2], dx[len(dx)-1], p.KernelSize[0], p.KernelSize[1], p.Padding, "X")
 	cfg := cnn.PoolConfig{Kernel: p.KernelSize, Stride: p.Stride, Padding: p.Padding}
-	unbatched := len(dx) == 3
+	// The graph function is cached by key: it may only capture what the key holds.
 	return exec1(fmt.Sprintf("%s/%v", mode, cfg), func(x *graph.Node) *graph.Node {
 		if mode == "maxpool2d" {
-			return unbatch(cnn.MaxPool2D(batch(x), cfg), unbatched)
+			return unbatch(cnn.MaxPool2D(batch(x), cfg), x.Rank() == 3)
 		}
-		return unbatch(cnn.AvgPool2D(batch(x), cfg), unbatched)
+		return unbatch(cnn.AvgPool2D(batch(x), cfg), x.Rank() == 3)
 	}, X)
 }
 
