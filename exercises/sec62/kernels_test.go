@@ -1,0 +1,69 @@
+package sec62
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/d2l-go/d2l-go/exercises/grid"
+	"github.com/d2l-go/d2l-go/exercises/internal/testutil"
+	"github.com/stretchr/testify/require"
+)
+
+// samples returns the [1][n] row f(0), …, f(n-1).
+func samples(n int, f func(x float64) float64) [][]float32 {
+	row := make([]float32, n)
+	for i := range row {
+		row[i] = float32(f(float64(i)))
+	}
+	return [][]float32{row}
+}
+
+// TestSecondDerivativeKernel_Shape checks that the kernel is one row of three.
+//
+//d2l:test 6.2-4a points=1
+func TestSecondDerivativeKernel_Shape(t *testing.T) {
+	testutil.ShapeIs(t, SecondDerivativeKernel(), 1, 3, "SecondDerivativeKernel()")
+}
+
+// TestSecondDerivativeKernel_Cubic checks f”(x) = 6x + 2 for f = x³ + x².
+//
+//d2l:test 6.2-4a points=2
+func TestSecondDerivativeKernel_Cubic(t *testing.T) {
+	got := grid.Corr2D(samples(8, func(x float64) float64 { return x*x*x + x*x }), SecondDerivativeKernel())
+	want := samples(6, func(x float64) float64 { return 6*(x+1) + 2 })
+	testutil.Close2D(t, want, got, 1e-5, "corr2d(x³+x², K)")
+}
+
+// TestIntegralKernel checks the 2×3 box sums of a 3×4 ramp.
+//
+//d2l:test 6.2-4b points=2
+func TestIntegralKernel(t *testing.T) {
+	K := IntegralKernel(2, 3)
+	testutil.ShapeIs(t, K, 2, 3, "IntegralKernel(2, 3)")
+	X := testutil.Matrix([]float64{0, 1, 2, 3}, []float64{4, 5, 6, 7}, []float64{8, 9, 10, 11})
+	testutil.Close2D(t, testutil.Matrix([]float64{18, 24}, []float64{42, 48}), grid.Corr2D(X, K), 0, "corr2d(X, IntegralKernel(2, 3))")
+}
+
+// TestDerivativeKernel checks the width d+1 and the value d! on x^d for d = 1…4.
+//
+//d2l:test 6.2-4c points=2
+func TestDerivativeKernel(t *testing.T) {
+	fact := 1.0
+	for d := 1; d <= 4; d++ {
+		fact *= float64(d)
+		t.Run(fmt.Sprint("d=", d), func(t *testing.T) {
+			K := DerivativeKernel(d)
+			testutil.ShapeIs(t, K, 1, d+1, fmt.Sprintf("DerivativeKernel(%d)", d))
+			got := grid.Corr2D(samples(d+3, func(x float64) float64 {
+				p := 1.0
+				for range d {
+					p *= x
+				}
+				return p
+			}), K)
+			for _, v := range got[0] {
+				require.InDelta(t, fact, float64(v), 1e-3, "corr2d(x^%d, DerivativeKernel(%d)) should be %d! everywhere", d, d, d)
+			}
+		})
+	}
+}

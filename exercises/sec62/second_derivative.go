@@ -1,0 +1,8 @@
+package sec62
+
+// SecondDerivativeKernel returns the smallest [1][k] kernel that, cross-correlated
+// with samples f(0), f(1), … of a function on a unit grid, gives the second
+// derivative at the centre of each window, exactly for polynomials up to degree 3.
+func SecondDerivativeKernel() [][]float32 {
+	panic("TODO: 练习 6.2-4a")
+}

@@ -1,0 +1,20 @@
+// Package solutions holds the reference solutions of the chapter 6 exercises
+// (sections 6.1–6.6 of 《动手学深度学习》) and is the single source of truth
+// for the student stubs in exercises/.
+//
+// Each section is one package (sec61 … sec66); each code exercise is one file
+// in it. Solution code sits between the marker lines
+//
+//	// BEGIN SOLUTION
+//	...
+//	// END SOLUTION
+//
+// which `d2l gen` replaces by a panic("TODO: …") in the stubs. Test functions
+// carry a directive naming their exercise and points:
+//
+//	//d2l:test 6.3-4 points=2
+//
+// The questions, reference answers and rubrics live in each section's
+// README.md; the answers (between <!-- BEGIN ANSWER --> and <!-- END ANSWER -->)
+// never reach exercises/.
+package solutions

@@ -1,0 +1,161 @@
+// Package testutil holds the assertions and seeded random inputs shared by the
+// exercise tests (public and hidden). Shape checks come first so that a wrong
+// shape fails with a clear message before any value is compared.
+package testutil
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// Tol is the default absolute-plus-relative tolerance of value comparisons.
+const Tol = 1e-4
+
+// Rng returns a deterministic generator for the given seed.
+func Rng(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x5eed)) }
+
+// Rand2D returns a [h][w] matrix of uniform values in [-1, 1).
+func Rand2D(r *rand.Rand, h, w int) [][]float32 {
+	m := make([][]float32, h)
+	for i := range m {
+		m[i] = make([]float32, w)
+		for j := range m[i] {
+			m[i][j] = float32(r.Float64()*2 - 1)
+		}
+	}
+	return m
+}
+
+// Rand3D returns a [c][h][w] tensor of uniform values in [-1, 1).
+func Rand3D(r *rand.Rand, c, h, w int) [][][]float32 {
+	t := make([][][]float32, c)
+	for i := range t {
+		t[i] = Rand2D(r, h, w)
+	}
+	return t
+}
+
+// Rand4D returns a [a][c][h][w] tensor of uniform values in [-1, 1).
+func Rand4D(r *rand.Rand, a, c, h, w int) [][][][]float32 {
+	t := make([][][][]float32, a)
+	for i := range t {
+		t[i] = Rand3D(r, c, h, w)
+	}
+	return t
+}
+
+// Shape2D returns the shape [len(m), len(m[0])] of a matrix, or an error if it
+// is ragged.
+func Shape2D(m [][]float32) ([]int, error) {
+	if len(m) == 0 {
+		return []int{0, 0}, nil
+	}
+	w := len(m[0])
+	for i, row := range m {
+		if len(row) != w {
+			return nil, fmt.Errorf("ragged matrix: row 0 has %d columns, row %d has %d", w, i, len(row))
+		}
+	}
+	return []int{len(m), w}, nil
+}
+
+func close32(got, want float32, tol float64) bool {
+	g, w := float64(got), float64(want)
+	if math.IsNaN(g) || math.IsNaN(w) {
+		return false
+	}
+	return math.Abs(g-w) <= tol*(1+math.Abs(w))
+}
+
+// ShapeIs fails t unless got is a [rows][cols] matrix.
+func ShapeIs(t testing.TB, got [][]float32, rows, cols int, what string) {
+	t.Helper()
+	gs, err := Shape2D(got)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if got == nil || gs[0] != rows || (rows > 0 && gs[1] != cols) {
+		t.Fatalf("%s: got shape %v (nil: %v), want [%d %d]", what, gs, got == nil, rows, cols)
+	}
+}
+
+// Shape2DEqual fails t unless got has exactly the shape of want.
+func Shape2DEqual(t testing.TB, want, got [][]float32, what string) {
+	t.Helper()
+	ws, _ := Shape2D(want)
+	gs, err := Shape2D(got)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if got == nil && want != nil {
+		t.Fatalf("%s: got nil, want shape %v", what, ws)
+	}
+	if gs[0] != ws[0] || gs[1] != ws[1] {
+		t.Fatalf("%s: got shape %v, want %v", what, gs, ws)
+	}
+}
+
+// Close2D fails t unless got has the shape of want and every element is within
+// tol (absolute plus relative) of want. The message shows both matrices when
+// they are small, otherwise the first differing element.
+func Close2D(t testing.TB, want, got [][]float32, tol float64, what string) {
+	t.Helper()
+	Shape2DEqual(t, want, got, what)
+	for i := range want {
+		for j := range want[i] {
+			if !close32(got[i][j], want[i][j], tol) {
+				if len(want)*len(want[0]) <= 64 {
+					t.Fatalf("%s: values differ at [%d][%d]\n got: %v\nwant: %v", what, i, j, got, want)
+				}
+				t.Fatalf("%s: at [%d][%d] got %v, want %v", what, i, j, got[i][j], want[i][j])
+			}
+		}
+	}
+}
+
+// Shape3DEqual fails t unless got has exactly the shape of want.
+func Shape3DEqual(t testing.TB, want, got [][][]float32, what string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d channels, want %d", what, len(got), len(want))
+	}
+	for c := range want {
+		Shape2DEqual(t, want[c], got[c], fmt.Sprintf("%s, channel %d", what, c))
+	}
+}
+
+// Close3D is Close2D for [c][h][w] tensors.
+func Close3D(t testing.TB, want, got [][][]float32, tol float64, what string) {
+	t.Helper()
+	Shape3DEqual(t, want, got, what)
+	for c := range want {
+		Close2D(t, want[c], got[c], tol, fmt.Sprintf("%s, channel %d", what, c))
+	}
+}
+
+// Close1D fails t unless got has the length of want and equal values within tol.
+func Close1D(t testing.TB, want, got []float32, tol float64, what string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got length %d, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if !close32(got[i], want[i], tol) {
+			t.Fatalf("%s: values differ at [%d]\n got: %v\nwant: %v", what, i, got, want)
+		}
+	}
+}
+
+// Matrix converts nested float64 literals to a [][]float32 matrix.
+func Matrix(rows ...[]float64) [][]float32 {
+	m := make([][]float32, len(rows))
+	for i, r := range rows {
+		m[i] = make([]float32, len(r))
+		for j, v := range r {
+			m[i][j] = float32(v)
+		}
+	}
+	return m
+}
