@@ -153,7 +153,9 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 		for ch := 0; ch < ci; ch++ {
 			for a := 0; a < kh; a++ {
 				for b := 0; b < kw; b++ {
-					inFill[ch][i*c.stride[0]+a][j*c.stride[1]+b] = col
+					if r, q := i*c.stride[0]+a, j*c.stride[1]+b; !highlighted(inFill[ch][r][q]) {
+						inFill[ch][r][q] = col
+					}
 				}
 			}
 		}
@@ -208,9 +210,11 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	inTop := gridTop + (bodyH-inColH)/2
 	for ch := 0; ch < ci; ch++ {
 		y := inTop + float64(ch)*(rowH+vgap)
-		drawGrid(b, "input", xIn, y+(rowH-float64(hp)*cell)/2, cell, Xp[ch], inFill[ch], func(i, j int) bool {
+		gy := y + (rowH-float64(hp)*cell)/2
+		drawGrid(b, "input", xIn, gy, cell, Xp[ch], inFill[ch], func(i, j int) bool {
 			return i < c.padding[0] || i >= c.padding[0]+h || j < c.padding[1] || j >= c.padding[1]+w
 		})
+		drawWindows(b, xIn, gy, cell, hl, c.stride, [2]int{kh, kw})
 		b.text(xK-opW/2, y+rowH/2, 30, colText, "middle", "⋆")
 		for o := 0; o < co; o++ {
 			fill := cellFills(kh, kw, nil)
@@ -256,6 +260,16 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 		return i < c.padding[0] || i >= c.padding[0]+h || j < c.padding[1] || j >= c.padding[1]+w
 	}
 	Xp := pad(X, c.padding)
+	if mode == "max" {
+		// Max pooling pads with -∞ (PyTorch): the padding never wins.
+		for i := range Xp {
+			for j := range Xp[i] {
+				if isPad(i, j) {
+					Xp[i][j] = math.Inf(-1)
+				}
+			}
+		}
+	}
 	oh, ow := outSize(h, window[0], c.padding[0], c.stride[0]), outSize(w, window[1], c.padding[1], c.stride[1])
 	Y := make([][]float64, oh)
 	for i := range Y {
@@ -281,7 +295,9 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 		for a := 0; a < window[0]; a++ {
 			for bb := 0; bb < window[1]; bb++ {
 				r, s := i*c.stride[0]+a, j*c.stride[1]+bb
-				inFill[r][s] = col
+				if !highlighted(inFill[r][s]) {
+					inFill[r][s] = col
+				}
 				if mode == "max" && isPad(r, s) {
 					continue
 				}
@@ -316,6 +332,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	b.text(xIn+float64(wp)*cell/2, top+8, 15, colText, "middle", labels[0])
 	b.text(xOut+float64(ow)*cell/2, top+8, 15, colText, "middle", labels[len(labels)-1])
 	drawGrid(b, "input", xIn, gridTop+(bodyH-float64(hp)*cell)/2, cell, Xp, inFill, isPad)
+	drawWindows(b, xIn, gridTop+(bodyH-float64(hp)*cell)/2, cell, hl, c.stride, window)
 	op := fmt.Sprintf("%s %d×%d", mode, window[0], window[1])
 	b.text(xOut-opW/2, gridTop+bodyH/2-14, 14, colText, "middle", op)
 	b.text(xOut-opW/2, gridTop+bodyH/2+8, 22, colText, "middle", "→")
@@ -333,8 +350,11 @@ func poolValue(Xp [][]float64, isPad func(i, j int) bool, r, s int, window [2]in
 	for a := 0; a < window[0]; a++ {
 		for b := 0; b < window[1]; b++ {
 			v := Xp[r+a][s+b]
+			if isPad(r+a, s+b) {
+				continue // -∞ for max, 0 for avg
+			}
 			sum += v
-			if !isPad(r+a, s+b) && v > best {
+			if v > best {
 				best = v
 			}
 		}
@@ -415,4 +435,30 @@ func drawSums(b *svgBuilder, x, y float64, sums []string) {
 		y += 24
 	}
 	b.raw("</g>\n")
+}
+
+// highlighted reports whether a cell fill is one of the highlight colours.
+func highlighted(fill string) bool {
+	for _, p := range palette {
+		if fill == p {
+			return true
+		}
+	}
+	return false
+}
+
+// drawWindows outlines the input window of each highlighted output when there
+// are several, in the sum's colour, so that overlapping windows stay visible
+// (a cell's fill shows only the first window that covers it).
+func drawWindows(b *svgBuilder, x, y, cell float64, hl [][3]int, stride, window [2]int) {
+	if len(hl) < 2 {
+		return
+	}
+	for n, p := range hl {
+		inset := 2 + 2*float64(n%3)
+		wx := x + float64(p[2]*stride[1])*cell + inset
+		wy := y + float64(p[1]*stride[0])*cell + inset
+		b.raw(fmt.Sprintf(`<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="%s" stroke-width="2.5"/>`+"\n",
+			wx, wy, float64(window[1])*cell-2*inset, float64(window[0])*cell-2*inset, paletteText[n%len(paletteText)]))
+	}
 }

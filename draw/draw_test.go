@@ -191,6 +191,13 @@ func TestDiagrams(t *testing.T) {
 				X := [][]int{{0, 1, 2, 3}, {4, 5, 6, 7}, {8, 9, 10, 11}, {12, 13, 14, 15}}
 				return draw.Pool2D(X, [2]int{3, 3}, "max", draw.Padding(1, 1), draw.Stride(2, 2))
 			},
+			inputs: [][]string{{
+				"-∞", "-∞", "-∞", "-∞", "-∞", "-∞",
+				"-∞", "0", "1", "2", "3", "-∞",
+				"-∞", "4", "5", "6", "7", "-∞",
+				"-∞", "8", "9", "10", "11", "-∞",
+				"-∞", "12", "13", "14", "15", "-∞",
+				"-∞", "-∞", "-∞", "-∞", "-∞", "-∞"}},
 			outputs:  [][]string{cells([][]int{{5, 7}, {13, 15}})},
 			wantSums: []string{"max(0, 1, 4, 5) = 5"},
 		},
@@ -260,6 +267,17 @@ func TestHeatMap(t *testing.T) {
 			texts:  []string{"0 … 0"},
 		},
 		{
+			name: "fixed scale: a 0/1 mask of ones is white", m: [][]int{{1, 1}, {1, 1}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},
+			w: 8, h: 8,
+			pixels: map[[2]int][3]uint8{{1, 1}: {255, 255, 255}},
+			texts:  []string{"1 … 1"},
+		},
+		{
+			name: "fixed scale clips and greys: 0.5 of [0, 1] is mid grey", m: [][]float64{{0.5, 2}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},
+			w: 8, h: 4,
+			pixels: map[[2]int][3]uint8{{1, 1}: {128, 128, 128}, {5, 1}: {255, 255, 255}},
+		},
+		{
 			name: "stack of maps with labels, leading 1 dropped",
 			m:    [][][][]int{{{{0, 1}}, {{2, 3}}, {{-1, 1}}}},
 			opts: []draw.Option{draw.Labels("a", "b", "c"), draw.CellSize(4)},
@@ -318,6 +336,7 @@ func TestBadInput(t *testing.T) {
 		{"nil", func() { draw.HeatMap(nil) }, "draw.HeatMap: argument m: got nil"},
 		{"labels", func() { draw.HeatMap([][][]int{{{1}}, {{2}}}, draw.Labels("a")) }, "draw.HeatMap: argument Labels: got 1 labels, want 2"},
 		{"rank 1", func() { draw.HeatMap([]int{1, 2}) }, "draw.HeatMap: argument m: got shape [2] (rank 1)"},
+		{"scale", func() { draw.HeatMap([][]int{{1}}, draw.Scale(1, 1)) }, "draw.HeatMap: argument Scale: got (1, 1), want lo < hi"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

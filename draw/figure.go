@@ -105,6 +105,7 @@ type config struct {
 	title     string
 	labels    []string
 	cell      int
+	scale     *[2]float64
 }
 
 func newConfig(opts []Option) *config {
@@ -145,6 +146,12 @@ func Labels(s ...string) Option { return func(c *config) { c.labels = s } }
 // CellSize sets the side of one matrix element in pixels (default: 36 for
 // diagrams; for heat maps chosen so that a map is about 200 pixels wide).
 func CellSize(px int) Option { return func(c *config) { c.cell = px } }
+
+// Scale fixes the colour scale of a heat map to [lo, hi] for every map, instead
+// of each map's own range: grey levels (lo black, hi white) when lo >= 0, else
+// the diverging scale with ±max(|lo|, |hi|) at full colour. Use it to compare
+// maps, or to draw a 0/1 mask (0 black, 1 white) even when all values are equal.
+func Scale(lo, hi float64) Option { return func(c *config) { c.scale = &[2]float64{lo, hi} } }
 
 // failf panics with a one-line message: "draw.Fn: argument a: got ..., want ...".
 func failf(format string, args ...any) {

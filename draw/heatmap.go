@@ -25,12 +25,15 @@ const perRow = 8
 // and blue for negative values, scaled by the largest |value|. Each map has
 // its own scale, printed under it as "min … max".
 //
-// Options: Title (above everything), Labels (one per map), CellSize.
+// Options: Title (above everything), Labels (one per map), CellSize, Scale.
 // The figure has an SVG form (titles, scales) and a PNG form (the maps only).
 func HeatMap(m any, opts ...Option) *Figure {
 	const fn = "draw.HeatMap"
 	maps := toArray(fn, "m", m, 2).matrices(fn, "m", 2, 3)
 	c := newConfig(opts)
+	if c.scale != nil && !(c.scale[1] > c.scale[0]) {
+		failf("%s: argument Scale: got (%g, %g), want lo < hi", fn, c.scale[0], c.scale[1])
+	}
 	if len(c.labels) > 0 && len(c.labels) != len(maps) {
 		failf("%s: argument Labels: got %d labels, want %d (one per map)", fn, len(c.labels), len(maps))
 	}
@@ -44,7 +47,7 @@ func HeatMap(m any, opts ...Option) *Figure {
 	encoded := make([]string, len(maps))
 	lo, hi := make([]float64, len(maps)), make([]float64, len(maps))
 	for n, mat := range maps {
-		imgs[n], lo[n], hi[n] = paint(mat, cell)
+		imgs[n], lo[n], hi[n] = paint(mat, cell, c.scale)
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, imgs[n]); err != nil {
 			failf("%s: encoding PNG: %v", fn, err)
@@ -110,15 +113,20 @@ func HeatMap(m any, opts ...Option) *Figure {
 
 // paint renders one matrix with cell×cell pixels per element and returns the
 // image with the smallest and largest value.
-func paint(m [][]float64, cell int) (*image.RGBA, float64, float64) {
+// A fixed scale [lo, hi] replaces the matrix's own range for the colours.
+func paint(m [][]float64, cell int, fixed *[2]float64) (*image.RGBA, float64, float64) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, row := range m {
 		for _, v := range row {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 	}
-	grey := lo >= 0 && hi > lo
-	scale := math.Max(math.Abs(lo), math.Abs(hi))
+	clo, chi := lo, hi
+	if fixed != nil {
+		clo, chi = fixed[0], fixed[1]
+	}
+	grey := clo >= 0 && chi > clo
+	scale := math.Max(math.Abs(clo), math.Abs(chi))
 	if scale == 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
 		scale = 1
 	}
@@ -129,7 +137,8 @@ func paint(m [][]float64, cell int) (*image.RGBA, float64, float64) {
 		for j, v := range row {
 			var col color.RGBA
 			if grey {
-				g := uint8(math.Round(255 * (v - lo) / (hi - lo)))
+				t := math.Max(0, math.Min(1, (v-clo)/(chi-clo)))
+				g := uint8(math.Round(255 * t))
 				col = color.RGBA{g, g, g, 255}
 			} else {
 				col = diverging(v / scale)

@@ -85,6 +85,9 @@ func textWidth(s string, size int) float64 {
 // fmtNum prints integers without a decimal point and others with at most four
 // decimals: 19, -1, 0.5, 1.1111.
 func fmtNum(v float64) string {
+	if math.IsInf(v, -1) {
+		return "-∞"
+	}
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		if v == 0 {
 			return "0"
