@@ -3,7 +3,7 @@ package sec62
 import (
 	"testing"
 
-	"github.com/d2l-go/d2l-go/exercises/internal/testutil"
+	"github.com/d2l-go/d2l-go/exercises/testutil"
 )
 
 // TestDiagonalEdgeImage checks the 4×4 diagonal-edge image.

@@ -3,7 +3,7 @@ package sec62
 import (
 	"testing"
 
-	"github.com/d2l-go/d2l-go/exercises/internal/testutil"
+	"github.com/d2l-go/d2l-go/exercises/testutil"
 )
 
 // TestIm2Col_Shape checks the unfolded shape for a 3×4 input and a 2×2 window.

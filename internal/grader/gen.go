@@ -236,7 +236,7 @@ func GeneratedFiles(l Layout) (map[string][]byte, error) {
 		return nil, fmt.Errorf("grader.GeneratedFiles: %w", err)
 	}
 	files["go.sum"] = sum
-	for _, dir := range []string{"grid", "internal/testutil"} {
+	for _, dir := range []string{"grid", "testutil"} {
 		if err := copyGoDir(filepath.Join(l.Solutions, dir), dir, files); err != nil {
 			return nil, err
 		}

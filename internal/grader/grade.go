@@ -256,7 +256,7 @@ func baseFiles(opt Options, sub *Submission) (map[string][]byte, error) {
 	if !opt.Reference {
 		src = sub.Dir
 	}
-	for _, dir := range []string{"grid", "internal/testutil"} {
+	for _, dir := range []string{"grid", "testutil"} {
 		if err := copyGoDir(filepath.Join(src, dir), dir, files); err != nil {
 			return nil, err
 		}

@@ -3,7 +3,7 @@ package sec62
 import (
 	"testing"
 
-	"github.com/d2l-go/d2l-go/solutions/internal/testutil"
+	"github.com/d2l-go/d2l-go/solutions/testutil"
 )
 
 // TestDiagonalEdgeImage checks the 4×4 diagonal-edge image.

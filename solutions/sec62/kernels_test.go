@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/solutions/grid"
-	"github.com/d2l-go/d2l-go/solutions/internal/testutil"
+	"github.com/d2l-go/d2l-go/solutions/testutil"
 	"github.com/stretchr/testify/require"
 )
 

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/solutions/grid"
-	"github.com/d2l-go/d2l-go/solutions/internal/testutil"
+	"github.com/d2l-go/d2l-go/solutions/testutil"
 )
 
 // TestToeplitzMatrix_Shape checks W's shape for a 2×2 kernel on a 3×3 input.

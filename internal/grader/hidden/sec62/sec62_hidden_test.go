@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/exercises/grid"
-	"github.com/d2l-go/d2l-go/exercises/internal/testutil"
+	"github.com/d2l-go/d2l-go/exercises/testutil"
 	ref "github.com/d2l-go/d2l-go/solutions/sec62"
 )
 

@@ -1,0 +1,89 @@
+package sec64
+
+import (
+	"testing"
+
+	"github.com/d2l-go/d2l-go/exercises/grid"
+	"github.com/d2l-go/d2l-go/exercises/testutil"
+	"github.com/stretchr/testify/require"
+)
+
+// TestComposeKernels_Shape checks the size k1 + k2 − 1 in both directions.
+//
+//d2l:test 6.4-1 points=1
+func TestComposeKernels_Shape(t *testing.T) {
+	r := testutil.Rng(641)
+	testutil.ShapeIs(t, ComposeKernels(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 1)), 4, 3, "ComposeKernels(K1 [2 3], K2 [3 1])")
+}
+
+// TestComposeKernels_Values checks that one corr2d with the composed kernel
+// equals two corr2d in a row, on a ramp image.
+//
+//d2l:test 6.4-1 points=2
+func TestComposeKernels_Values(t *testing.T) {
+	X := grid.Zeros(6, 7)
+	for i := range X {
+		for j := range X[i] {
+			X[i][j] = float32(i*7 + j)
+		}
+	}
+	K1 := testutil.Matrix([]float64{1, -1})
+	K2 := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
+	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, ComposeKernels(K1, K2)), 1e-5, "corr2d(X, ComposeKernels(K1, K2))")
+}
+
+// TestConvForwardCost checks the book's multi-channel example (2×3×3 input, 3×2×2×2 kernels).
+//
+//d2l:test 6.4-2 points=2
+func TestConvForwardCost(t *testing.T) {
+	got := ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)
+	require.Equal(t, ConvCost{Mults: 96, Adds: 84, InputFloats: 18, WeightFloats: 24, OutputFloats: 12}, got)
+}
+
+// TestCostGrowth checks that doubling the channels quadruples the work.
+//
+//d2l:test 6.4-3 points=1
+func TestCostGrowth(t *testing.T) {
+	ch, _ := CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1)
+	require.InDelta(t, 4.0, ch, 1e-9, "CostGrowth: doubling ci and co")
+}
+
+// TestCorr2DMultiInOutMatMul checks the book's example (stack of K, K+1, K+2).
+//
+//d2l:test 6.4-6 points=2
+func TestCorr2DMultiInOutMatMul(t *testing.T) {
+	X := [][][]float32{
+		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8}),
+		testutil.Matrix([]float64{1, 2, 3}, []float64{4, 5, 6}, []float64{7, 8, 9}),
+	}
+	K := make([][][][]float32, 3)
+	for o := range K {
+		K[o] = [][][]float32{
+			testutil.Matrix([]float64{float64(o), float64(o + 1)}, []float64{float64(o + 2), float64(o + 3)}),
+			testutil.Matrix([]float64{float64(o + 1), float64(o + 2)}, []float64{float64(o + 3), float64(o + 4)}),
+		}
+	}
+	want := [][][]float32{
+		testutil.Matrix([]float64{56, 72}, []float64{104, 120}),
+		testutil.Matrix([]float64{76, 100}, []float64{148, 172}),
+		testutil.Matrix([]float64{96, 128}, []float64{192, 224}),
+	}
+	testutil.Close3D(t, want, Corr2DMultiInOutMatMul(X, K), 0, "Corr2DMultiInOutMatMul(X, K)")
+}
+
+// TestConv1x1MatMul checks an integer example with ci = 2, co = 3.
+//
+//d2l:test 6.4-7 points=2
+func TestConv1x1MatMul(t *testing.T) {
+	X := [][][]float32{
+		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8}),
+		testutil.Matrix([]float64{9, 10, 11}, []float64{12, 13, 14}, []float64{15, 16, 17}),
+	}
+	W := testutil.Matrix([]float64{1, 2}, []float64{3, 4}, []float64{5, 6})
+	want := [][][]float32{
+		testutil.Matrix([]float64{18, 21, 24}, []float64{27, 30, 33}, []float64{36, 39, 42}),
+		testutil.Matrix([]float64{36, 43, 50}, []float64{57, 64, 71}, []float64{78, 85, 92}),
+		testutil.Matrix([]float64{54, 65, 76}, []float64{87, 98, 109}, []float64{120, 131, 142}),
+	}
+	testutil.Close3D(t, want, Conv1x1MatMul(X, W), 0, "Conv1x1MatMul(X, W)")
+}

@@ -1,0 +1,9 @@
+package sec65
+
+// MaxPoolComparisons returns how many comparisons a max-pooling layer makes on a
+// [c][h][w] input with a ph×pw window, padding padh/padw per side and strides
+// sh/sw: every output element compares ph·pw values, i.e. ph·pw − 1 comparisons.
+// Example: MaxPoolComparisons(1, 4, 4, 2, 2, 0, 0, 2, 2) = 4·3 = 12.
+func MaxPoolComparisons(c, h, w, ph, pw, padh, padw, sh, sw int) int {
+	panic("TODO: 练习 6.5-3")
+}

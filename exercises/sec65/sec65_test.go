@@ -1,0 +1,80 @@
+package sec65
+
+import (
+	"math"
+	"testing"
+
+	"github.com/d2l-go/d2l-go/exercises/testutil"
+	"github.com/stretchr/testify/require"
+)
+
+// bookX is the book's 3×3 pooling input 0…8.
+var bookX = testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8})
+
+// TestAvgPoolKernel checks the 2×2 averaging kernel.
+//
+//d2l:test 6.5-1 points=1
+func TestAvgPoolKernel(t *testing.T) {
+	testutil.Close2D(t, testutil.Matrix([]float64{0.25, 0.25}, []float64{0.25, 0.25}), AvgPoolKernel(2, 2), 1e-6, "AvgPoolKernel(2, 2)")
+}
+
+// TestAvgPoolViaCorr checks the book's example: [[2 3] [5 6]].
+//
+//d2l:test 6.5-1 points=2
+func TestAvgPoolViaCorr(t *testing.T) {
+	testutil.Close2D(t, testutil.Matrix([]float64{2, 3}, []float64{5, 6}), AvgPoolViaCorr(bookX, 2, 2), 1e-6, "AvgPoolViaCorr(X, 2, 2)")
+}
+
+// TestMaxViaReLU checks max(a, b) on a few pairs, ties and negatives included.
+//
+//d2l:test 6.5-2 points=1
+func TestMaxViaReLU(t *testing.T) {
+	for _, c := range [][2]float32{{1, 2}, {2, 1}, {-3, -5}, {4, 4}, {0, -0.5}} {
+		require.Equal(t, max(c[0], c[1]), MaxViaReLU(c[0], c[1]), "MaxViaReLU(%v, %v)", c[0], c[1])
+	}
+}
+
+// TestMaxPool2x2ViaConv checks the book's example: [[4 5] [7 8]].
+//
+//d2l:test 6.5-2 points=2
+func TestMaxPool2x2ViaConv(t *testing.T) {
+	testutil.Close2D(t, testutil.Matrix([]float64{4, 5}, []float64{7, 8}), MaxPool2x2ViaConv(bookX), 0, "MaxPool2x2ViaConv(X)")
+}
+
+// TestMaxPoolComparisons checks 2×2 pooling with stride 2 on a 4×4 input.
+//
+//d2l:test 6.5-3 points=1
+func TestMaxPoolComparisons(t *testing.T) {
+	require.Equal(t, 12, MaxPoolComparisons(1, 4, 4, 2, 2, 0, 0, 2, 2))
+}
+
+// TestMinPool2D checks the book's input: [[0 1] [3 4]].
+//
+//d2l:test 6.5-5 points=2
+func TestMinPool2D(t *testing.T) {
+	testutil.Close2D(t, testutil.Matrix([]float64{0, 1}, []float64{3, 4}), MinPool2D(bookX, 2, 2), 0, "MinPool2D(X, 2, 2)")
+}
+
+// TestSoftmaxPool2D_Limits checks that β = 0 gives average pooling and a large
+// β gives max pooling.
+//
+//d2l:test 6.5-6 points=2
+func TestSoftmaxPool2D_Limits(t *testing.T) {
+	testutil.Close2D(t, testutil.Matrix([]float64{2, 3}, []float64{5, 6}), SoftmaxPool2D(bookX, 2, 2, 0), 1e-5, "SoftmaxPool2D(X, 2, 2, β=0)")
+	testutil.Close2D(t, testutil.Matrix([]float64{4, 5}, []float64{7, 8}), SoftmaxPool2D(bookX, 2, 2, 50), 1e-4, "SoftmaxPool2D(X, 2, 2, β=50)")
+}
+
+// TestSoftmaxPool2D_Between checks avg <= softmax pooling <= max for β = 1.
+//
+//d2l:test 6.5-6 points=1
+func TestSoftmaxPool2D_Between(t *testing.T) {
+	got := SoftmaxPool2D(bookX, 2, 2, 1)
+	testutil.ShapeIs(t, got, 2, 2, "SoftmaxPool2D(X, 2, 2, 1)")
+	// Window {0, 1, 3, 4} with β = 1: Σ x e^x / Σ e^x.
+	num, den := 0.0, 0.0
+	for _, x := range []float64{0, 1, 3, 4} {
+		num += x * math.Exp(x)
+		den += math.Exp(x)
+	}
+	require.InDelta(t, num/den, float64(got[0][0]), 1e-4, "SoftmaxPool2D(X, 2, 2, 1)[0][0]")
+}
