@@ -71,7 +71,7 @@ func chooseBackend() {
 	if cfg, ok := os.LookupEnv(compute.ConfigEnvVar); ok && cfg != "" {
 		b, err := newFromConfig(cfg)
 		if err == nil {
-			setBackend(b, fmt.Sprintf("%s (from %s=%s)", b.Name(), compute.ConfigEnvVar, cfg), nil)
+			setBackend(b, fmt.Sprintf("%s (from %s=%s)", describeBackend(b), compute.ConfigEnvVar, cfg), nil)
 			return
 		}
 		notes = append(notes, fmt.Sprintf("%s=%s failed: %s", compute.ConfigEnvVar, cfg, oneLine(err.Error())))
@@ -90,7 +90,19 @@ func chooseBackend() {
 		panic(&Error{Func: "d2l.Backend", Got: "pure-Go backend failed: " + oneLine(err.Error()), Want: "a working backend"})
 	}
 	notes = append(notes, howToGetXLA)
-	setBackend(b, "pure Go (gomlx/compute/gobackend)", notes)
+	setBackend(b, describeBackend(b), notes)
+}
+
+// describeBackend names a backend for the notice: "pure Go (gomlx/compute/gobackend)", or the
+// backend's own description (e.g. "xla:cuda - ... [1 device(s)]").
+func describeBackend(b compute.Backend) string {
+	if b.Name() == "Go Backend" || b.Name() == gobackend.BackendName {
+		return "pure Go (gomlx/compute/gobackend)"
+	}
+	if d := b.Description(); d != "" {
+		return d
+	}
+	return b.Name()
 }
 
 // newFromConfig opens the backend named by a GOMLX_BACKEND value, turning panics into errors.
