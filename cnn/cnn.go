@@ -63,6 +63,9 @@ func (c ConvConfig) strides() (int, int) {
 // x [n, c_in, h, w], w [c_out, c_in, kh, kw] -> [n, c_out, h', w'] where
 // h' = OutSize(h, kh, Padding[0], Stride[0]) and w' = OutSize(w, kw, Padding[1], Stride[1]).
 func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	if y := conv2DFast(x, w, cfg); y != nil { // per-backend fast variant, see fast.go
+		return y
+	}
 	sh, sw := cfg.strides()
 	wDims := w.Shape().Dimensions
 	x, padH := fitAxis(x, 2, wDims[2], cfg.Padding[0], sh)

@@ -1,0 +1,78 @@
+package cnn
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// benchBackend is the backend the benchmarks of this package run on; a build-tagged
+// file may replace it (see bench_onnx_test.go).
+var benchBackend = func() compute.Backend { return gobackend.GetBackend() }
+
+// randTensor returns a float32 tensor of the given shape with values in [-1, 1).
+func randTensor(r *rand.Rand, dims ...int) *tensors.Tensor {
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	v := make([]float32, size)
+	for i := range v {
+		v[i] = 2*r.Float32() - 1
+	}
+	return tensors.FromFlatDataAndDimensions(v, dims...)
+}
+
+// convCase is one convolution shape of the benchmarks.
+type convCase struct {
+	name     string
+	x, w     []int
+	cfg      ConvConfig
+	backward bool
+}
+
+var convCases = []convCase{
+	{"lenet1", []int{64, 1, 28, 28}, []int{6, 1, 5, 5}, ConvConfig{Padding: [2]int{2, 2}}, false},
+	{"lenet2", []int{64, 6, 14, 14}, []int{16, 6, 5, 5}, ConvConfig{}, false},
+}
+
+// benchConv runs conv (forward, or forward and the gradients of sum(y) w.r.t. x and w).
+func benchConv(b *testing.B, conv func(x, w *graph.Node, cfg ConvConfig) *graph.Node, c convCase, backward bool) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x, w := randTensor(r, c.x...), randTensor(r, c.w...)
+	e := graph.MustNewExec(benchBackend(), func(x, w *graph.Node) []*graph.Node {
+		y := conv(x, w, c.cfg)
+		if !backward {
+			return []*graph.Node{y}
+		}
+		return graph.Gradient(graph.ReduceAllSum(y), x, w)
+	})
+	for _, o := range e.MustExec(x, w) { // compile and warm up
+		o.FinalizeAll()
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, o := range e.MustExec(x, w) {
+			o.FinalizeAll()
+		}
+	}
+}
+
+func BenchmarkConvVariants(b *testing.B) {
+	variants := []struct {
+		name string
+		fn   func(x, w *graph.Node, cfg ConvConfig) *graph.Node
+	}{{"convolve", Conv2D}, {"im2col", Conv2DIm2Col}, {"gather", Conv2DGather}}
+	for _, c := range convCases {
+		for _, bw := range []bool{false, true} {
+			for _, v := range variants {
+				b.Run(fmt.Sprintf("%s/bwd=%v/%s", c.name, bw, v.name), func(b *testing.B) { benchConv(b, v.fn, c, bw) })
+			}
+		}
+	}
+}

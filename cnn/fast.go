@@ -1,0 +1,90 @@
+package cnn
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/gomlx/gomlx/core/graph"
+)
+
+// ConvImpl names a way of computing Conv2D. All give the same values (within float32
+// rounding) and are differentiable; they differ in speed per backend.
+type ConvImpl string
+
+const (
+	// ConvAuto picks, per backend, the implementation measured fastest (see ImplFor).
+	ConvAuto ConvImpl = ""
+	// ConvConvolve uses graph.Convolve (the backend's ConvGeneral), with this package's gradient.
+	ConvConvolve ConvImpl = "convolve"
+	// ConvIm2Col stacks the kh*kw shifted windows (Slice + Concatenate) and does one DotGeneral.
+	ConvIm2Col ConvImpl = "im2col"
+	// ConvGather builds the im2col matrix with one Gather (gradient: one ScatterSum).
+	ConvGather ConvImpl = "gather"
+)
+
+// EnvConvImpl is the environment variable that overrides the automatic choice
+// ("convolve", "im2col" or "gather"), for benchmarks and debugging.
+const EnvConvImpl = "D2L_CONV_IMPL"
+
+var (
+	implMu   sync.RWMutex
+	implSet  ConvImpl // set by SetConvImpl; ConvAuto means "not set"
+	implEnvO sync.Once
+	implEnv  ConvImpl
+)
+
+// SetConvImpl forces the implementation Conv2D uses for graphs built from now on; ConvAuto
+// restores the per-backend choice. It panics on an unknown name.
+func SetConvImpl(impl ConvImpl) {
+	switch impl {
+	case ConvAuto, ConvConvolve, ConvIm2Col, ConvGather:
+	default:
+		panic(fmt.Sprintf("cnn.SetConvImpl: argument impl: got %q, want one of \"\", %q, %q, %q",
+			impl, ConvConvolve, ConvIm2Col, ConvGather))
+	}
+	implMu.Lock()
+	implSet = impl
+	implMu.Unlock()
+}
+
+// ImplFor returns the implementation Conv2D uses on the named backend (compute.Backend.Name(),
+// e.g. "go", "onnxruntime", "xla"): SetConvImpl's choice if any, else $D2L_CONV_IMPL if valid,
+// else the fastest measured there. On the pure-Go backend that is ConvIm2Col: its ConvGeneral
+// is a generic per-element loop, 10-30x slower than the window stacking plus its SIMD matrix
+// product. ONNX Runtime and XLA have fast native convolutions: ConvConvolve.
+func ImplFor(backendName string) ConvImpl {
+	implMu.RLock()
+	impl := implSet
+	implMu.RUnlock()
+	if impl != ConvAuto {
+		return impl
+	}
+	implEnvO.Do(func() {
+		switch v := ConvImpl(strings.TrimSpace(os.Getenv(EnvConvImpl))); v {
+		case ConvConvolve, ConvIm2Col, ConvGather:
+			implEnv = v
+		}
+	})
+	if implEnv != ConvAuto {
+		return implEnv
+	}
+	if backendName == "go" {
+		return ConvIm2Col
+	}
+	return ConvConvolve
+}
+
+// conv2DFast returns the convolution computed by the implementation ImplFor chooses for x's
+// backend, or nil when that is ConvConvolve (then Conv2D builds graph.Convolve itself).
+func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	switch ImplFor(x.Graph().Backend().Name()) {
+	case ConvIm2Col:
+		return Conv2DIm2Col(x, w, cfg)
+	case ConvGather:
+		return Conv2DGather(x, w, cfg)
+	}
+	return nil
+}
+
