@@ -87,4 +87,3 @@ func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	}
 	return nil
 }
-

@@ -40,7 +40,7 @@ func Conv2DIm2Col(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 				wins = append(wins, graph.Reshape(win, n, ci, 1, oh*ow))
 			}
 		}
-		cols = graph.Concatenate(wins, 2)             // [n, ci, kh*kw, p]
+		cols = graph.Concatenate(wins, 2)              // [n, ci, kh*kw, p]
 		cols = graph.Reshape(cols, n, ci*kh*kw, oh*ow) // [n, k, p]
 	}
 	k := ci * kh * kw
