@@ -354,3 +354,41 @@ const exercisesReadme = `# 第 6 章练习（学生版）
   提交笔记本或本目录均可。
 - 禁止导入 os/exec、unsafe、syscall、net 等包；提交中的 *_test.go 与 go.mod 会被忽略。
 `
+
+// Stale returns the generated files (under exercises/ and notebooks/exercises/)
+// that differ from what Generate would write, are missing, or are left over.
+func Stale(l Layout) ([]string, error) {
+	files, err := GeneratedFiles(l)
+	if err != nil {
+		return nil, err
+	}
+	nbs, err := GeneratedNotebooks(l)
+	if err != nil {
+		return nil, err
+	}
+	var stale []string
+	for _, set := range []struct {
+		base  string
+		files map[string][]byte
+	}{{l.Exercises, files}, {l.Notebooks, nbs}} {
+		prefix, _ := filepath.Rel(l.Root, set.base)
+		for rel, want := range set.files {
+			got, err := os.ReadFile(filepath.Join(set.base, filepath.FromSlash(rel)))
+			if err != nil || !bytes.Equal(got, want) {
+				stale = append(stale, filepath.ToSlash(filepath.Join(prefix, rel)))
+			}
+		}
+		_ = filepath.WalkDir(set.base, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			rel, _ := filepath.Rel(set.base, p)
+			if _, ok := set.files[filepath.ToSlash(rel)]; !ok {
+				stale = append(stale, filepath.ToSlash(filepath.Join(prefix, rel))+" (not generated)")
+			}
+			return nil
+		})
+	}
+	sort.Strings(stale)
+	return stale, nil
+}

@@ -133,6 +133,9 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		if err != nil {
 			return nil, err
 		}
+		if allSkipped(states, sec) {
+			continue // nothing of this section to run: do not build it
+		}
 		for name, src := range pkg {
 			files[sec+"/"+name] = src
 		}
@@ -143,7 +146,10 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	}
 	binDir := filepath.Join(ws, "bin")
 	tags := "-tags=d2lgrader"
-	out, _ := goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, built...)...)
+	out := ""
+	if len(built) > 0 {
+		out, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, built...)...)
+	}
 	var fallbacks []string
 	for _, sec := range sections {
 		bin := filepath.Join(binDir, sec+".test")
@@ -320,6 +326,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 			}
 			continue
 		}
+		src = RewriteImports(src)
 		if st != nil {
 			st.student = src
 		}
@@ -332,6 +339,16 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 	}
 	return pkg, nil
+}
+
+// allSkipped reports whether no exercise of sec is left to run.
+func allSkipped(states map[string]*exState, sec string) bool {
+	for _, st := range states {
+		if st.ex.Section == sec && !st.skip {
+			return false
+		}
+	}
+	return true
 }
 
 func idOf(e *Exercise) string {

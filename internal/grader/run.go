@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,7 +137,8 @@ func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) 
 	case <-readDone:
 	case <-time.After(2 * time.Second):
 	}
-	o := runOutcome{Output: cleanOutput(out.String())}
+	ws := filepath.Dir(dir) + string(filepath.Separator)
+	o := runOutcome{Output: condensePanic(strings.ReplaceAll(cleanOutput(out.String()), ws, ""))}
 	code, reported := parseResult(result, nonce)
 	switch {
 	case timedOut:
@@ -156,8 +158,14 @@ func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) 
 		switch {
 		case exit == 0:
 			o.Reason = "the program exited (status 0) before the test finished: does the code call os.Exit?"
+		case strings.Contains(o.Output, "panic: TODO:"):
+			o.Reason = "not written yet: the stub still panics with TODO"
+		case strings.Contains(o.Output, "panic: test timed out"):
+			o.Reason = "timed out (an endless loop?)"
+		case strings.Contains(o.Output, "[recovered"):
+			o.Reason = "the code panicked"
 		case strings.Contains(o.Output, "panic:"):
-			o.Reason = fmt.Sprintf("the program crashed (exit status %d): a panic, possibly in a goroutine", exit)
+			o.Reason = fmt.Sprintf("the program crashed (exit status %d): a panic outside the test, e.g. in a goroutine the code started", exit)
 		default:
 			o.Reason = fmt.Sprintf("the program stopped (exit status %d) before the test finished", exit)
 		}
@@ -187,6 +195,26 @@ func cleanOutput(s string) string {
 		keep = append(keep, line)
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+// condensePanic shortens a panic's goroutine dump to the message and the
+// frames in the exercise packages (file:line), which is what a student needs.
+func condensePanic(s string) string {
+	i := strings.Index(s, "\ngoroutine ")
+	if i < 0 || !strings.Contains(s[:i], "panic:") {
+		return s
+	}
+	var frames []string
+	for _, l := range strings.Split(s[i:], "\n") {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "sec6") || strings.HasPrefix(t, "fb_sec6") {
+			if j := strings.Index(t, " +0x"); j > 0 {
+				t = t[:j]
+			}
+			frames = append(frames, "    at "+t)
+		}
+	}
+	return strings.TrimSpace(s[:i]) + "\n" + strings.Join(frames, "\n")
 }
 
 // testEnv is the environment of a test process: nothing of the grader's own

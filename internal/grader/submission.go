@@ -34,6 +34,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 		known[sec] = true
 	}
 	var notebooks []string
+	ignoredTests := 0
 	base := strings.Count(filepath.Clean(dir), string(filepath.Separator))
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -54,9 +55,9 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 		switch {
 		case strings.HasSuffix(name, ".ipynb"):
 			notebooks = append(notebooks, p)
-		case name == "go.mod" || name == "go.sum":
-			if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), "replace") && name == "go.mod" {
-				s.note("%s: ignored (contains a replace directive; the grader always builds with its own go.mod)", rel(dir, p))
+		case name == "go.mod":
+			if b, err := os.ReadFile(p); err == nil && hasForeignReplace(b) {
+				s.note("%s: ignored, with its replace directives (the grader always builds with its own go.mod)", rel(dir, p))
 			}
 		case strings.HasSuffix(name, ".go") && sectionDirRE.MatchString(parent):
 			if !known[parent] {
@@ -64,7 +65,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 				return nil
 			}
 			if strings.HasSuffix(name, "_test.go") {
-				s.note("%s: ignored (test files come from the grader, never from a submission)", rel(dir, p))
+				ignoredTests++
 				return nil
 			}
 			b, err := os.ReadFile(p)
@@ -74,12 +75,15 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 			if s.Files[parent] == nil {
 				s.Files[parent] = map[string][]byte{}
 			}
-			s.Files[parent][name] = RewriteImports(b)
+			s.Files[parent][name] = b
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grader.LoadSubmission: %w", err)
+	}
+	if ignoredTests > 0 {
+		s.note("%d *_test.go files of the submission ignored (tests always come from the grader)", ignoredTests)
 	}
 	sort.Strings(notebooks)
 	for _, nb := range notebooks {
@@ -99,7 +103,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 				s.note("%s: cell for %s/%s ignored (the Go file wins)", rel(dir, nb), c.Section, c.File)
 				continue
 			}
-			s.Files[c.Section][c.File] = RewriteImports(c.Source)
+			s.Files[c.Section][c.File] = c.Source
 		}
 	}
 	return s, nil
@@ -116,6 +120,22 @@ func rel(base, p string) string {
 	return p
 }
 
+// hasForeignReplace reports whether a go.mod has a replace directive other
+// than the generated exercises module's own `replace github.com/d2l-go/d2l-go => ../`.
+func hasForeignReplace(gomod []byte) bool {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		t := strings.Join(strings.Fields(line), " ")
+		t = strings.TrimPrefix(t, "replace ")
+		if strings.Contains(t, "=>") && t != RepoModule+" => ../" {
+			return true
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "replace (") {
+			return true
+		}
+	}
+	return false
+}
+
 // forbiddenImport says why an import path may not appear in a submission, or "".
 func forbiddenImport(path string) string {
 	switch {
@@ -124,9 +144,11 @@ func forbiddenImport(path string) string {
 		path == "net" || strings.HasPrefix(path, "net/"),
 		strings.HasPrefix(path, "golang.org/x/sys"):
 		return "may run programs, touch memory or the system directly"
-	case strings.Contains(path, "/internal/") && strings.HasPrefix(path, RepoModule),
-		strings.HasPrefix(path, solutionsPrefix) || strings.Contains(path, "/grader"),
-		strings.HasPrefix(path, "internal/") || strings.Contains(path, "/hidden"):
+	case path == solutionsPrefix+"grid" || path == solutionsPrefix+"testutil":
+		return "" // the given helpers, rewritten to exercises/…
+	case strings.HasPrefix(path, RepoModule+"/internal/"), strings.HasPrefix(path, solutionsPrefix),
+		strings.HasPrefix(path, ExercisesModule+"/internal/"), strings.HasPrefix(path, "internal/"),
+		strings.Contains(path, "/hidden"), strings.Contains(path, "/grader"):
 		return "is the grader's or the reference's code"
 	}
 	return ""

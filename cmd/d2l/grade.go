@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/d2l-go/d2l-go/internal/grader"
+)
+
+func init() {
+	register(&Command{
+		Name:    "grade",
+		Summary: "instructors: grade a folder of submissions (one folder per student) into a gradebook and Gradescope results",
+		Usage:   "-submissions DIR -out DIR [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6]",
+		Run:     runGrade,
+	})
+}
+
+// runGrade implements `d2l grade`.
+func runGrade(ctx context.Context, args []string) error {
+	c := commands["grade"]
+	fs := flags(c, os.Stderr)
+	subs := fs.String("submissions", "", "folder with one sub-folder per student (a copy of exercises/ or the exercise notebooks)")
+	out := fs.String("out", "", "folder for gradebook.csv and <student>/{results.json,feedback.md}")
+	jobs := fs.Int("jobs", 0, "students graded at once (default: number of CPUs)")
+	timeout := fs.Duration("timeout", 10*time.Second, "time limit of each test process")
+	only := fs.String("only", "", "comma-separated exercise IDs to grade (default: all)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *subs == "" || *out == "" || fs.NArg() > 0 {
+		return fmt.Errorf("%w: -submissions and -out are required", errUsage)
+	}
+	root, err := grader.FindRoot(".")
+	if err != nil {
+		return err
+	}
+	l := grader.NewLayout(root)
+	cat, err := grader.LoadCatalog(l.Solutions, l.Hidden)
+	if err != nil {
+		return fmt.Errorf("%w (grading needs the instructor's checkout with solutions/)", err)
+	}
+	var ids []string
+	if *only != "" {
+		ids = strings.Split(*only, ",")
+	}
+	start := time.Now()
+	results, err := grader.GradeAll(ctx, *subs, grader.Options{
+		Layout: l, Catalog: cat, Reference: true, Hidden: true, Jobs: *jobs, TestTimeout: *timeout, Only: ids,
+	})
+	if err != nil {
+		return err
+	}
+	if err := grader.WriteReports(*out, cat, results); err != nil {
+		return err
+	}
+	for _, r := range results {
+		fmt.Printf("%-24s %4d / %d\n", r.Student, r.Score, r.Max)
+	}
+	fmt.Printf("graded %d submissions in %s; wrote %s/gradebook.csv\n", len(results), time.Since(start).Round(time.Millisecond), *out)
+	return nil
+}

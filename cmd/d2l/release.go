@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/d2l-go/d2l-go/internal/grader"
+)
+
+func init() {
+	register(&Command{
+		Name:    "release",
+		Summary: "instructors: write the student distribution (library, exercises, notebooks; no solutions, no hidden tests)",
+		Usage:   "-out DIR",
+		Run:     runRelease,
+	})
+	register(&Command{
+		Name:    "gen-exercises",
+		Summary: "generate exercises/ and notebooks/exercises/ from solutions/ (stubs, public tests, questions)",
+		Usage:   "[-check]",
+		Run:     runGenExercises,
+	})
+}
+
+// runGenExercises implements `d2l gen-exercises`.
+func runGenExercises(_ context.Context, args []string) error {
+	c := commands["gen-exercises"]
+	flags := flags(c, os.Stderr)
+	check := flags.Bool("check", false, "write nothing; fail if exercises/ is out of sync with solutions/")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	root, err := grader.FindRoot(".")
+	if err != nil {
+		return err
+	}
+	l := grader.NewLayout(root)
+	if *check {
+		stale, err := grader.Stale(l)
+		if err != nil {
+			return err
+		}
+		if len(stale) > 0 {
+			return fmt.Errorf("out of sync with solutions/: %s (run `go run ./cmd/d2l gen-exercises`)", strings.Join(stale, ", "))
+		}
+		return nil
+	}
+	written, err := grader.Generate(l)
+	for _, p := range written {
+		rel, _ := filepath.Rel(root, p)
+		fmt.Println("gen-exercises: wrote", rel)
+	}
+	return err
+}
+
+// secretPaths never reach a release (relative to the repository root).
+var secretPaths = []string{"solutions", "internal/grader/hidden", "internal/grader/testdata", ".git", "build", "out"}
+
+// isSecret reports whether rel (slash-separated) must stay out of a release.
+func isSecret(rel string) bool {
+	for _, s := range secretPaths {
+		if rel == s || strings.HasPrefix(rel, s+"/") {
+			return true
+		}
+	}
+	// The grader's own tests grade the reference: they need solutions/.
+	return strings.HasPrefix(rel, "internal/grader/") && strings.HasSuffix(rel, "_test.go")
+}
+
+// runRelease implements `d2l release`.
+func runRelease(_ context.Context, args []string) error {
+	c := commands["release"]
+	fset := flags(c, os.Stderr)
+	out := fset.String("out", "", "folder to write the student distribution to (must not exist or be empty)")
+	if err := fset.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fset.NArg() > 0 {
+		return fmt.Errorf("%w: -out is required", errUsage)
+	}
+	root, err := grader.FindRoot(".")
+	if err != nil {
+		return err
+	}
+	l := grader.NewLayout(root)
+	if stale, err := grader.Stale(l); err != nil {
+		return err
+	} else if len(stale) > 0 {
+		return fmt.Errorf("exercises/ is out of sync with solutions/ (%s): run `go run ./cmd/d2l gen-exercises` first", strings.Join(stale, ", "))
+	}
+	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%w: -out %s is not empty", errUsage, *out)
+	}
+	files, err := releaseFiles(root)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, rel := range files {
+		if isSecret(rel) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(grader.BeginSolution)) || bytes.Contains(b, []byte("//go:build d2lgrader")) {
+			return fmt.Errorf("release: %s contains solution or hidden-test code; refusing to write it", rel)
+		}
+		dst := filepath.Join(*out, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		info, err := os.Stat(filepath.Join(root, rel))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, b, info.Mode().Perm()); err != nil {
+			return err
+		}
+		n++
+	}
+	fmt.Printf("release: wrote %d files to %s (no solutions/, no hidden tests)\n", n, *out)
+	return nil
+}
+
+// releaseFiles lists the files of the checkout: git's tracked and untracked
+// but not ignored files when git is there, else every regular file.
+func releaseFiles(root string) ([]string, error) {
+	cmd := exec.Command("git", "ls-files", "-co", "--exclude-standard")
+	cmd.Dir = root
+	if out, err := cmd.Output(); err == nil {
+		var files []string
+		for _, f := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if f != "" {
+				if _, err := os.Stat(filepath.Join(root, f)); err == nil {
+					files = append(files, f)
+				}
+			}
+		}
+		return files, nil
+	}
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel != "." && isSecret(rel) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type().IsRegular() {
+			files = append(files, rel)
+		}
+		return nil
+	})
+	return files, err
+}

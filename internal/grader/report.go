@@ -1,0 +1,229 @@
+package grader
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// GradescopeTest is one entry of Gradescope's results.json "tests" list.
+type GradescopeTest struct {
+	Name       string   `json:"name"`
+	Score      *float64 `json:"score,omitempty"`
+	MaxScore   float64  `json:"max_score"`
+	Status     string   `json:"status,omitempty"` // "passed" or "failed"; empty for manual items
+	Output     string   `json:"output,omitempty"`
+	Visibility string   `json:"visibility"`
+	Tags       []string `json:"tags,omitempty"`
+}
+
+// Gradescope is Gradescope's autograder results.json.
+type Gradescope struct {
+	Score      float64          `json:"score"`
+	Output     string           `json:"output,omitempty"`
+	Visibility string           `json:"visibility"`
+	Tests      []GradescopeTest `json:"tests"`
+}
+
+// ToGradescope converts a result to Gradescope's format: one test per test
+// function ("6.3-4 TestMirrorPad1D"), hidden tests visible after publication,
+// manual items with no score and their rubric as output.
+func ToGradescope(r *StudentResult) Gradescope {
+	g := Gradescope{Score: float64(r.Score), Visibility: "visible", Output: strings.Join(r.Notes, "\n")}
+	for _, e := range r.Exercises {
+		if e.Kind == KindManual {
+			g.Tests = append(g.Tests, GradescopeTest{
+				Name: e.ID + " " + e.Title + "（人工评分 / manual）", MaxScore: float64(e.Max),
+				Output: "Rubric:\n" + e.Rubric, Visibility: "visible", Tags: []string{"manual"},
+			})
+			continue
+		}
+		for _, t := range e.Tests {
+			s := float64(t.Score)
+			gt := GradescopeTest{Name: e.ID + " " + t.Name, Score: &s, MaxScore: float64(t.Max), Status: "failed", Visibility: "visible"}
+			if t.Passed {
+				gt.Status = "passed"
+			}
+			if t.Hidden {
+				gt.Visibility = "after_published"
+				gt.Tags = []string{"hidden"}
+			}
+			gt.Output = strings.TrimSpace(e.Note + "\n" + t.Output)
+			if t.Passed {
+				gt.Output = ""
+			}
+			g.Tests = append(g.Tests, gt)
+		}
+	}
+	return g
+}
+
+// Feedback renders a readable report of one submission (Markdown).
+func Feedback(r *StudentResult) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# 评分反馈 / Feedback: %s\n\n", r.Student)
+	fmt.Fprintf(&sb, "自动评分 / automatic: **%d / %d**", r.Score, r.Max)
+	if r.Manual > 0 {
+		fmt.Fprintf(&sb, "；另有人工评分项 / plus manual items: %d 分", r.Manual)
+	}
+	sb.WriteString("\n\n")
+	if len(r.Notes) > 0 {
+		sb.WriteString("## 说明 / Notes\n\n")
+		for _, n := range r.Notes {
+			sb.WriteString("- " + n + "\n")
+		}
+		sb.WriteString("\n")
+	}
+	for _, e := range r.Exercises {
+		if e.Kind == KindManual {
+			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n%s\n\n", e.ID, e.Title, e.Max, indentBlock(e.Rubric))
+			continue
+		}
+		fmt.Fprintf(&sb, "## %s %s — %d / %d\n\n", e.ID, e.Title, e.Score, e.Max)
+		if e.Note != "" {
+			sb.WriteString("```\n" + e.Note + "\n```\n\n")
+		}
+		for _, t := range e.Tests {
+			mark := "PASS"
+			if !t.Passed {
+				mark = "FAIL"
+			}
+			kind := "public"
+			if t.Hidden {
+				kind = "hidden"
+			}
+			fmt.Fprintf(&sb, "- %s %s (%s, %d/%d)\n", mark, t.Name, kind, t.Score, t.Max)
+			if !t.Passed && t.Output != "" && !strings.HasPrefix(t.Output, "not run:") {
+				sb.WriteString(indentBlock("```\n"+truncate(t.Output, 1500)+"\n```") + "\n")
+			}
+		}
+		sb.WriteString("\n")
+	}
+	return sb.String()
+}
+
+func indentBlock(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = "  " + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "\n… (cut)"
+}
+
+// WriteGradebook writes one CSV row per student: student, one column per
+// exercise (score, or empty for manual items), automatic total, automatic maximum.
+func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
+	cw := csv.NewWriter(w)
+	header := []string{"student"}
+	for _, e := range cat.Exercises {
+		h := e.ID
+		if e.Kind == KindManual {
+			h += " (manual)"
+		}
+		header = append(header, h)
+	}
+	header = append(header, "total", "max")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range results {
+		byID := map[string]*ExerciseResult{}
+		for _, e := range r.Exercises {
+			byID[e.ID] = e
+		}
+		row := []string{r.Student}
+		for _, e := range cat.Exercises {
+			cell := ""
+			if er := byID[e.ID]; er != nil && e.Kind == KindCode {
+				cell = strconv.Itoa(er.Score)
+			}
+			row = append(row, cell)
+		}
+		row = append(row, strconv.Itoa(r.Score), strconv.Itoa(r.Max))
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteReports writes OUT/gradebook.csv and, per student, OUT/<student>/results.json
+// (Gradescope) and OUT/<student>/feedback.md.
+func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("grader.WriteReports: %w", err)
+	}
+	f, err := os.Create(filepath.Join(out, "gradebook.csv"))
+	if err != nil {
+		return fmt.Errorf("grader.WriteReports: %w", err)
+	}
+	if err := WriteGradebook(f, cat, results); err != nil {
+		f.Close()
+		return fmt.Errorf("grader.WriteReports: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		dir := filepath.Join(out, r.Student)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		b, _ := json.MarshalIndent(ToGradescope(r), "", "  ")
+		if err := os.WriteFile(filepath.Join(dir, "results.json"), append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "feedback.md"), []byte(Feedback(r)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckReport prints the result of `d2l check`: per exercise PASS/FAIL with
+// points, the got/want of failing tests and how many hidden tests remain.
+func CheckReport(w io.Writer, r *StudentResult) {
+	hidden := 0
+	for _, e := range r.Exercises {
+		if e.Kind == KindManual {
+			continue
+		}
+		status := "PASS"
+		if e.Score < e.Max || e.Max == 0 {
+			status = "FAIL"
+		}
+		fmt.Fprintf(w, "%s %-6s %s  %d/%d points", status, e.ID, e.Title, e.Score, e.Max)
+		if e.HiddenRemaining > 0 {
+			fmt.Fprintf(w, "  (+%d hidden tests at grading)", e.HiddenRemaining)
+		}
+		fmt.Fprintln(w)
+		hidden += e.HiddenRemaining
+		if e.Note != "" && status == "FAIL" {
+			fmt.Fprintln(w, indentBlock(truncate(e.Note, 2000)))
+		}
+		for _, t := range e.Tests {
+			if !t.Passed && !strings.HasPrefix(t.Output, "not run:") {
+				fmt.Fprintf(w, "  FAIL %s (%d points)\n%s\n", t.Name, t.Max, indentBlock(indentBlock(truncate(t.Output, 1500))))
+			}
+		}
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	fmt.Fprintf(w, "\npublic tests: %d/%d points; %d hidden tests remain (run only when graded)\n", r.Score, r.Max, hidden)
+}
