@@ -41,7 +41,12 @@ func registerCandidate(c candidate) {
 }
 
 // howToGetXLA is appended to the notice when XLA does not run.
-const howToGetXLA = "for XLA (faster, GPU) build with -tags xla and install a PJRT plugin (see README)"
+func howToGetXLA() string {
+	if xlaLinked {
+		return "for XLA (faster, GPU) install a PJRT plugin (see README)"
+	}
+	return "for XLA (faster, GPU) build with -tags xla and install a PJRT plugin (see README)"
+}
 
 // Backend returns the compute backend every d2l function runs on. It is chosen once, at the first
 // call:
@@ -89,7 +94,7 @@ func chooseBackend() {
 	if err != nil {
 		panic(&Error{Func: "d2l.Backend", Got: "pure-Go backend failed: " + oneLine(err.Error()), Want: "a working backend"})
 	}
-	notes = append(notes, howToGetXLA)
+	notes = append(notes, howToGetXLA())
 	setBackend(b, describeBackend(b), notes)
 }
 

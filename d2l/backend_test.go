@@ -76,8 +76,18 @@ func TestBackendSelection(t *testing.T) {
 		stderr, _ := childBackend(t, "nosuchbackend")
 		assert.Contains(t, stderr, "d2l: backend pure Go")
 		assert.Contains(t, stderr, "GOMLX_BACKEND=nosuchbackend failed")
-		assert.Contains(t, stderr, "-tags xla", "says how to get XLA")
+		assert.Contains(t, stderr, "for XLA (faster, GPU)", "says how to get XLA")
 	})
+	if xlaLinked && len(XLAPlugins()) == 0 {
+		t.Run("XLA linked without a plugin", func(t *testing.T) {
+			stderr, _ := childBackend(t, "")
+			assert.Contains(t, stderr, "d2l: backend pure Go")
+			assert.Contains(t, stderr, "xla not used: no PJRT plugin installed")
+			stderr, _ = childBackend(t, "xla")
+			assert.Contains(t, stderr, "d2l: backend pure Go")
+			assert.Contains(t, stderr, "GOMLX_BACKEND=xla failed")
+		})
+	}
 	if !xlaLinked {
 		t.Run("default without XLA linked", func(t *testing.T) {
 			stderr, _ := childBackend(t, "")
