@@ -3,7 +3,7 @@
 # runs it:   !*"$GONB_DIR/setup.sh"
 # GoNB compiles each cell in a scratch module ($GONB_TMP_DIR, where `!*` commands run).
 # This script makes that module require github.com/d2l-go/d2l-go, replaced by this
-# checkout, and gives it the repository's go.sum so that `go get` (run by GoNB on every
+# checkout (plus the modules the repository requires, at its versions), and gives it the repository's go.sum so that `go get` (run by GoNB on every
 # cell) resolves d2l's dependencies from the module cache. It prints nothing on success
 # and fails loudly (a message and a non-zero exit status) otherwise.
 set -euo pipefail
@@ -17,7 +17,14 @@ grep -qx "module $module" "$root/go.mod" 2>/dev/null || fail "$root/go.mod is no
 [[ -n ${GONB_TMP_DIR:-} && -f $GONB_TMP_DIR/go.mod ]] ||
 	fail "GONB_TMP_DIR is unset or has no go.mod: run this from a GoNB cell as !*\"\$GONB_DIR/setup.sh\""
 cd "$GONB_TMP_DIR"
-go mod edit -require="$module@v0.0.0-00010101000000-000000000000" -replace="$module=$root" ||
+# Require d2l-go (replaced by this checkout) and, at the repository's versions, every module
+# its go.mod requires, so that cells build against exactly the versions d2l is tested with.
+requires=$(awk '/^require \($/ { inblock = 1; next }
+	inblock && /^\)/ { inblock = 0; next }
+	inblock && NF >= 2 { print "-require=" $1 "@" $2 }
+	/^require [^(]/ { print "-require=" $2 "@" $3 }' "$root/go.mod") || fail "cannot read $root/go.mod"
+# shellcheck disable=SC2086 # one word per requirement
+go mod edit -require="$module@v0.0.0-00010101000000-000000000000" -replace="$module=$root" $requires ||
 	fail "go mod edit in $GONB_TMP_DIR"
 cp "$root/go.sum" go.sum || fail "cannot copy $root/go.sum"
 dir=$(go list -m -f '{{.Replace.Dir}}' "$module") || fail "go list -m $module"
