@@ -401,3 +401,15 @@ func ExamplePool2D() {
 	// Output:
 	// draw.Pool2D: max pooling 2×2 of a 3×3 input, padding (0, 0), stride (1, 1); max(0, 1, 3, 4) = 4
 }
+
+func ExampleHeatMap() {
+	// Two 2×3 feature maps, e.g. the output channels of a layer ([c, h, w]).
+	maps := [][][]float32{{{0, 1, -1}, {0, 1, -1}}, {{0, 0, 0}, {1, 1, 1}}}
+	f := draw.HeatMap(maps, draw.Labels("边缘", "横线"), draw.CellSize(20))
+	img, _ := png.Decode(bytes.NewReader(f.PNG()))
+	fmt.Println(f.Text())
+	fmt.Println("PNG:", img.Bounds().Dx(), "×", img.Bounds().Dy())
+	// Output:
+	// draw.HeatMap: 2 map(s) of 2×3
+	// PNG: 128 × 40
+}
