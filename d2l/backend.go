@@ -84,7 +84,10 @@ func chooseBackend() {
 		for _, c := range candidates {
 			b, desc, err := c.open()
 			if err == nil {
-				setBackend(b, desc, nil)
+				if c.name != "xla" {
+					notes = append(notes, howToGetXLA())
+				}
+				setBackend(b, desc, notes)
 				return
 			}
 			notes = append(notes, fmt.Sprintf("%s not used: %s", c.name, oneLine(err.Error())))
