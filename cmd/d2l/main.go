@@ -73,7 +73,7 @@ func usage(w io.Writer) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
+		fmt.Fprintf(w, "  %-14s %s\n", n, commands[n].Summary)
 	}
 	fmt.Fprintln(w, "\nRun `go run ./cmd/d2l <command> -h` for a command's flags.")
 }

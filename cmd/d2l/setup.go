@@ -77,8 +77,8 @@ func (p aptPackage) present() bool {
 	return err == nil
 }
 
-// setupApt installs the missing Debian packages with apt-get when running as root, and
-// otherwise prints the command to run.
+// setupApt installs the missing Debian packages with apt-get when running as root (or
+// with sudo when it needs no password), and otherwise prints the command to run.
 func setupApt(ctx context.Context, s *setupState) (string, error) {
 	var missing []string
 	required := false
@@ -93,7 +93,12 @@ func setupApt(ctx context.Context, s *setupState) (string, error) {
 	}
 	cmdline := "apt-get install -y --no-install-recommends " + strings.Join(missing, " ")
 	_, aptErr := exec.LookPath("apt-get")
-	if os.Geteuid() != 0 || aptErr != nil {
+	// As root run apt-get; otherwise through sudo when it needs no password.
+	var sudo []string
+	if os.Geteuid() != 0 && aptErr == nil && exec.CommandContext(ctx, "sudo", "-n", "true").Run() == nil {
+		sudo = []string{"sudo", "-n"}
+	}
+	if (os.Geteuid() != 0 && sudo == nil) || aptErr != nil {
 		msg := fmt.Sprintf("missing Debian packages %s; install them with:\n    sudo apt-get update && sudo %s", strings.Join(missing, ", "), cmdline)
 		if required {
 			return "", fmt.Errorf("%s", msg)
@@ -101,14 +106,17 @@ func setupApt(ctx context.Context, s *setupState) (string, error) {
 		fmt.Fprintf(s.Log, "setup: note: %s\n", msg)
 		return "", nil
 	}
+	apt := func(args ...string) error {
+		cmd := append(append(sudo, "env", "DEBIAN_FRONTEND=noninteractive", "apt-get"), args...)
+		return runLogged(ctx, s.Log, "", nil, cmd[0], cmd[1:]...)
+	}
 	if !s.aptUpdated {
-		if err := runLogged(ctx, s.Log, "", nil, "apt-get", "update"); err != nil {
+		if err := apt("update"); err != nil {
 			return "", err
 		}
 		s.aptUpdated = true
 	}
-	args := append([]string{"install", "-y", "--no-install-recommends"}, missing...)
-	if err := runLogged(ctx, s.Log, "", []string{"DEBIAN_FRONTEND=noninteractive"}, "apt-get", args...); err != nil {
+	if err := apt(append([]string{"install", "-y", "--no-install-recommends"}, missing...)...); err != nil {
 		return "", err
 	}
 	return "installed " + strings.Join(missing, " "), nil
