@@ -192,7 +192,8 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		for _, st := range states {
 			if st.bin != "" && strings.Contains(st.bin, "/fb_") && !fileExists(st.bin) {
 				st.skip = true
-				st.res.Note = "compile error:\n" + compileErrors(fout, filepath.Base(st.binDir))
+				fb := filepath.Base(st.binDir)
+				st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
 			}
 		}
 	}
@@ -370,7 +371,10 @@ func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 func compileErrors(out, dir string) string {
 	var keep []string
 	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, dir+"/") || strings.Contains(line, "/"+dir+" ") || strings.HasPrefix(line, dir) {
+		if strings.HasPrefix(line, "# ") {
+			continue
+		}
+		if strings.Contains(line, dir+"/") || strings.HasPrefix(line, dir) {
 			keep = append(keep, strings.TrimPrefix(line, "./"))
 		}
 	}
