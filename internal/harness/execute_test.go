@@ -17,9 +17,10 @@ import (
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
 
-// TestExecute runs two small notebooks through jupyter nbconvert and GoNB: one that must
-// pass (it imports a package of this module through the real setup script and shows a
-// picture) and one that must fail in three ways (broken setup, a panic, a mismatch).
+// TestExecute runs small notebooks through jupyter nbconvert and GoNB: one that must
+// pass (it imports d2l through the real setup script, prints a tensor and shows a
+// picture), one that must fail in three ways (broken setup, a panic, a mismatch), and one
+// whose cell never ends (stopped by the per-cell timeout).
 func TestExecute(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executes notebooks; skipped with -short")
@@ -80,5 +81,26 @@ func TestExecute(t *testing.T) {
 			})
 		}()
 	}
+	// A cell that never ends: the per-cell timeout stops it and the result says so.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		doc, err := literate.ReadFile(filepath.Join("testdata", "hang.md"))
+		if !assert.NoError(t, err) {
+			return
+		}
+		opt := literate.Options{Setup: "!*true"}
+		path := filepath.Join(dir, "hang.ipynb")
+		if !assert.NoError(t, notebook.WriteFile(path, doc.Notebook(opt))) {
+			return
+		}
+		quick := *r
+		quick.CellTimeout = 3 * time.Second
+		start := time.Now()
+		res := quick.RunAndCheck(ctx, doc, path, harness.CheckOptions{Gen: opt})
+		assert.Error(t, res.Err)
+		assert.Contains(t, res.Summary(), "timed out")
+		assert.Less(t, time.Since(start), 2*time.Minute)
+	}()
 	wg.Wait()
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -61,11 +62,17 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 		timeout = 10 * time.Minute
 	}
 	base := filepath.Base(path)
-	res := &Executed{
-		Path: filepath.Join(r.OutDir, base),
-		Log:  filepath.Join(r.OutDir, strings.TrimSuffix(base, ".ipynb")+".log"),
+	outDir, err := filepath.Abs(r.OutDir)
+	if err != nil {
+		return nil, fmt.Errorf("harness.Execute: %w", err)
 	}
-	_ = os.Remove(res.Path)
+	res := &Executed{
+		Path: filepath.Join(outDir, base),
+		Log:  filepath.Join(outDir, strings.TrimSuffix(base, ".ipynb")+".log"),
+	}
+	if in, err := filepath.Abs(path); err == nil && in != res.Path {
+		_ = os.Remove(res.Path) // a stale copy must not pass for this run's
+	}
 	cmd := exec.CommandContext(ctx, r.Tools.Nbconvert,
 		"--to", "notebook", "--execute", "--allow-errors",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
@@ -95,19 +102,28 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 	return res, nil
 }
 
-// lastError picks the most telling line of an nbconvert log: the last line that is not
-// one of the kernel's info log lines.
+// lastError picks the most telling line of an nbconvert log: the last line that names an
+// error, exception, timeout or warning, else the last line that is not one of the kernel's
+// info log lines.
 func lastError(log string) string {
 	lines := strings.Split(strings.TrimSpace(log), "\n")
+	isInfo := func(l string) bool { return len(l) > 5 && l[0] == 'I' && l[1] >= '0' && l[1] <= '9' }
 	for i := len(lines) - 1; i >= 0; i-- {
 		l := strings.TrimSpace(lines[i])
-		if l == "" || (len(l) > 5 && l[0] == 'I' && l[1] >= '0' && l[1] <= '9') {
-			continue
+		if !isInfo(l) && telling.MatchString(l) {
+			return l
 		}
-		return l
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" && !isInfo(l) {
+			return l
+		}
 	}
 	return "(empty log)"
 }
+
+// telling matches log lines worth showing.
+var telling = regexp.MustCompile(`(?i)error|exception|timed? ?out|warning|no such|not found|died`)
 
 // Result is the outcome of executing and checking one notebook.
 type Result struct {
