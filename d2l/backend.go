@@ -58,6 +58,11 @@ func howToGetXLA() string {
 //  3. ONNX Runtime when built with -tags onnx and libonnxruntime.so.1 is found;
 //  4. GoMLX's pure-Go backend.
 //
+// XLA and ONNX Runtime are taken only if they pass a self-test of d2l's ops and gradients
+// (convolution, pooling) against plain Go loops, run once per process (about 1 ms on XLA or
+// pure Go, 0.1-0.3 s on ONNX Runtime, whose sessions compile slowly); otherwise the notice says
+// why and the next one is tried.
+//
 // One line on stderr says which backend runs and how to get XLA.
 func Backend() compute.Backend {
 	backendOnce.Do(chooseBackend)
@@ -83,6 +88,11 @@ func chooseBackend() {
 	} else {
 		for _, c := range candidates {
 			b, desc, err := c.open()
+			if err == nil {
+				if err = selfTest(b); err != nil { // backend_selftest.go
+					b.Finalize()
+				}
+			}
 			if err == nil {
 				if c.name != "xla" {
 					notes = append(notes, howToGetXLA())

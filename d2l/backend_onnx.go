@@ -5,8 +5,8 @@ package d2l
 import (
 	"errors"
 	"fmt"
+	"github.com/d2l-go/d2l-go/internal/ortlib"
 	"os"
-	"path/filepath"
 
 	"github.com/gomlx/compute"
 	onnxruntime "github.com/gomlx/compute-onnx"
@@ -23,32 +23,31 @@ func init() {
 }
 
 // ONNXRuntimeLibrary returns the path of libonnxruntime.so.1 that d2l uses: the value of
-// ONNXRUNTIME_SHARED_LIBRARY_PATH if set, else ~/.local/share/d2l-go/onnxruntime/libonnxruntime.so.1
+// ONNXRUNTIME_SHARED_LIBRARY_PATH if set, else the per-user copy that `d2l setup` installs
+// ($XDG_DATA_HOME/d2l-go/onnxruntime/libonnxruntime.so.1, by default under ~/.local/share)
 // if it exists. Only in binaries built with -tags onnx.
 func ONNXRuntimeLibrary() (string, error) {
 	return findONNXRuntime()
 }
 
 // findONNXRuntime locates the library and exports ONNXRUNTIME_SHARED_LIBRARY_PATH so that
-// compute-onnx uses it instead of downloading one.
+// compute-onnx uses it: compute-onnx downloads a library from GitHub when that variable is
+// unset and none is in its own directory, so d2l never creates the backend without it.
 func findONNXRuntime() (string, error) {
-	const env = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
+	env := ortlib.EnvPath
 	if p := os.Getenv(env); p != "" {
 		if _, err := os.Stat(p); err != nil {
 			return "", fmt.Errorf("%s=%s: %v", env, p, err)
 		}
 		return p, nil
 	}
-	home, err := os.UserHomeDir()
+	dir, err := ortlib.Dir()
 	if err != nil {
-		return "", fmt.Errorf("libonnxruntime.so.1 not found (%s unset, no home directory)", env)
+		return "", fmt.Errorf("%s not found (%s unset, no home directory)", ortlib.LibName, env)
 	}
-	p := filepath.Join(home, ".local", "share", "d2l-go", "onnxruntime", "libonnxruntime.so.1")
-	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("libonnxruntime.so.1 not found (%s unset, nothing at %s)", env, p)
-	}
-	if err := os.Setenv(env, p); err != nil {
-		return "", err
+	p := ortlib.Configure()
+	if p == "" {
+		return "", fmt.Errorf("%s not found (%s unset, nothing in %s; `d2l setup` installs it)", ortlib.LibName, env, dir)
 	}
 	return p, nil
 }

@@ -1,0 +1,41 @@
+package d2l
+
+import (
+	"testing"
+	"time"
+
+	"github.com/d2l-go/d2l-go/cnn"
+	"github.com/gomlx/compute/gobackend"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSelfTestPureGo runs the backend self-test on the pure-Go backend with every convolution
+// implementation of cnn: each must pass.
+func TestSelfTestPureGo(t *testing.T) {
+	b, err := gobackend.New("")
+	require.NoError(t, err)
+	for _, impl := range []cnn.ConvImpl{cnn.ConvAuto, cnn.ConvConvolve, cnn.ConvIm2Col, cnn.ConvGather} {
+		t.Run(string(impl)+"-", func(t *testing.T) {
+			cnn.SetConvImpl(impl)
+			defer cnn.SetConvImpl(cnn.ConvAuto)
+			start := time.Now()
+			require.NoError(t, selfTest(b))
+			t.Logf("self-test took %s", time.Since(start))
+		})
+	}
+}
+
+// TestSelfTestReference checks the plain-loop reference on a case small enough to verify by
+// hand: one 1x1 image, 1x1 kernel.
+func TestSelfTestReference(t *testing.T) {
+	ref := refSelfTest([]float32{2}, []float32{3}, []float32{1}, [4]int{1, 1, 1, 1}, [2]int{1, 1},
+		cnn.ConvConfig{Stride: [2]int{1, 1}}, cnn.PoolConfig{Kernel: [2]int{1, 1}}, cnn.PoolConfig{Kernel: [2]int{1, 1}})
+	w := selfTestWeight(0)
+	assert.Equal(t, []float32{7}, ref[0], "conv: 3*2+1")
+	assert.Equal(t, []float32{2}, ref[1], "max pool")
+	assert.Equal(t, []float32{2}, ref[2], "avg pool")
+	assert.InDelta(t, float64(w*3+w+w), float64(ref[3][0]), 1e-6, "d/dx: conv + max + avg")
+	assert.InDelta(t, float64(w*2), float64(ref[4][0]), 1e-6, "d/dw")
+	assert.InDelta(t, float64(w), float64(ref[5][0]), 1e-6, "d/db")
+}
