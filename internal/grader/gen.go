@@ -271,6 +271,20 @@ func GeneratedFiles(l Layout) (map[string][]byte, error) {
 	return files, nil
 }
 
+// generated returns the files of exercises/ and of notebooks/exercises/.
+func generated(l Layout) (files, notebooks map[string][]byte, err error) {
+	files, err = GeneratedFiles(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := LoadCatalog(l.Solutions, l.Hidden)
+	if err != nil {
+		return nil, nil, err
+	}
+	notebooks, err = GeneratedNotebooks(cat, files)
+	return files, notebooks, err
+}
+
 func copyGoDir(src, rel string, files map[string][]byte) error {
 	paths, _ := filepath.Glob(filepath.Join(src, "*.go"))
 	if len(paths) == 0 {
@@ -289,11 +303,7 @@ func copyGoDir(src, rel string, files map[string][]byte) error {
 // Generate rewrites exercises/ (and the exercise notebooks) from solutions/,
 // removing files that are no longer generated. It returns the paths written.
 func Generate(l Layout) ([]string, error) {
-	files, err := GeneratedFiles(l)
-	if err != nil {
-		return nil, err
-	}
-	nbs, err := GeneratedNotebooks(l)
+	files, nbs, err := generated(l)
 	if err != nil {
 		return nil, err
 	}
@@ -358,11 +368,7 @@ const exercisesReadme = `# 第 6 章练习（学生版）
 // Stale returns the generated files (under exercises/ and notebooks/exercises/)
 // that differ from what Generate would write, are missing, or are left over.
 func Stale(l Layout) ([]string, error) {
-	files, err := GeneratedFiles(l)
-	if err != nil {
-		return nil, err
-	}
-	nbs, err := GeneratedNotebooks(l)
+	files, nbs, err := generated(l)
 	if err != nil {
 		return nil, err
 	}

@@ -3,17 +3,28 @@ package grader
 import (
 	"encoding/json"
 	"fmt"
-	"os"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
+
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
 )
 
 // CellMeta is the metadata key ("d2l") that marks a solution cell of an
 // exercise notebook and names the Go file it becomes.
 type CellMeta struct {
-	Exercise string `json:"exercise"`
+	Role     string `json:"role"` // "solution" (extracted) or "test" (the %test cell)
+	Exercise string `json:"exercise,omitempty"`
 	Section  string `json:"section"`
-	File     string `json:"file"`
+	File     string `json:"file,omitempty"`
 }
+
+// metaKey is the cell metadata key of CellMeta.
+const metaKey = "d2l"
 
 // ExtractedFile is one Go file rebuilt from a notebook's solution cells.
 type ExtractedFile struct {
@@ -26,56 +37,46 @@ type ExtractedFile struct {
 // GoNB magics (%…, !…) are dropped, imports are hoisted to the top and the
 // package clause is added. Cells naming the same file are joined in order.
 func ExtractNotebook(path string) ([]ExtractedFile, error) {
-	b, err := os.ReadFile(path)
+	nb, err := notebook.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractNotebook: %w", err)
 	}
-	var nb struct {
-		Cells []struct {
-			CellType string          `json:"cell_type"`
-			Source   json.RawMessage `json:"source"`
-			Metadata struct {
-				D2L *CellMeta `json:"d2l"`
-			} `json:"metadata"`
-		} `json:"cells"`
-	}
-	if err := json.Unmarshal(b, &nb); err != nil {
-		return nil, fmt.Errorf("grader.ExtractNotebook: argument path: got %s that is not a notebook (%v), want an .ipynb JSON file", path, err)
-	}
 	var order []string
 	bodies := map[string][]string{}
-	sections := map[string]string{}
+	metas := map[string]CellMeta{}
 	for _, c := range nb.Cells {
-		m := c.Metadata.D2L
-		if c.CellType != "code" || m == nil || m.File == "" || !sectionDirRE.MatchString(m.Section) ||
+		m, ok := cellMeta(c)
+		if c.Type != notebook.Code || !ok || m.Role != "solution" || !sectionDirRE.MatchString(m.Section) ||
 			strings.ContainsAny(m.File, `/\`) || !strings.HasSuffix(m.File, ".go") || strings.HasSuffix(m.File, "_test.go") {
 			continue
 		}
 		key := m.Section + "/" + m.File
 		if _, ok := bodies[key]; !ok {
 			order = append(order, key)
-			sections[key] = m.Section
+			metas[key] = m
 		}
-		bodies[key] = append(bodies[key], cellSource(c.Source))
+		bodies[key] = append(bodies[key], c.Source)
 	}
 	var out []ExtractedFile
 	for _, key := range order {
-		sec := sections[key]
-		out = append(out, ExtractedFile{Section: sec, File: strings.TrimPrefix(key, sec+"/"),
-			Source: CellsToGo(sec, bodies[key])})
+		m := metas[key]
+		out = append(out, ExtractedFile{Section: m.Section, File: m.File, Source: CellsToGo(m.Section, bodies[key])})
 	}
 	return out, nil
 }
 
-// cellSource accepts both forms of the ipynb "source" field (string or list).
-func cellSource(raw json.RawMessage) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
+// cellMeta decodes the "d2l" metadata of a cell.
+func cellMeta(c *notebook.Cell) (CellMeta, bool) {
+	raw, ok := c.Metadata[metaKey]
+	if !ok {
+		return CellMeta{}, false
 	}
-	var lines []string
-	_ = json.Unmarshal(raw, &lines)
-	return strings.Join(lines, "")
+	b, _ := json.Marshal(raw)
+	var m CellMeta
+	if json.Unmarshal(b, &m) != nil {
+		return CellMeta{}, false
+	}
+	return m, true
 }
 
 // CellsToGo turns GoNB cell sources into one Go file of package pkg.
@@ -112,6 +113,120 @@ func CellsToGo(pkg string, cells []string) []byte {
 	return []byte(sb.String())
 }
 
-// GeneratedNotebooks returns the exercise notebooks (paths relative to
-// notebooks/exercises). Filled in once internal/notebook lands.
-func GeneratedNotebooks(l Layout) (map[string][]byte, error) { return map[string][]byte{}, nil }
+// notebookSetup connects an exercise notebook (in notebooks/exercises/) to the
+// library (the shared setup script) and to the exercises module (grid, testutil).
+const notebookSetup = `!*"$GONB_DIR/../setup.sh"  # connect this notebook to the d2l-go module
+!*go mod edit -require=` + ExercisesModule + `@v0.0.0-00010101000000-000000000000 -replace=` + ExercisesModule + `="$GONB_DIR/../../exercises"`
+
+// sectionTitles names the sections for the notebook titles.
+var sectionTitles = map[string]string{
+	"sec61": "6.1 从全连接层到卷积", "sec62": "6.2 图像卷积", "sec63": "6.3 填充和步幅",
+	"sec64": "6.4 多输入多输出通道", "sec65": "6.5 汇聚层", "sec66": "6.6 卷积神经网络（LeNet）",
+}
+
+// GeneratedNotebooks returns one GoNB notebook per section (paths relative to
+// notebooks/exercises, e.g. "6.3-exercises.ipynb"), built from the generated
+// exercise files: per exercise its question, then (code exercises) an editable
+// solution cell holding the stub; last a %test cell with the public tests.
+func GeneratedNotebooks(cat *Catalog, files map[string][]byte) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for _, sec := range cat.Sections() {
+		title := sectionTitles[sec]
+		num := strings.Fields(title)[0]
+		nb := notebook.New(literate.Metadata(title+" 练习", "solutions/"+sec+"/README.md"))
+		nb.Cells = append(nb.Cells,
+			&notebook.Cell{Type: notebook.Code, ID: "setup", Source: notebookSetup, Metadata: map[string]any{}},
+			&notebook.Cell{Type: notebook.Markdown, ID: "intro", Metadata: map[string]any{}, Source: "# " + title + "：练习\n\n" +
+				"在带 `TODO` 的代码单元格里写出答案（删掉 `panic(\"TODO: …\")`），运行它，再运行最后的 `%test` 单元格自查公开测试。\n" +
+				"提交这个笔记本即可：评分程序只读取标记为解答的单元格（元数据 `d2l.role = solution`），另外还会运行隐藏测试。\n" +
+				"文字题直接在题目下方新建 Markdown 单元格作答，由老师人工评分。"},
+		)
+		for _, e := range cat.Exercises {
+			if e.Section != sec {
+				continue
+			}
+			kind := "人工评分"
+			if e.Kind == KindCode {
+				kind = "自动评分"
+			}
+			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Markdown, ID: "q-" + safeID(e.ID), Metadata: map[string]any{},
+				Source: fmt.Sprintf("## 练习 %s %s（%s，%d 分）\n\n%s", e.ID, e.Title, kind, e.MaxPoints(), e.Question)})
+			if e.Kind != KindCode {
+				continue
+			}
+			src, ok := files[sec+"/"+e.File]
+			if !ok {
+				return nil, fmt.Errorf("grader.GeneratedNotebooks: no generated file %s/%s", sec, e.File)
+			}
+			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "a-" + safeID(e.ID), Source: cellBody(string(src)),
+				Metadata: map[string]any{metaKey: map[string]any{"role": "solution", "exercise": e.ID, "section": sec, "file": e.File}}})
+		}
+		test, err := testCell(sec, files)
+		if err != nil {
+			return nil, err
+		}
+		nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "test", Source: test,
+			Metadata: map[string]any{metaKey: map[string]any{"role": "test", "section": sec}}})
+		b, err := nb.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		out[num+"-exercises.ipynb"] = b
+	}
+	return out, nil
+}
+
+// cellBody drops the package clause (and the blank lines after it) of a Go file.
+func cellBody(src string) string {
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "package ") {
+			return strings.TrimSpace(strings.Join(lines[i+1:], "\n"))
+		}
+	}
+	return strings.TrimSpace(src)
+}
+
+// testCell merges the public test files of a section into one %test cell:
+// one import block, then every declaration.
+func testCell(sec string, files map[string][]byte) (string, error) {
+	var names []string
+	for k := range files {
+		if strings.HasPrefix(k, sec+"/") && strings.HasSuffix(k, "_test.go") {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	imports := map[string]bool{}
+	var bodies []string
+	for _, n := range names {
+		src := string(files[n])
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Base(n), src, parser.ImportsOnly)
+		if err != nil {
+			return "", fmt.Errorf("grader.GeneratedNotebooks: %w", err)
+		}
+		for _, is := range f.Imports {
+			p, _ := strconv.Unquote(is.Path.Value)
+			imports[p] = true
+		}
+		end := 0
+		if len(f.Decls) > 0 {
+			end = int(f.Decls[len(f.Decls)-1].End()) - 1
+		} else {
+			end = int(f.Name.End()) - 1
+		}
+		bodies = append(bodies, strings.TrimSpace(src[end:]))
+	}
+	var paths []string
+	for p := range imports {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	var sb strings.Builder
+	sb.WriteString("%test\n\nimport (\n")
+	for _, p := range paths {
+		sb.WriteString("\t" + strconv.Quote(p) + "\n")
+	}
+	sb.WriteString(")\n\n" + strings.Join(bodies, "\n\n"))
+	return sb.String(), nil
+}

@@ -1,0 +1,81 @@
+package grader
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+// TestCellsToGo checks magics are dropped, imports hoisted and the package added.
+func TestCellsToGo(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		cells []string
+		want  string
+	}{
+		{"plain", []string{"func F() int { return 1 }"}, "package sec61\n\n\nfunc F() int { return 1 }\n"},
+		{"magic and import", []string{"%%\nimport \"math\"\nfunc F() float64 { return math.Pi }"}, "package sec61\n\nimport \"math\"\n\nfunc F() float64 { return math.Pi }\n"},
+		{"late import block", []string{"func F() {}", "import (\n\t\"fmt\"\n)\nfunc G() { fmt.Println() }"},
+			"package sec61\n\nimport (\n\t\"fmt\"\n)\n\nfunc F() {}\n\nfunc G() { fmt.Println() }\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, string(CellsToGo("sec61", c.cells)))
+		})
+	}
+}
+
+// TestNotebookSubmission fills the solution cells of the generated 6.5 notebook
+// with the reference and grades the notebook alone: 6.5 scores full marks, the
+// other sections are missing.
+func TestNotebookSubmission(t *testing.T) {
+	l, cat := testLayout(t)
+	nb, err := notebook.ReadFile(filepath.Join(l.Notebooks, "6.5-exercises.ipynb"))
+	require.NoError(t, err)
+	filled := 0
+	for _, c := range nb.Cells {
+		m, ok := cellMeta(c)
+		if !ok || m.Role != "solution" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(l.Solutions, m.Section, m.File))
+		require.NoError(t, err)
+		c.Source = "%%\n" + cellBody(string(b)) // a stray magic line must not matter
+		filled++
+	}
+	require.NotZero(t, filled)
+	dir := filepath.Join(t.TempDir(), "carol")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, notebook.WriteFile(filepath.Join(dir, "6.5-exercises.ipynb"), nb))
+	sub, err := LoadSubmission(dir, cat)
+	require.NoError(t, err)
+	res, err := GradeSubmission(context.Background(), sub, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, TestTimeout: 5 * time.Second, Only: idsOf(cat, "sec65")})
+	require.NoError(t, err)
+	require.Equal(t, res.Max, res.Score, "%s", Feedback(res))
+}
+
+func idsOf(cat *Catalog, sec string) []string {
+	var ids []string
+	for _, e := range cat.Exercises {
+		if e.Section == sec && strings.HasPrefix(sec, "sec") {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}
+
+// TestGeneratedInSync fails when exercises/ or notebooks/exercises/ differ
+// from what `d2l gen-exercises` makes of solutions/.
+func TestGeneratedInSync(t *testing.T) {
+	l, _ := testLayout(t)
+	stale, err := Stale(l)
+	require.NoError(t, err)
+	require.Empty(t, stale, "run `go run ./cmd/d2l gen-exercises`")
+}
