@@ -1,0 +1,245 @@
+package d2l
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLeNetShapes checks the layer shape table of 6.6.1 against the book (lenet_shapes cases),
+// layer names included, and that Sequential.Forward (one graph) gives the same final shape.
+func TestLeNetShapes(t *testing.T) {
+	found := 0
+	for _, c := range loadBookCases(t) {
+		if c.Op != "lenet_shapes" {
+			continue
+		}
+		found++
+		t.Run(c.ID, func(t *testing.T) {
+			if testing.Short() && c.ID != "lenet_shapes_1x1x28x28" {
+				t.Skip("batch-256 shape table skipped in -short mode")
+			}
+			var p struct {
+				InputShape []int `json:"input_shape"`
+			}
+			require.NoError(t, json.Unmarshal(c.Params, &p))
+			var want [][2]json.RawMessage
+			require.NoError(t, json.Unmarshal(c.Expected, &want))
+			net := LeNet()
+			require.Len(t, net.Layers, len(want))
+			X := Rand(p.InputShape...)
+			for i, layer := range net.Layers {
+				X = layer.Forward(X)
+				var name string
+				var shape []int
+				require.NoError(t, json.Unmarshal(want[i][0], &name))
+				require.NoError(t, json.Unmarshal(want[i][1], &shape))
+				assert.Equal(t, name, LayerName(layer), "layer %d", i)
+				assert.Equal(t, shape, X.Shape().Dimensions, "layer %d (%s)", i, name)
+			}
+			assert.Equal(t, X.Shape().Dimensions, net.Forward(Rand(p.InputShape...)).Shape().Dimensions)
+		})
+	}
+	require.Equal(t, 2, found, "lenet_shapes cases in testdata/book_outputs.json")
+}
+
+// TestLeNetParameters checks names, shapes and the total of 61,706 learnable parameters.
+func TestLeNetParameters(t *testing.T) {
+	var want struct {
+		Tensors [][2]json.RawMessage `json:"tensors"`
+		Total   int                  `json:"total"`
+	}
+	for _, c := range loadBookCases(t) {
+		if c.Op == "lenet_param_count" {
+			require.NoError(t, json.Unmarshal(c.Expected, &want))
+		}
+	}
+	require.Equal(t, 61706, want.Total)
+	net := LeNet()
+	ps := net.Parameters()
+	require.Len(t, ps, len(want.Tensors))
+	for i, p := range ps {
+		var shape []int
+		require.NoError(t, json.Unmarshal(want.Tensors[i][1], &shape))
+		assert.Equal(t, shape, p.Value.Shape().Dimensions, "parameter %s", p.Name)
+	}
+	assert.Equal(t, "0.weight", ps[0].Name)
+	assert.Equal(t, "11.bias", ps[len(ps)-1].Name)
+	assert.Equal(t, want.Total, net.NumParams())
+}
+
+// TestPrintLayerShapes checks the printed table, in the book's exact format.
+func TestPrintLayerShapes(t *testing.T) {
+	var buf bytes.Buffer
+	saved := Output
+	Output = &buf
+	defer func() { Output = saved }()
+	PrintLayerShapes(LeNet(), Rand(1, 1, 28, 28))
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	require.Len(t, lines, 12)
+	assert.Equal(t, "Conv2d output shape: \t torch.Size([1, 6, 28, 28])", string(lines[0]))
+	assert.Equal(t, "AvgPool2d output shape: \t torch.Size([1, 16, 5, 5])", string(lines[5]))
+	assert.Equal(t, "Flatten output shape: \t torch.Size([1, 400])", string(lines[6]))
+	assert.Equal(t, "Linear output shape: \t torch.Size([1, 10])", string(lines[11]))
+}
+
+// TestInitXavier checks the Xavier-uniform bounds sqrt(6/(fanIn+fanOut)) and that the weights
+// fill them (not just a constant).
+func TestInitXavier(t *testing.T) {
+	Seed(3)
+	net := LeNet()
+	InitXavier(net)
+	bounds := map[string]float64{
+		"0.weight": math.Sqrt(6.0 / (1*25 + 6*25)), "3.weight": math.Sqrt(6.0 / (6*25 + 16*25)),
+		"7.weight": math.Sqrt(6.0 / (400 + 120)), "9.weight": math.Sqrt(6.0 / (120 + 84)), "11.weight": math.Sqrt(6.0 / (84 + 10)),
+	}
+	for _, p := range net.Parameters() {
+		bound, ok := bounds[p.Name]
+		if !ok {
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, v := range values(p.Value) {
+			lo, hi = math.Min(lo, float64(v)), math.Max(hi, float64(v))
+		}
+		assert.GreaterOrEqual(t, lo, -bound, p.Name)
+		assert.LessOrEqual(t, hi, bound, p.Name)
+		assert.Greater(t, hi-lo, bound, "%s: values should spread over [-%.3f, %.3f]", p.Name, bound, bound)
+	}
+}
+
+// TestTrainBatchMatchesPyTorch runs one SGD step of LeNet (lr 0.9, mean cross-entropy) from
+// the weights PyTorch started with, on the same batch, and compares the loss, the number of
+// correct predictions and every updated weight with PyTorch's (testdata/lenet_step.json).
+func TestTrainBatchMatchesPyTorch(t *testing.T) {
+	raw, err := os.ReadFile("testdata/lenet_step.json")
+	require.NoError(t, err)
+	var ref struct {
+		LR       float64              `json:"lr"`
+		XShape   []int                `json:"x_shape"`
+		X        []float32            `json:"x"`
+		Y        []int32              `json:"y"`
+		LossMean float64              `json:"loss_mean"`
+		Correct  float64              `json:"correct"`
+		Before   [][3]json.RawMessage `json:"before"`
+		After    [][2]json.RawMessage `json:"after"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &ref))
+	net := LeNet()
+	ps := net.Parameters()
+	require.Len(t, ref.Before, len(ps))
+	refs := net.refs()
+	for i := range ps {
+		var name string
+		var shape []int
+		var vals []float32
+		require.NoError(t, json.Unmarshal(ref.Before[i][0], &name))
+		require.NoError(t, json.Unmarshal(ref.Before[i][1], &shape))
+		require.NoError(t, json.Unmarshal(ref.Before[i][2], &vals))
+		require.Equal(t, name, ps[i].Name)
+		*refs[i] = tensors.FromFlatDataAndDimensions(vals, shape...)
+	}
+	X := tensors.FromFlatDataAndDimensions(ref.X, ref.XShape...)
+	y := tensors.FromFlatDataAndDimensions(ref.Y, len(ref.Y))
+	lossSum, correct := TrainBatch(net, X, y, ref.LR)
+	assert.InDelta(t, ref.LossMean, lossSum/float64(len(ref.Y)), 1e-5)
+	assert.Equal(t, ref.Correct, correct)
+	for i, p := range net.Parameters() {
+		var want []float64
+		require.NoError(t, json.Unmarshal(ref.After[i][1], &want))
+		got := values(p.Value)
+		require.Len(t, got, len(want), p.Name)
+		for k := range want {
+			if !assert.InDelta(t, want[k], float64(got[k]), 2e-5, "%s[%d]", p.Name, k) {
+				break
+			}
+		}
+	}
+}
+
+// TestTrainCh6Smoke trains LeNet briefly on a few hundred Fashion-MNIST images and checks that
+// the training loss falls and the printed lines have the book's form.
+func TestTrainCh6Smoke(t *testing.T) {
+	requireFashionMNIST(t)
+	Seed(0)
+	trainIter, testIter := LoadDataFashionMNIST(64, DataLimit(256))
+	net := LeNet()
+	var buf bytes.Buffer
+	saved := Output
+	Output = &buf
+	defer func() { Output = saved }()
+	res := TrainCh6(net, trainIter, testIter, 4, 0.9, TryGPU(), TrainOptions{Progress: &bytes.Buffer{}})
+	require.Len(t, res.History, 4)
+	first, last := res.History[0][0], res.History[3][0]
+	t.Logf("history (train loss, train acc, test acc): %v", res.History)
+	assert.Less(t, last, first, "training loss should fall: history %v", res.History)
+	assert.Greater(t, res.ExamplesPerSec, 0.0)
+	assert.Len(t, res.EpochSeconds, 4)
+	out := buf.String()
+	assert.Regexp(t, `^loss \d\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3}\n\d+\.\d examples/sec on cpu\n$`, out)
+	assert.Contains(t, out, fmt.Sprintf("loss %.3f, train acc %.3f, test acc %.3f", res.TrainLoss, res.TrainAcc, res.TestAcc))
+}
+
+// TestTrainCh6BadInput checks the one-line errors for bad arguments.
+func TestTrainCh6BadInput(t *testing.T) {
+	requireFashionMNIST(t)
+	trainIter, testIter := LoadDataFashionMNIST(8, DataLimit(8))
+	cases := []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"nil net", func() { TrainCh6(nil, trainIter, testIter, 1, 0.9, TryGPU()) }, "d2l.TrainCh6: argument net: got nil, want a network (e.g. d2l.LeNet())"},
+		{"epochs", func() { TrainCh6(LeNet(), trainIter, testIter, 0, 0.9, TryGPU()) }, "d2l.TrainCh6: argument numEpochs: got 0, want numEpochs >= 1"},
+		{"lr", func() { TrainCh6(LeNet(), trainIter, testIter, 1, -1, TryGPU()) }, "d2l.TrainCh6: argument lr: got -1, want a learning rate > 0"},
+		{"accumulator", func() { NewAccumulator(2).Add(1) }, "d2l.Accumulator.Add: argument vals: got 1 values, want 2 values"},
+		{"linear input", func() { NewLinear(4, 2).Forward(Ones(3, 5)) }, "d2l.Linear.Forward: argument X: got shape [3 5], want shape [n, 4]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := Try(c.f)
+			require.Error(t, err)
+			assert.Equal(t, c.want, err.Error())
+		})
+	}
+}
+
+// TestAccumulatorTimer checks the book's small helpers.
+func TestAccumulatorTimer(t *testing.T) {
+	a := NewAccumulator(3)
+	a.Add(1, 2, 3)
+	a.Add(0.5, 0, 1)
+	assert.Equal(t, []float64{1.5, 2, 4}, []float64{a.Get(0), a.Get(1), a.Get(2)})
+	a.Reset()
+	assert.Equal(t, 0.0, a.Get(2))
+	tm := NewTimer()
+	tm.Stop()
+	tm.Start()
+	tm.Stop()
+	cs := tm.CumSum()
+	require.Len(t, cs, 2)
+	assert.InDelta(t, tm.Sum(), cs[1], 1e-12)
+	assert.InDelta(t, tm.Sum()/2, tm.Avg(), 1e-12)
+}
+
+// TestAnimatorSVG checks that the plot records points (skipping NaN) and draws one polyline
+// per non-empty series plus the legend.
+func TestAnimatorSVG(t *testing.T) {
+	a := NewAnimator("epoch", [2]float64{1, 3}, "train loss", "train acc", "test acc")
+	a.Add(1, 2.3, 0.1, math.NaN())
+	a.Add(2, 1.1, 0.5, 0.45)
+	assert.Equal(t, []float64{1, 2}, a.X[0])
+	assert.Equal(t, []float64{2}, a.X[2])
+	svg := a.SVG()
+	assert.Equal(t, 3, bytes.Count([]byte(svg), []byte("<polyline")))
+	for _, s := range []string{"train loss", "train acc", "test acc", ">epoch<"} {
+		assert.Contains(t, svg, s)
+	}
+}
