@@ -76,3 +76,29 @@ func BenchmarkConvVariants(b *testing.B) {
 		}
 	}
 }
+
+func TestImplFor(t *testing.T) {
+	if v := ImplFor("x"); v != ConvConvolve && v != ConvAuto {
+		t.Skipf("%s=%s overrides the choice", EnvConvImpl, v)
+	}
+	tests := []struct {
+		backend string
+		want    ConvImpl
+	}{
+		{benchBackend().Name(), map[bool]ConvImpl{true: ConvIm2Col, false: ConvConvolve}[benchBackend().Name() == "Go Backend"]},
+		{"go", ConvIm2Col},
+		{"Go Backend", ConvIm2Col},
+		{"onnxruntime", ConvConvolve},
+		{"xla", ConvConvolve},
+	}
+	for _, tc := range tests {
+		if got := ImplFor(tc.backend); got != tc.want {
+			t.Errorf("ImplFor(%q) = %q, want %q", tc.backend, got, tc.want)
+		}
+	}
+	SetConvImpl(ConvGather)
+	defer SetConvImpl(ConvAuto)
+	if got := ImplFor("go"); got != ConvGather {
+		t.Errorf("after SetConvImpl(ConvGather): ImplFor(\"go\") = %q", got)
+	}
+}

@@ -49,8 +49,8 @@ func SetConvImpl(impl ConvImpl) {
 	implMu.Unlock()
 }
 
-// ImplFor returns the implementation Conv2D uses on the named backend (compute.Backend.Name(),
-// e.g. "go", "onnxruntime", "xla"): SetConvImpl's choice if any, else $D2L_CONV_IMPL if valid,
+// ImplFor returns the implementation Conv2D uses on the named backend (compute.Backend.Name():
+// "Go Backend" or "go" for the pure-Go backend, "onnxruntime", "xla", ...): SetConvImpl's choice if any, else $D2L_CONV_IMPL if valid,
 // else the fastest measured there. On the pure-Go backend that is ConvIm2Col: its ConvGeneral
 // is a generic per-element loop, 10-30x slower than the window stacking plus its SIMD matrix
 // product. ONNX Runtime and XLA have fast native convolutions: ConvConvolve.
@@ -70,7 +70,7 @@ func ImplFor(backendName string) ConvImpl {
 	if implEnv != ConvAuto {
 		return implEnv
 	}
-	if backendName == "go" {
+	if backendName == "go" || backendName == "Go Backend" { // gobackend's BackendName, Name()
 		return ConvIm2Col
 	}
 	return ConvConvolve

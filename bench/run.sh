@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: PyTorch (Debian's /usr/bin/python3, torch 1.13, CPU, 2 threads, OpenBLAS
+# with its AVX-512 kernels) and d2l-go on each available backend, one after the other in the same
+# run, on the same shapes. Prints a Markdown table of median times and ratios d2l / PyTorch.
+#
+#   bench/run.sh                 # all cases, ~1 s per case and backend (pure Go's 3x3 conv: longer)
+#   SECONDS_PER_CASE=3 bench/run.sh
+#   CASES=conv1_fwdbwd,lenet_step256 bench/run.sh
+#
+# Backends: "go" (pure Go, default build), "go+simd" (pure Go built with GOEXPERIMENT=simd, AVX2/
+# AVX-512 matmul kernels), "onnx" (ONNX Runtime, build tag onnx; only if libonnxruntime.so.1 is
+# installed: `go run ./cmd/d2l setup`). The machine is shared and noisy: compare ratios of one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+secs=${SECONDS_PER_CASE:-1}
+cases=${CASES:-conv1_fwd,conv1_fwdbwd,conv2_fwd,conv2_fwdbwd,conv3x3_fwd,maxpool_fwdbwd,avgpool_fwdbwd,lenet_step256}
+threads=${TORCH_THREADS:-2}
+
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+go build -o "$out/bench-go" ./bench
+GOEXPERIMENT=simd go build -o "$out/bench-simd" ./bench 2>/dev/null || echo "# GOEXPERIMENT=simd build failed: skipping go+simd" >&2
+cols=()
+if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  echo "# PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), $threads threads" >&2
+  OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" "$cases" >"$out/torch.jsonl"
+else
+  echo "bench/run.sh: /usr/bin/python3 with torch is missing (Debian: apt-get install python3-torch)" >&2
+  exit 1
+fi
+echo "# go" >&2
+"$out/bench-go" -backend go -seconds "$secs" -cases "$cases" >"$out/go.jsonl"
+cols+=("go=$out/go.jsonl")
+if [ -x "$out/bench-simd" ]; then
+  echo "# go+simd" >&2
+  "$out/bench-simd" -backend go -seconds "$secs" -cases "$cases" >"$out/simd.jsonl"
+  cols+=("go+simd=$out/simd.jsonl")
+fi
+if go build -tags onnx -o "$out/bench-onnx" ./bench 2>/dev/null; then
+  echo "# onnx" >&2
+  if "$out/bench-onnx" -backend onnx -seconds "$secs" -cases "$cases" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
+    cols+=("onnx=$out/onnx.jsonl")
+  else
+    echo "# onnx skipped: $(tail -1 "$out/onnx.err")" >&2
+  fi
+fi
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+"$out/bench-go" -table "$out/torch.jsonl" "${cols[@]}"
