@@ -90,6 +90,7 @@ func applyOptions(fn string, opts []Option) *layerOptions {
 // h' = floor((h + 2*Padding[0] - KernelSize[0]) / Stride[0]) + 1 (and likewise w').
 // Weight and Bias are exported: read them, or set them to tensors of the same shapes.
 type Conv2d struct {
+	// InChannels and OutChannels are ci and co of the weight [co, ci, kh, kw].
 	InChannels, OutChannels int
 	// KernelSize, Stride and Padding are [h, w] pairs; Padding is per side.
 	KernelSize, Stride, Padding [2]int

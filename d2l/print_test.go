@@ -129,3 +129,10 @@ func TestFormatOtherDTypes(t *testing.T) {
 	assert.Equal(t, dtypes.Uint16, u.DType())
 	assert.Equal(t, "tensor([1, 2], dtype=torch.uint16)", Format(u))
 }
+
+func BenchmarkFormat(b *testing.B) {
+	X := Randn(6, 8)
+	for b.Loop() {
+		Format(X)
+	}
+}
