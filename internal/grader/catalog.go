@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Kind says how an exercise is scored.
@@ -38,6 +39,8 @@ type Test struct {
 	Name   string `json:"name"`   // Go test function, e.g. "TestMirrorPad1D"
 	Points int    `json:"points"` // points when it passes
 	Hidden bool   `json:"hidden,omitempty"`
+	// Timeout overrides the run's per-test time limit when longer (e.g. a training run).
+	Timeout time.Duration `json:"timeout,omitempty"`
 }
 
 // Exercise is one numbered exercise (or one part of it), e.g. "6.3-4".
@@ -173,7 +176,7 @@ func (c *Catalog) JSON() []byte {
 var (
 	headingRE   = regexp.MustCompile(`^## (6\.\d-\d+[a-z]?)\s+(.*)$`)
 	directiveRE = regexp.MustCompile(`^<!-- d2l:exercise (.*) -->$`)
-	testDirRE   = regexp.MustCompile(`^//d2l:test (\S+) points=(\d+)$`)
+	testDirRE   = regexp.MustCompile(`^//d2l:test (\S+) points=(\d+)(?: timeout=(\S+))?$`)
 )
 
 // Markers of the blocks of a section README that never reach students.
@@ -329,6 +332,11 @@ func (c *Catalog) addTests(dir, section string, hidden bool) error {
 			}
 			p, _ := strconv.Atoi(dir[2])
 			t := Test{Name: fn.Name.Name, Points: p, Hidden: hidden}
+			if dir[3] != "" {
+				if t.Timeout, err = time.ParseDuration(dir[3]); err != nil {
+					return fmt.Errorf("grader.LoadCatalog: %s: %s: %w", path, fn.Name.Name, err)
+				}
+			}
 			if hidden {
 				e.Hidden = append(e.Hidden, t)
 			} else {

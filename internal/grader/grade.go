@@ -215,7 +215,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 			if st.skip {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
-				o := runTest(ctx, st.bin, st.binDir, t.Name, opt.TestTimeout)
+				o := runTest(ctx, st.bin, st.binDir, t.Name, max(opt.TestTimeout, t.Timeout))
 				tr.Passed = o.Passed
 				tr.Output = o.Output
 				if o.Reason != "" && o.Reason != "test failed" {
