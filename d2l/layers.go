@@ -18,12 +18,18 @@ type layerOptions struct {
 	hasKernel, hasStride    bool
 	hasPadding              bool
 	bias, hasBias           bool
-	errs                    []*Error // bad option values, reported by the constructor
+	// paired records options given as (h, w) rather than (h), for printing as PyTorch does.
+	paired map[string]bool
+	errs   []*Error // bad option values, reported by the constructor
 }
 
 // pairOption builds [h, w] from (h) or (h, w).
 func pairOption(name string, hw []int, set func(o *layerOptions, p [2]int)) Option {
 	return func(o *layerOptions) {
+		if o.paired == nil {
+			o.paired = map[string]bool{}
+		}
+		o.paired[name] = len(hw) == 2
 		switch len(hw) {
 		case 1:
 			set(o, [2]int{hw[0], hw[0]})
@@ -217,6 +223,8 @@ func CompConv2D(conv *Conv2d, X *tensors.Tensor) *tensors.Tensor {
 type pool2d struct {
 	// KernelSize, Stride and Padding are [h, w] pairs; Padding is per side.
 	KernelSize, Stride, Padding [2]int
+	// paired records which options were given as (h, w), for String.
+	paired map[string]bool
 }
 
 func newPool(fn string, opts []Option) pool2d {
@@ -226,8 +234,9 @@ func newPool(fn string, opts []Option) pool2d {
 	}
 	if !o.hasStride {
 		o.stride = o.kernel
+		o.paired["Stride"] = o.paired["KernelSize"]
 	}
-	p := pool2d{KernelSize: o.kernel, Stride: o.stride, Padding: o.padding}
+	p := pool2d{KernelSize: o.kernel, Stride: o.stride, Padding: o.padding, paired: o.paired}
 	p.checkPadding(fn)
 	return p
 }
@@ -259,9 +268,16 @@ func (p pool2d) forward(fn, mode string, X *tensors.Tensor) *tensors.Tensor {
 	}, X)
 }
 
-func (p pool2d) describe(name string) string {
-	return fmt.Sprintf("%s(kernel_size=(%d, %d), stride=(%d, %d), padding=(%d, %d))", name,
-		p.KernelSize[0], p.KernelSize[1], p.Stride[0], p.Stride[1], p.Padding[0], p.Padding[1])
+// describe prints the layer as PyTorch does: sizes given as one number print as one number.
+func (p pool2d) describe(name, extra string) string {
+	pair := func(opt string, v [2]int) string {
+		if !p.paired[opt] && v[0] == v[1] {
+			return fmt.Sprint(v[0])
+		}
+		return fmt.Sprintf("(%d, %d)", v[0], v[1])
+	}
+	return fmt.Sprintf("%s(kernel_size=%s, stride=%s, padding=%s%s)", name, pair("KernelSize", p.KernelSize),
+		pair("Stride", p.Stride), pair("Padding", p.Padding), extra)
 }
 
 // MaxPool2d is PyTorch's nn.MaxPool2d (dilation=1, ceil_mode=False): the maximum of each window,
@@ -285,8 +301,9 @@ func (p *MaxPool2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	return p.forward("d2l.MaxPool2d.Forward", "maxpool2d", X)
 }
 
-// String describes the layer: MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)).
-func (p *MaxPool2d) String() string { return p.describe("MaxPool2d") }
+// String describes the layer as PyTorch prints it:
+// MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False).
+func (p *MaxPool2d) String() string { return p.describe("MaxPool2d", ", dilation=1, ceil_mode=False") }
 
 // AvgPool2d is PyTorch's nn.AvgPool2d (count_include_pad=True, ceil_mode=False): the mean of
 // each window, padded zeros included, [n, c, h, w] -> [n, c, h', w'].
@@ -308,8 +325,8 @@ func (p *AvgPool2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	return p.forward("d2l.AvgPool2d.Forward", "avgpool2d", X)
 }
 
-// String describes the layer: AvgPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)).
-func (p *AvgPool2d) String() string { return p.describe("AvgPool2d") }
+// String describes the layer as PyTorch prints it: AvgPool2d(kernel_size=2, stride=2, padding=0).
+func (p *AvgPool2d) String() string { return p.describe("AvgPool2d", "") }
 
 // ScratchConv2D is the book's own learnable Conv2D of section 6.2.2 (a convolution written from
 // scratch): Forward(X) = Corr2D(X, Weight) + Bias for X [h, w].
