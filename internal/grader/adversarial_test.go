@@ -61,6 +61,7 @@ func TestAdversarial(t *testing.T) {
 		"unsafe_import":     {want: map[string]int{"6.5-6": 0}, says: []string{"rejected", "unsafe"}},
 		"naive_softmax":     {want: map[string]int{"6.5-6": 3}, says: []string{"TestHidden_SoftmaxPool"}},
 		"stub_untouched":    {says: []string{"TODO"}},
+		"lenet_avgpool":     {want: map[string]int{"6.6-1": 5}, says: []string{"AvgPool2d"}},
 	}
 	subs := t.TempDir()
 	touched := map[string]map[string]bool{}
