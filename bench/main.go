@@ -6,7 +6,8 @@
 //	go run -tags onnx ./bench -backend onnx > onnx.jsonl
 //
 // Table mode reads the JSON lines of PyTorch (torch_bench.py) and of each backend and prints a
-// Markdown table of median times and ratios d2l/PyTorch:
+// Markdown table of median wall times, their ratio d2l/PyTorch, and the ratio of CPU time
+// (all threads; steadier than wall time on a busy machine):
 //
 //	go run ./bench -table torch.jsonl go=go.jsonl onnx=onnx.jsonl
 //
@@ -25,6 +26,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/d2l-go/d2l-go/cnn"
@@ -51,9 +53,10 @@ var labels = map[string]string{
 
 // result is one JSON line.
 type result struct {
-	Case string  `json:"case"`
-	MS   float64 `json:"ms"`
-	Err  string  `json:"err,omitempty"`
+	Case  string  `json:"case"`
+	MS    float64 `json:"ms"`     // median wall time
+	CPUMS float64 `json:"cpu_ms"` // mean CPU time of all threads
+	Err   string  `json:"err,omitempty"`
 }
 
 func main() {
@@ -84,11 +87,11 @@ func main() {
 	}
 	for _, name := range names {
 		r := result{Case: name}
-		ms, err := runCase(backend, name, *minSeconds)
+		ms, cpu, err := runCase(backend, name, *minSeconds)
 		if err != nil {
 			r.Err = strings.SplitN(err.Error(), "\n", 2)[0]
 		} else {
-			r.MS = ms
+			r.MS, r.CPUMS = ms, cpu
 		}
 		line, _ := json.Marshal(r)
 		fmt.Println(string(line))
@@ -108,15 +111,15 @@ func randTensor(r *rand.Rand, dims ...int) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(v, dims...)
 }
 
-// timeIt returns the median time in ms of step: warm-up calls (the first compiles), then
+// timeIt returns the median wall time and the mean CPU time (all threads) in ms of step: warm-up calls (the first compiles), then
 // repeats for at least minSeconds and 5 runs. A step slower than a second runs only 3 times
 // after one warm-up (the pure-Go 3x3 convolution takes tens of seconds).
-func timeIt(step func() error, minSeconds float64) (float64, error) {
+func timeIt(step func() error, minSeconds float64) (wallMS, cpuMS float64, err error) {
 	minRuns := 5
 	for i := range 3 {
 		t0 := time.Now()
 		if err := step(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if i > 0 && time.Since(t0) > time.Second {
 			minRuns, minSeconds = 1, 0
@@ -124,19 +127,29 @@ func timeIt(step func() error, minSeconds float64) (float64, error) {
 		}
 	}
 	var times []float64
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for len(times) < minRuns || time.Since(start).Seconds() < minSeconds {
 		t0 := time.Now()
 		if err := step(); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		times = append(times, float64(time.Since(t0).Microseconds())/1e3)
 		if len(times) >= 2000 {
 			break
 		}
 	}
+	cpuMS = float64((cpuTime() - cpu0).Microseconds()) / 1e3 / float64(len(times))
 	slices.Sort(times)
-	return times[len(times)/2], nil
+	return times[len(times)/2], cpuMS, nil
+}
+
+// cpuTime returns the user+system CPU time of this process so far (all threads).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // execStep compiles fn and returns a step that runs it on inputs and frees the outputs.
@@ -155,7 +168,7 @@ func execStep[F graph.ExecGraphFn](backend compute.Backend, fn F, inputs ...any)
 }
 
 // runCase builds and times one case; panics while building or running become errors.
-func runCase(backend compute.Backend, name string, minSeconds float64) (ms float64, err error) {
+func runCase(backend compute.Backend, name string, minSeconds float64) (ms, cpu float64, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%v", p)
@@ -183,7 +196,7 @@ func runCase(backend compute.Backend, name string, minSeconds float64) (ms float
 	case "lenet_step256":
 		step = lenetStep(r, 256)
 	default:
-		return 0, fmt.Errorf("unknown case %q", name)
+		return 0, 0, fmt.Errorf("unknown case %q", name)
 	}
 	return timeIt(step, minSeconds)
 }
@@ -245,8 +258,8 @@ func printTable(args []string) error {
 	b.WriteString("| case | PyTorch ms |")
 	sep := "|---|---:|"
 	for _, c := range cols {
-		fmt.Fprintf(&b, " %s ms | %s / PyTorch |", c.name, c.name)
-		sep += "---:|---:|"
+		fmt.Fprintf(&b, " %s ms | ratio | CPU ratio |", c.name)
+		sep += "---:|---:|---:|"
 	}
 	b.WriteString("\n" + sep + "\n")
 	for _, name := range caseNames {
@@ -259,11 +272,15 @@ func printTable(args []string) error {
 			r, ok := c.res[name]
 			switch {
 			case !ok:
-				b.WriteString(" – | – |")
+				b.WriteString(" – | – | – |")
 			case r.Err != "":
-				b.WriteString(" fails | – |")
+				b.WriteString(" fails | – | – |")
 			default:
-				fmt.Fprintf(&b, " %s | %.2f× |", fmtMS(r.MS), r.MS/t.MS)
+				cpu := "–"
+				if t.CPUMS > 0 && r.CPUMS > 0 {
+					cpu = fmt.Sprintf("%.2f×", r.CPUMS/t.CPUMS)
+				}
+				fmt.Fprintf(&b, " %s | %.2f× | %s |", fmtMS(r.MS), r.MS/t.MS, cpu)
 			}
 		}
 		b.WriteString("\n")

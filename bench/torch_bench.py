@@ -1,7 +1,8 @@
 """PyTorch side of d2l-go's side-by-side benchmark (bench/run.sh).
 
 Runs the same shapes as `go run ./bench` with PyTorch on the CPU and prints one
-JSON object per case: {"case": name, "ms": median milliseconds}. Run it with
+JSON object per case: {"case": name, "ms": median wall milliseconds, "cpu_ms": mean CPU
+milliseconds of all threads}. Run it with
 Debian's /usr/bin/python3 (torch 1.13); run.sh sets OPENBLAS_CORETYPE so that
 OpenBLAS uses its AVX-512 kernels, and this script uses 2 threads.
 """
@@ -19,18 +20,21 @@ MIN_SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 1.0
 
 
 def timeit(fn):
-    """Median wall time of fn in ms: warm up, then repeat for MIN_SECONDS (at least 5 runs)."""
+    """Median wall time of fn in ms and mean CPU time (all threads) in ms: warm up, then repeat
+    for MIN_SECONDS (at least 5 runs)."""
     for _ in range(3):
         fn()
     times = []
     start = time.perf_counter()
+    cpu0 = time.process_time()
     while len(times) < 5 or time.perf_counter() - start < MIN_SECONDS:
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
         if len(times) >= 2000:
             break
-    return statistics.median(times)
+    cpu = (time.process_time() - cpu0) * 1e3 / len(times)
+    return statistics.median(times), cpu
 
 
 def conv_case(xs, ws, pad, backward):
@@ -112,5 +116,5 @@ CASES = {
 if __name__ == "__main__":
     wanted = sys.argv[3].split(",") if len(sys.argv) > 3 else list(CASES)
     for name in wanted:
-        ms = timeit(CASES[name]())
-        print(json.dumps({"case": name, "ms": round(ms, 4)}), flush=True)
+        ms, cpu = timeit(CASES[name]())
+        print(json.dumps({"case": name, "ms": round(ms, 4), "cpu_ms": round(cpu, 4)}), flush=True)

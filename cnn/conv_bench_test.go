@@ -3,7 +3,9 @@ package cnn
 import (
 	"fmt"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
@@ -56,11 +58,23 @@ func benchConv(b *testing.B, conv func(x, w *graph.Node, cfg ConvConfig) *graph.
 		o.FinalizeAll()
 	}
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		for _, o := range e.MustExec(x, w) {
 			o.FinalizeAll()
 		}
 	}
+	// CPU time is steadier than wall time on a shared machine.
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+}
+
+// cpuTime returns the user+system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func BenchmarkConvVariants(b *testing.B) {
