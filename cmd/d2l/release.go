@@ -110,7 +110,7 @@ func runRelease(_ context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if bytes.Contains(b, []byte(grader.BeginSolution)) || bytes.Contains(b, []byte("//go:build d2lgrader")) {
+		if hasSecretLine(b) {
 			return fmt.Errorf("release: %s contains solution or hidden-test code; refusing to write it", rel)
 		}
 		dst := filepath.Join(*out, filepath.FromSlash(rel))
@@ -128,6 +128,18 @@ func runRelease(_ context.Context, args []string) error {
 	}
 	fmt.Printf("release: wrote %d files to %s (no solutions/, no hidden tests)\n", n, *out)
 	return nil
+}
+
+// hasSecretLine reports whether a file has a solution-region marker line or
+// the build constraint of the hidden tests.
+func hasSecretLine(b []byte) bool {
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		switch string(bytes.TrimSpace(line)) {
+		case grader.BeginSolution, grader.EndSolution, "//go:build " + grader.HiddenTag:
+			return true
+		}
+	}
+	return false
 }
 
 // releaseFiles lists the files of the checkout: git's tracked and untracked

@@ -22,6 +22,9 @@ const (
 	exercisesPrefix = ExercisesModule + "/"
 )
 
+// HiddenTag is the build tag of the hidden tests.
+const HiddenTag = "d2lgrader"
+
 // Marker lines of a solution region.
 const (
 	BeginSolution = "// BEGIN SOLUTION"

@@ -145,7 +145,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		return nil, err
 	}
 	binDir := filepath.Join(ws, "bin")
-	tags := "-tags=d2lgrader"
+	tags := "-tags=" + HiddenTag
 	out := ""
 	if len(built) > 0 {
 		out, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, built...)...)
