@@ -63,7 +63,7 @@ func openONNX() (b compute.Backend, desc string, err error) {
 			b, err = nil, fmt.Errorf("%v", r)
 		}
 	}()
-	b, err = onnxruntime.New("cpu")
+	b, err = onnxruntime.New("cpu,log=0") // log=0: errors only (no optimizer warnings in cells)
 	if err != nil {
 		return nil, "", err
 	}
