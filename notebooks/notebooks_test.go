@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -139,6 +140,52 @@ func TestExecute(t *testing.T) {
 			for _, pr := range res.Problems {
 				t.Errorf("%s", pr)
 			}
+		})
+	}
+}
+
+// TestSetupScript runs setup.sh as GoNB would (in a scratch module) and in the situations
+// where it must fail loudly.
+func TestSetupScript(t *testing.T) {
+	p, _ := project(t)
+	script := filepath.Join(p.Root, "notebooks", "setup.sh")
+	outside := filepath.Join(t.TempDir(), "setup.sh") // a copy that is not in a d2l-go checkout
+	data, err := os.ReadFile(script)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(outside, data, 0o755))
+	scratch := func(t *testing.T) string {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gonb_test\n\ngo 1.26\n"), 0o644))
+		return dir
+	}
+	for _, tc := range []struct {
+		name, script string
+		tmpDir       func(t *testing.T) string
+		want         string // "" means success
+	}{
+		{"ok", script, scratch, ""},
+		{"no GONB_TMP_DIR", script, func(*testing.T) string { return "" }, "GONB_TMP_DIR is unset or has no go.mod"},
+		{"no go.mod", script, func(t *testing.T) string { return t.TempDir() }, "GONB_TMP_DIR is unset or has no go.mod"},
+		{"outside the repository", outside, scratch, "is not module github.com/d2l-go/d2l-go"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.tmpDir(t)
+			cmd := exec.Command("bash", tc.script)
+			cmd.Env = append(os.Environ(), "GONB_TMP_DIR="+dir)
+			out, err := cmd.CombinedOutput()
+			if tc.want != "" {
+				require.Error(t, err)
+				assert.Contains(t, string(out), "d2l-go setup FAILED: ")
+				assert.Contains(t, string(out), tc.want)
+				return
+			}
+			require.NoError(t, err, "%s", out)
+			assert.Empty(t, string(out), "setup prints nothing on success")
+			mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+			require.NoError(t, err)
+			assert.Contains(t, string(mod), "replace github.com/d2l-go/d2l-go => "+p.Root)
+			assert.Contains(t, string(mod), "github.com/gomlx/gomlx v0.28.1")
+			assert.FileExists(t, filepath.Join(dir, "go.sum"))
 		})
 	}
 }

@@ -40,7 +40,7 @@ func JupyterDataDir(root string) string { return filepath.Join(root, "build", "j
 func goBinDirs() []string {
 	var dirs []string
 	if out, err := exec.Command("go", "env", "GOBIN", "GOPATH").Output(); err == nil {
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n") // GOBIN may be an empty line
 		if len(lines) >= 1 && strings.TrimSpace(lines[0]) != "" {
 			dirs = append(dirs, strings.TrimSpace(lines[0]))
 		}
@@ -124,15 +124,22 @@ type kernelSpec struct {
 	Argv []string `json:"argv"`
 }
 
-// KernelInstalled reports whether dataDir holds a GoNB kernel spec that runs gonbPath
-// and, when rawErrors, passes -raw_error=true (plain-text compile errors, what the checker reads).
+// KernelInstalled reports whether dataDir holds a GoNB kernel spec that runs gonbPath (or
+// the copy gonb makes of itself in the kernel directory when it lives under /tmp) and, when rawErrors, passes -raw_error=true (plain-text compile errors, what the checker reads).
 func KernelInstalled(dataDir, gonbPath string, rawErrors bool) bool {
 	data, err := os.ReadFile(filepath.Join(dataDir, "kernels", "gonb", "kernel.json"))
 	if err != nil {
 		return false
 	}
 	var ks kernelSpec
-	if json.Unmarshal(data, &ks) != nil || len(ks.Argv) == 0 || ks.Argv[0] != gonbPath {
+	if json.Unmarshal(data, &ks) != nil || len(ks.Argv) == 0 {
+		return false
+	}
+	// gonb --install points at itself, or at a copy in the kernel directory when it runs from /tmp.
+	if copied := filepath.Join(dataDir, "kernels", "gonb", "gonb"); ks.Argv[0] != gonbPath && ks.Argv[0] != copied {
+		return false
+	}
+	if _, err := os.Stat(ks.Argv[0]); err != nil {
 		return false
 	}
 	return !rawErrors || slices.Contains(ks.Argv, "-raw_error=true")
