@@ -3,7 +3,9 @@ package d2l_test
 import (
 	"fmt"
 
+	"github.com/d2l-go/d2l-go/cnn"
 	"github.com/d2l-go/d2l-go/d2l"
+	"github.com/gomlx/gomlx/core/graph"
 )
 
 // The examples print what the book's notebooks print for sections 6.2-6.5, in the book's format.
@@ -219,4 +221,20 @@ func ExampleSize() {
 	d2l.Print(d2l.Size(d2l.Zeros(1, 1, 8, 8)))
 	// Output:
 	// torch.Size([1, 1, 8, 8])
+}
+
+// Eval runs any GoMLX graph function eagerly, here the gradient of a 6.2.4-style loss with
+// respect to a 1x2 kernel.
+func ExampleEval() {
+	X := d2l.Ones(1, 1, 6, 8)
+	d2l.Fill(X, 0, d2l.All, d2l.All, d2l.All, [2]int{2, 6})
+	Y := d2l.Reshape(d2l.Corr2D(d2l.Reshape(X, 6, 8), d2l.Tensor([][]float32{{1, -1}})), 1, 1, 6, 7)
+	W := d2l.Zeros(1, 1, 1, 2)
+	grad := func(x, y, w *graph.Node) *graph.Node {
+		diff := graph.Sub(cnn.Conv2D(x, w, cnn.ConvConfig{}), y)
+		return graph.Gradient(graph.ReduceAllSum(graph.Mul(diff, diff)), w)[0]
+	}
+	d2l.Print(d2l.Eval(grad, X, Y, W))
+	// Output:
+	// tensor([[[[-12.,  12.]]]])
 }
