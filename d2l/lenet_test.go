@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
@@ -242,4 +243,36 @@ func TestAnimatorSVG(t *testing.T) {
 	for _, s := range []string{"train loss", "train acc", "test acc", ">epoch<"} {
 		assert.Contains(t, svg, s)
 	}
+}
+
+// TestPredictCh6 checks the prediction grid's labels: the true ones follow the test file, the
+// predicted ones are the argmax of the network's logits.
+func TestPredictCh6(t *testing.T) {
+	requireFashionMNIST(t)
+	_, testIter := LoadDataFashionMNIST(16, DataLimit(16))
+	net := LeNet()
+	var buf bytes.Buffer
+	saved := Output
+	Output = &buf
+	defer func() { Output = saved }()
+	trues, preds := PredictCh6(net, testIter, 6)
+	require.Len(t, trues, 6)
+	require.Len(t, preds, 6)
+	assert.Equal(t, "ankle boot", trues[0])
+	imgs := make([]*tensors.Tensor, 6)
+	for i := range imgs {
+		imgs[i], _ = testIter.Example(i)
+	}
+	assert.Equal(t, GetFashionMNISTLabels(Argmax(net.Forward(Stack(0, imgs...)))), preds)
+	right := 0
+	for i := range trues {
+		if trues[i] == preds[i] {
+			right++
+		}
+	}
+	assert.Equal(t, fmt.Sprintf("%d of 6 test images classified correctly\n", right), buf.String())
+	svg := ImagesSVG(imgs, 1, 6, []string{"a\nb"}, 2)
+	assert.Equal(t, 6, strings.Count(svg, "<image "))
+	assert.Contains(t, svg, ">a</text>")
+	assert.Contains(t, svg, ">b</text>")
 }

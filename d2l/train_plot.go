@@ -52,16 +52,17 @@ func (a *Animator) Add(x float64, ys ...float64) {
 	}
 }
 
-// Finish replaces the live (transient) plot by a final one that stays in the notebook's saved
-// output. Outside a notebook it does nothing.
+// Finish ends the animation: the live plot, updated in place by every Add, already shows the
+// final state and stays in the notebook's output; if nothing was drawn yet, it draws the plot
+// once. Outside a notebook it does nothing.
 func (a *Animator) Finish() {
 	if !gonbui.IsNotebook {
 		return
 	}
-	if a.shown {
-		gonbui.UpdateHTML(a.displayID, "")
+	if !a.shown {
+		gonbui.DisplaySVG(a.SVG())
+		a.shown = true
 	}
-	gonbui.DisplaySVG(a.SVG())
 }
 
 // plot geometry (pixels).
