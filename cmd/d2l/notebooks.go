@@ -20,7 +20,7 @@ func init() {
 		Name: "notebooks",
 		Summary: "set up, regenerate, execute and check every notebook headless; " +
 			"prints OK or FAIL per notebook (executed copies in build/notebooks)",
-		Usage: "[-write] [-accept] [-v] [-j N] [-timeout D] [section prefixes, e.g. 6.2 6.3]",
+		Usage: "[-write] [-accept] [-v] [-times] [-j N] [-timeout D] [section prefixes, e.g. 6.2 6.3]",
 		Run:   runNotebooks,
 	})
 }
@@ -35,6 +35,7 @@ func runNotebooks(ctx context.Context, args []string) error {
 	jobs := fs.Int("j", 1, "notebooks executed at the same time")
 	timeout := fs.Duration("timeout", 10*time.Minute, "limit per cell")
 	doSetupFlag := fs.Bool("setup", true, "run `d2l setup` first (installs what is missing)")
+	times := fs.Bool("times", false, "print each notebook's cell latencies (from GoNB's log): median, first, max")
 	verbose := fs.Bool("v", false, "print every problem of a failing notebook, not only the first")
 	out := fs.String("out", "", "directory of the executed copies (default ROOT/build/notebooks)")
 	if err := fs.Parse(args); err != nil {
@@ -98,6 +99,11 @@ func runNotebooks(ctx context.Context, args []string) error {
 		<-done[i]
 		res := results[i]
 		fmt.Println(res.Summary())
+		if *times && res.Executed != nil {
+			if tm, err := harness.CellTiming(res.Executed.Log); err == nil {
+				fmt.Printf("   %s: %s\n", res.Name, tm)
+			}
+		}
 		if *verbose && len(res.Problems) > 1 {
 			for _, pr := range res.Problems[1:] {
 				fmt.Println("  ", pr)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -58,4 +59,24 @@ func TestFindToolInGoBin(t *testing.T) {
 	assert.Equal(t, filepath.Join(gobin, "d2l-fake-tool"), p)
 	_, err = harness.FindTool("d2l-no-such-tool")
 	assert.ErrorContains(t, err, "d2l-no-such-tool: got not found")
+}
+
+func TestCellTiming(t *testing.T) {
+	log := "[NbConvertApp] Executing notebook\n" +
+		"I1129 23:59:58.500000   28035 jpyexec.go:182] \x1b[7m[775a5930]\x1b[0m Executing: /bin/bash [-c setup]\n" +
+		"I1129 23:59:59.000000   28035 main.go:1] something else\n" +
+		"I1129 23:59:59.000000   28035 jpyexec.go:182] [775a5930] Executing: /tmp/gonb_1/gonb_1 []\n" +
+		"I1130 00:00:02.000000   28035 jpyexec.go:182] [775a5930] Executing: /tmp/gonb_1/gonb_1 []\n" +
+		"I1130 00:00:03.250000   28035 jpyexec.go:182] [775a5930] Executing: /tmp/gonb_1/gonb_1 []\n" +
+		"I1130 00:00:04.250000   28035 jpyexec.go:182] [775a5930] Executing: /tmp/gonb_1/gonb_1 []\n"
+	path := filepath.Join(t.TempDir(), "x.log")
+	require.NoError(t, os.WriteFile(path, []byte(log), 0o644))
+	tm, err := harness.CellTiming(path)
+	require.NoError(t, err)
+	assert.Equal(t, 5, tm.Cells)
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{500 * ms, 3000 * ms, 1250 * ms, 1000 * ms}, tm.Latencies)
+	assert.Equal(t, 1250*ms, tm.Median, "median of all but the first")
+	assert.Equal(t, 3000*ms, tm.Max)
+	assert.Equal(t, "5 cells, median 1.2s, first 0.5s, max 3.0s (#2)", tm.String())
 }
