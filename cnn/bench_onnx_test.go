@@ -3,21 +3,25 @@
 package cnn
 
 import (
+	"sync"
+
 	"github.com/d2l-go/d2l-go/internal/ortlib"
 	"github.com/gomlx/compute"
 	onnxruntime "github.com/gomlx/compute-onnx"
 )
 
-// With the onnx build tag the benchmarks run on ONNX Runtime (the library that ortlib finds).
+// With the onnx build tag the benchmarks (and the tests that use benchBackend) run on ONNX
+// Runtime, with the library that ortlib finds. One backend instance serves them all: tensors
+// cannot move between instances.
 func init() {
-	benchBackend = func() compute.Backend {
+	benchBackend = sync.OnceValue(func() compute.Backend {
 		if ortlib.Configure() == "" {
 			panic("cnn benchmarks: no libonnxruntime.so.1 installed (d2l setup installs it)")
 		}
-		b, err := onnxruntime.New("cpu")
+		b, err := onnxruntime.New("cpu,log=0")
 		if err != nil {
 			panic(err)
 		}
 		return b
-	}
+	})
 }

@@ -174,6 +174,9 @@ func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
 // AvgPool2D is PyTorch's avg_pool2d with count_include_pad=True: x [n, c, h, w] -> [n, c, h', w'],
 // the sum of each window (padded zeros included) divided by kh*kw.
 func AvgPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	if y := avgPoolFast(x, cfg); y != nil { // reshape-based on pure Go, see fast.go
+		return y
+	}
 	fill := graph.ScalarZero(x.Graph(), x.DType())
 	sum := poolWindows(x, cfg, fill, graph.Add)
 	return graph.DivScalar(sum, float64(cfg.Kernel[0]*cfg.Kernel[1]))
