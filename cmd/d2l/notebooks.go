@@ -32,7 +32,7 @@ func runNotebooks(ctx context.Context, args []string) error {
 	write := fs.Bool("write", false, "copy each executed notebook that passes into notebooks/ (what gets committed)")
 	force := fs.Bool("force", false, "with -write, also copy notebooks that fail")
 	accept := fs.Bool("accept", false, "record the actual outputs as the expected ones in chapter6/*.md (cells that error or panic are left alone)")
-	jobs := fs.Int("j", 1, "notebooks executed at the same time")
+	jobs := fs.Int("j", 2, "notebooks executed at the same time (2 is about 20% faster than 1 on 2 cores)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "limit per cell")
 	doSetupFlag := fs.Bool("setup", true, "run `d2l setup` first (installs what is missing)")
 	times := fs.Bool("times", false, "print each notebook's cell latencies (from GoNB's log): median, first, max")
