@@ -122,8 +122,9 @@ func newConfig(opts []Option) *config {
 func Padding(h, w int) Option { return func(c *config) { c.padding = [2]int{h, w} } }
 
 // Stride moves the window h rows down and w columns right at each step
-// (PyTorch's stride=(h, w)). The default is (1, 1) for convolutions and the
-// window size for Pool2D. For diagrams only.
+// (PyTorch's stride=(h, w)). The default is (1, 1), also for Pool2D (as the
+// book's pool2d); pass the window size to draw nn.MaxPool2d's default. For
+// diagrams only.
 func Stride(h, w int) Option { return func(c *config) { c.stride = [2]int{h, w} } }
 
 // Highlight marks output element [o, i, j] (output channel o, row i, column j),
