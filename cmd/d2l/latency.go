@@ -19,7 +19,7 @@ func init() {
 	register(&Command{
 		Name:    "latency",
 		Summary: "measure GoNB cell latency with d2l (cold and warm), optionally with XLA linked into every cell",
-		Usage:   "[-cells N] [-xla] [-cold-cache]",
+		Usage:   "[-cells N] [-xla] [-onnx] [-simd] [-cold-cache]",
 		Run:     runLatency,
 	})
 }
@@ -42,6 +42,8 @@ func runLatency(ctx context.Context, args []string) error {
 	withXLA := fs.Bool("xla", false, `link XLA into every cell (import _ "github.com/gomlx/go-xla/compute/xla"); XLA itself is not used`)
 	noAutoGet := fs.Bool("noautoget", false, "add GoNB's %noautoget to the import cell (no `go get` before each cell)")
 	coldCache := fs.Bool("cold-cache", false, "use an empty Go build cache (as on a fresh machine) for the kernel")
+	withONNX := fs.Bool("onnx", false, "build every cell with -tags onnx (%goflags): links ONNX Runtime, which d2l then runs if installed")
+	withSIMD := fs.Bool("simd", false, "build every cell with GOEXPERIMENT=simd (%env): AVX2/AVX-512 matmul kernels for pure Go")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +68,12 @@ func runLatency(ctx context.Context, args []string) error {
 	if *noAutoGet {
 		imports = "%noautoget\n" + imports
 	}
+	if *withONNX {
+		imports = "%goflags -tags=onnx\n" + imports
+	}
+	if *withSIMD {
+		imports = "%env GOEXPERIMENT simd\n" + imports
+	}
 	src.WriteString("# latency\n\n```go\n!*date +T%s%N\n```\n\n```go\n" + imports + "\n```\n")
 	for k := 0; k <= *cells; k++ {
 		fmt.Fprintf(&src, "\n```go\n"+latencyCell+"\n```\n", k+3)
@@ -80,6 +88,12 @@ func runLatency(ctx context.Context, args []string) error {
 	}
 	if *noAutoGet {
 		name += "-noautoget"
+	}
+	if *withONNX {
+		name += "-onnx"
+	}
+	if *withSIMD {
+		name += "-simd"
 	}
 	path := filepath.Join(dir, name+".ipynb")
 	// build/latency is two levels below the root, like a notebook would be in a subfolder.
@@ -110,12 +124,12 @@ func runLatency(ctx context.Context, args []string) error {
 		if c.Type != notebook.Code || i == 0 {
 			continue
 		}
+		if strings.Contains(c.Source, "import (") { // the import cell (it may echo %env) is not timed
+			continue
+		}
 		out := c.StreamText("stdout")
 		idx := strings.LastIndex(out, "T")
 		if idx < 0 {
-			if strings.Contains(c.Source, "import (") { // the import cell prints nothing
-				continue
-			}
 			return fmt.Errorf("cell %d printed no time: stdout %q, stderr %q", i+1, out, c.StreamText("stderr"))
 		}
 		ns, err := strconv.ParseInt(strings.TrimSpace(out[idx+1:]), 10, 64)
