@@ -9,12 +9,17 @@
 //	...
 //	// END SOLUTION
 //
-// which `d2l gen` replaces by a panic("TODO: …") in the stubs. Test functions
+// which `go run ./cmd/d2l gen-exercises` (or `go generate ./solutions`)
+// replaces by a panic("TODO: …") in the stubs of exercises/. Test functions
 // carry a directive naming their exercise and points:
 //
 //	//d2l:test 6.3-4 points=2
+//
+// (optionally with timeout=60s for a slow test, e.g. a training run).
 //
 // The questions, reference answers and rubrics live in each section's
 // README.md; the answers (between <!-- BEGIN ANSWER --> and <!-- END ANSWER -->)
 // never reach exercises/.
 package solutions
+
+//go:generate go run ../cmd/d2l gen-exercises

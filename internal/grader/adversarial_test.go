@@ -2,6 +2,9 @@ package grader
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +38,31 @@ func copyTree(t *testing.T, src, dst string, keep func(rel string) bool) {
 	}))
 }
 
+// treeDigest hashes every path, mode and content under dir.
+func treeDigest(t *testing.T, dir string) string {
+	t.Helper()
+	h := sha256.New()
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s %v %d\n", p, info.Mode(), info.Size())
+		if d.Type().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			h.Write(b)
+		}
+		return nil
+	}))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
 // TestAdversarial grades every submission of testdata/submissions in one
 // parallel run. Each is laid over the reference code of the sections it
 // touches; exercises of other sections are missing and score 0. want lists
@@ -61,6 +89,8 @@ func TestAdversarial(t *testing.T) {
 		"unsafe_import":     {want: map[string]int{"6.5-6": 0}, says: []string{"rejected", "unsafe"}},
 		"naive_softmax":     {want: map[string]int{"6.5-6": 3}, says: []string{"TestHidden_SoftmaxPool"}},
 		"stub_untouched":    {says: []string{"TODO"}},
+		"init_exit":         {want: map[string]int{"6.1-6": 0}, says: []string{"fails as soon as its package starts"}},
+		"wrong_signature":   {want: map[string]int{"6.4-2": 0}, says: []string{"built on its own"}},
 		"lenet_avgpool":     {want: map[string]int{"6.6-1": 5}, says: []string{"AvgPool2d"}},
 	}
 	subs := t.TempDir()
@@ -86,11 +116,13 @@ func TestAdversarial(t *testing.T) {
 		}
 		copyTree(t, src, dst, nil)
 	}
+	before := treeDigest(t, subs)
 	start := time.Now()
 	results, err := GradeAll(context.Background(), subs, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, TestTimeout: 3 * time.Second})
 	require.NoError(t, err)
 	t.Logf("graded %d adversarial submissions in %s", len(results), time.Since(start).Round(time.Millisecond))
 	require.Len(t, results, len(cases))
+	require.Equal(t, before, treeDigest(t, subs), "grading changed the submitted files")
 	for _, r := range results {
 		c := cases[r.Student]
 		t.Run(r.Student, func(t *testing.T) {

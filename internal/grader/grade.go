@@ -150,10 +150,74 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	if len(built) > 0 {
 		out, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, built...)...)
 	}
+	// Second chance: a section whose compile errors all lie in exercise files
+	// of the student is rebuilt once with the reference in place of them.
+	retry := map[string][]*exState{}
+	var retryPkgs []string
+	for _, sec := range sections {
+		if !opt.Reference || fileExists(filepath.Join(binDir, sec+".test")) || allSkipped(states, sec) {
+			continue
+		}
+		suspects := culprits(out, sec, states)
+		if len(suspects) == 0 {
+			continue
+		}
+		keep := map[string][]byte{}
+		for name, src := range sub.Files[sec] {
+			keep[name] = src
+		}
+		for _, st := range suspects {
+			delete(keep, st.ex.File)
+		}
+		pkg, err := sectionFiles(opt, &Submission{Files: map[string]map[string][]byte{sec: keep}}, sec, map[string]*exState{}, &StudentResult{})
+		if err != nil {
+			return nil, err
+		}
+		r2 := map[string][]byte{}
+		for name, src := range pkg {
+			r2["r2_"+sec+"/"+name] = src
+		}
+		if err := writeFiles(ws, r2); err != nil {
+			return nil, err
+		}
+		retry[sec] = suspects
+		retryPkgs = append(retryPkgs, "./r2_"+sec)
+	}
+	if len(retryPkgs) > 0 {
+		_, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, retryPkgs...)...)
+		for sec, suspects := range retry {
+			bin, dir := filepath.Join(binDir, "r2_"+sec+".test"), filepath.Join(ws, "r2_"+sec)
+			if !fileExists(bin) || probe(ctx, bin, dir, opt.TestTimeout) != "" {
+				continue // per-exercise builds below
+			}
+			for _, st := range suspects {
+				st.skip = true
+				st.res.Note = "compile error:\n" + compileErrors(out, sec+"/"+st.ex.File)
+			}
+			for _, st := range states {
+				if st.ex.Section == sec && !st.skip {
+					st.bin, st.binDir = bin, dir
+				}
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("%s did not compile as a whole; it was graded with the reference in place of the exercises that did not compile", sec))
+		}
+	}
 	var fallbacks []string
 	for _, sec := range sections {
 		bin := filepath.Join(binDir, sec+".test")
 		ok := fileExists(bin)
+		why := "did not compile as a whole"
+		detail := compileErrors(out, sec)
+		if ok {
+			if p := probe(ctx, bin, filepath.Join(ws, sec), opt.TestTimeout); p != "" {
+				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
+			}
+		}
+		if _, done := retry[sec]; done && !ok {
+			if anyBuilt(states, sec) {
+				continue // graded by the second-chance build
+			}
+		}
 		for _, st := range states {
 			if st.ex.Section != sec || st.skip {
 				continue
@@ -164,7 +228,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 			}
 			if !opt.Reference || st.student == nil {
 				st.skip = true
-				st.res.Note = "compile error in " + sec + ":\n" + compileErrors(out, sec)
+				st.res.Note = sec + " " + why + ":\n" + detail
 				continue
 			}
 			// Build this exercise alone, the reference standing in for the rest.
@@ -184,7 +248,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 			fallbacks = append(fallbacks, "./"+fb)
 		}
 		if !ok {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s did not compile as a whole; each exercise was built on its own with the reference standing in for the others", sec))
+			res.Notes = append(res.Notes, fmt.Sprintf("%s %s; each exercise was built on its own with the reference standing in for the others", sec, why))
 		}
 	}
 	if len(fallbacks) > 0 {
@@ -194,6 +258,11 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 				st.skip = true
 				fb := filepath.Base(st.binDir)
 				st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
+			} else if st.bin != "" && strings.Contains(st.bin, "/fb_") {
+				if p := probe(ctx, st.bin, st.binDir, opt.TestTimeout); p != "" {
+					st.skip = true
+					st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
+				}
 			}
 		}
 	}
@@ -240,6 +309,17 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	}
 	res.Elapsed = time.Since(start)
 	return res, nil
+}
+
+// probe starts a test binary without running any test: "" when it starts and
+// reports normally, else why not (a panic or os.Exit in init, an endless
+// package variable initialiser).
+func probe(ctx context.Context, bin, dir string, timeout time.Duration) string {
+	o := runTest(ctx, bin, dir, "", timeout)
+	if o.Passed {
+		return ""
+	}
+	return strings.TrimSpace(o.Reason + "\n" + truncate(o.Output, 1500))
 }
 
 // baseFiles are the workspace files shared by all sections: go.mod, go.sum and
@@ -340,6 +420,44 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 	}
 	return pkg, nil
+}
+
+// anyBuilt reports whether some exercise of sec already has a test binary.
+func anyBuilt(states map[string]*exState, sec string) bool {
+	for _, st := range states {
+		if st.ex.Section == sec && st.bin != "" {
+			return true
+		}
+	}
+	return false
+}
+
+var compileErrRE = regexp.MustCompile(`(?m)^(?:\./)?(sec6\d)/([^/:\s]+\.go):\d+`)
+
+// culprits returns the student's exercises of sec whose files the compiler
+// complained about, or nil when some complaint is about another file (a test,
+// a given file, an extra file), which needs per-exercise builds to untangle.
+func culprits(out, sec string, states map[string]*exState) []*exState {
+	byFile := map[string]*exState{}
+	for _, st := range states {
+		if st.ex.Section == sec && st.student != nil && !st.skip {
+			byFile[st.ex.File] = st
+		}
+	}
+	var sus []*exState
+	seen := map[string]bool{}
+	for _, m := range compileErrRE.FindAllStringSubmatch(out, -1) {
+		if m[1] != sec || seen[m[2]] {
+			continue
+		}
+		seen[m[2]] = true
+		st := byFile[m[2]]
+		if st == nil {
+			return nil
+		}
+		sus = append(sus, st)
+	}
+	return sus
 }
 
 // allSkipped reports whether no exercise of sec is left to run.
