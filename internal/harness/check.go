@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/d2l-go/d2l-go/internal/literate"
 	"github.com/d2l-go/d2l-go/internal/notebook"
@@ -85,8 +86,8 @@ func Check(doc *literate.Doc, nb *notebook.Notebook, opt CheckOptions) []Problem
 	for i, c := range nb.Cells {
 		w := want.Cells[i]
 		if c.Type != w.Type || c.Source != w.Source {
-			return []Problem{{Cell: i + 1, Msg: fmt.Sprintf("out of sync with %s: got %s cell %s, want %s cell %s (run `go run ./cmd/d2l gen`)",
-				file, c.Type, abbrev(c.Source), w.Type, abbrev(w.Source))}}
+			return []Problem{{Cell: i + 1, Msg: fmt.Sprintf("out of sync with %s (run `go run ./cmd/d2l gen`): %s",
+				file, sourceDiff(c.Type, c.Source, w.Type, w.Source))}}
 		}
 	}
 	if opt.OnlyStructure {
@@ -272,11 +273,35 @@ func firstLines(s string, n int) string {
 	return strings.Join(lines, "\n    ")
 }
 
-// abbrev returns the first line of s, shortened.
+// sourceDiff describes how a notebook cell differs from the generated one: the type, or
+// the first differing line of the source.
+func sourceDiff(gotType, got, wantType, want string) string {
+	if gotType != wantType {
+		return fmt.Sprintf("got a %s cell, want a %s cell %s", gotType, wantType, abbrev(want))
+	}
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	i := 0
+	for i < len(g) && i < len(w) && g[i] == w[i] {
+		i++
+	}
+	line := func(ls []string) string {
+		if i < len(ls) {
+			return abbrev(ls[i])
+		}
+		return "(end of cell)"
+	}
+	return fmt.Sprintf("%s cell, line %d: got %s, want %s", gotType, i+1, line(g), line(w))
+}
+
+// abbrev quotes the first line of s, shortened to 80 bytes (at a rune boundary).
 func abbrev(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
-	if len(first) > 60 {
-		first = first[:60] + "..."
+	if len(first) > 80 {
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(first[cut]) {
+			cut--
+		}
+		first = first[:cut] + "..."
 	}
 	return fmt.Sprintf("%q", first)
 }

@@ -100,7 +100,7 @@ func TestCheckSetupAndSync(t *testing.T) {
 	nb.Cells[2].Source += "\n// edited in Jupyter"
 	p = harness.Check(doc, nb, harness.CheckOptions{})
 	require.Len(t, p, 1)
-	assert.Contains(t, p[0].String(), "cell 3: out of sync with 6.0-fake.md")
+	assert.Contains(t, p[0].String(), "cell 3: out of sync with 6.0-fake.md (run `go run ./cmd/d2l gen`): code cell, line 3: got \"// edited in Jupyter\", want (end of cell)")
 
 	_, nb = fakeExecuted(t, "")
 	nb.Cells = nb.Cells[:2]
