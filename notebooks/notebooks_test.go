@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -119,19 +118,7 @@ func TestExecute(t *testing.T) {
 		ctx, cancel = context.WithDeadline(ctx, deadline.Add(-10*time.Second))
 		defer cancel()
 	}
-	results := make([]*harness.Result, len(docs))
-	sem := make(chan struct{}, jobs)
-	var wg sync.WaitGroup
-	for i, d := range docs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = r.RunAndCheck(ctx, d, p.NotebookPath(d), harness.CheckOptions{Gen: p.GenOptions(d)})
-		}()
-	}
-	wg.Wait()
+	results := r.RunAll(ctx, p, docs, jobs, nil)
 	for i, d := range docs {
 		res := results[i]
 		t.Run(d.Name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/d2l-go/d2l-go/internal/harness"
@@ -79,21 +78,16 @@ func runNotebooks(ctx context.Context, args []string) error {
 	}
 
 	start := time.Now()
-	results := make([]*harness.Result, len(docs))
+	// Results print in section order, each as soon as it and those before it are done.
 	done := make([]chan struct{}, len(docs))
-	sem := make(chan struct{}, *jobs)
-	var wg sync.WaitGroup
-	for i, d := range docs {
+	for i := range docs {
 		done[i] = make(chan struct{})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer close(done[i])
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			results[i] = r.RunAndCheck(ctx, d, p.NotebookPath(d), harness.CheckOptions{Gen: p.GenOptions(d)})
-		}()
 	}
+	results := make([]*harness.Result, len(docs))
+	go r.RunAll(ctx, p, docs, *jobs, func(i int, res *harness.Result) {
+		results[i] = res
+		close(done[i])
+	})
 	failed := 0
 	for i, d := range docs {
 		<-done[i]
@@ -142,7 +136,6 @@ func runNotebooks(ctx context.Context, args []string) error {
 			failed++
 		}
 	}
-	wg.Wait()
 	fmt.Printf("%d notebooks: %d OK, %d FAIL in %.1fs (executed copies in %s)\n",
 		len(docs), len(docs)-failed, failed, time.Since(start).Seconds(), *out)
 	if *write {

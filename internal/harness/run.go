@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -175,3 +176,33 @@ func (r *Runner) RunAndCheck(ctx context.Context, doc *literate.Doc, path string
 
 // ErrNoTools is wrapped by errors about missing tools.
 var ErrNoTools = errors.New("missing tools")
+
+// RunAll executes and checks the notebooks of docs (in project p), jobs at a time, and
+// returns their results in the order of docs. Later sections start first: they tend to
+// be the long ones (6.6 trains a network), so the short ones fill the other slots
+// meanwhile. done, if not nil, is called with each index and result as soon as the result
+// is ready (from a worker's goroutine).
+func (r *Runner) RunAll(ctx context.Context, p Project, docs []*literate.Doc, jobs int, done func(i int, res *Result)) []*Result {
+	results := make([]*Result, len(docs))
+	queue := make(chan int, len(docs))
+	for i := len(docs) - 1; i >= 0; i-- {
+		queue <- i
+	}
+	close(queue)
+	var wg sync.WaitGroup
+	for range max(jobs, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range queue {
+				d := docs[i]
+				results[i] = r.RunAndCheck(ctx, d, p.NotebookPath(d), CheckOptions{Gen: p.GenOptions(d)})
+				if done != nil {
+					done(i, results[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return results
+}
