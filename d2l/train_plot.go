@@ -74,8 +74,8 @@ const (
 var seriesColors = []string{"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"}
 var seriesDashes = []string{"", "6,3", "2,3", "8,3,2,3", "", ""}
 
-// SVG draws the recorded series as an SVG line plot: x over XLim, y over [0, max(1, largest y)],
-// a grid, axis labels and the legend.
+// SVG draws the recorded series as an SVG line plot: x over XLim (widened to include every
+// point), y over [0, largest y rounded up to 0.5, at least 1], a grid, axis labels and the legend.
 func (a *Animator) SVG() string {
 	yMax := 1.0
 	for _, ys := range a.Y {
@@ -85,8 +85,18 @@ func (a *Animator) SVG() string {
 			}
 		}
 	}
-	yMax = math.Ceil(yMax*5) / 5
+	yMax = math.Ceil(yMax*2) / 2
+	// The x range is XLim, widened to show every recorded point (e.g. the first epoch's
+	// partial points before x = 1).
 	x0, x1 := a.XLim[0], a.XLim[1]
+	for _, xs := range a.X {
+		for _, x := range xs {
+			if x < x0 {
+				x0 = math.Floor(x)
+			}
+			x1 = math.Max(x1, x)
+		}
+	}
 	if x1 <= x0 {
 		x1 = x0 + 1
 	}
