@@ -160,8 +160,10 @@ func scalar(t *tensors.Tensor) float64 {
 
 // TrainBatch runs one SGD step of net on (X, y) with softmax cross-entropy averaged over the
 // batch, and returns the summed loss of the batch (before the update) and the number of correct
-// predictions. X is [n, ...] float32, y [n] int32. The step is one compiled graph; the
-// network's parameter tensors are replaced by the updated ones (their buffers are reused).
+// predictions. X is [n, ...] float32, y [n] int32. The step is one compiled graph (forward,
+// backward and update), compiled once per batch shape; the network's parameter tensors are
+// replaced by the updated ones, and the old ones are donated to the step so that their buffers
+// are reused: tensors read earlier from net.Parameters() or a layer's Weight are then invalid.
 func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, correct float64) {
 	const fn = "d2l.TrainBatch"
 	defer guard(fn)
