@@ -12,8 +12,11 @@ import (
 
 // With the onnx build tag the benchmarks (and the tests that use benchBackend) run on ONNX
 // Runtime, with the library that ortlib finds. One backend instance serves them all: tensors
-// cannot move between instances.
+// cannot move between instances. ortlib.Configure also points compute-onnx at that library for
+// the tests that open GOMLX_BACKEND=onnxruntime themselves, which would otherwise try to
+// download one from GitHub.
 func init() {
+	ortlib.Configure()
 	benchBackend = sync.OnceValue(func() compute.Backend {
 		if ortlib.Configure() == "" {
 			panic("cnn benchmarks: no libonnxruntime.so.1 installed (d2l setup installs it)")
