@@ -98,42 +98,100 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	if !opt.KeepWork {
 		defer os.RemoveAll(ws)
 	}
-	res := &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}
-	files, err := baseFiles(opt, sub)
+	g := &grading{ctx: ctx, opt: opt, sub: sub, ws: ws, binDir: filepath.Join(ws, "bin"), states: map[string]*exState{},
+		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}}
+	g.plan()
+	out, err := g.buildSections()
 	if err != nil {
 		return nil, err
 	}
+	retried, err := g.secondChance(out)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.perExercise(out, retried); err != nil {
+		return nil, err
+	}
+	g.runTests()
+	g.res.Elapsed = time.Since(start)
+	return g.res, nil
+}
+
+// grading is the state of one submission being graded.
+type grading struct {
+	ctx      context.Context
+	opt      Options
+	sub      *Submission
+	ws       string // temporary module
+	binDir   string // compiled test binaries
+	res      *StudentResult
+	states   map[string]*exState // code exercises by ID
+	order    []*exState          // all exercises in catalog order
+	sections []string            // sections with code exercises to grade
+}
+
+// plan lists the exercises to grade.
+func (g *grading) plan() {
 	only := map[string]bool{}
-	for _, id := range opt.Only {
+	for _, id := range g.opt.Only {
 		only[id] = true
 	}
-	states := map[string]*exState{}
-	var order []*exState
-	var sections []string
-	for _, e := range opt.Catalog.Exercises {
+	for _, e := range g.opt.Catalog.Exercises {
 		if len(only) > 0 && !only[e.ID] {
 			continue
 		}
 		st := &exState{ex: e, res: &ExerciseResult{ID: e.ID, Title: e.Title, Kind: e.Kind, Max: e.MaxPoints()}}
-		order = append(order, st)
+		g.order = append(g.order, st)
 		if e.Kind == KindManual {
 			st.res.Rubric = e.Rubric
 			st.res.Note = "manual item: graded by hand with the rubric"
 			continue
 		}
-		states[e.ID] = st
-		if len(sections) == 0 || sections[len(sections)-1] != e.Section {
-			sections = append(sections, e.Section)
+		g.states[e.ID] = st
+		if len(g.sections) == 0 || g.sections[len(g.sections)-1] != e.Section {
+			g.sections = append(g.sections, e.Section)
 		}
 	}
-	// One package per section: reference (or nothing), then the student's files.
+}
+
+// build compiles the test binaries of the given package folders of the
+// workspace in one go command and returns the compiler's output.
+func (g *grading) build(pkgs []string) string {
+	if len(pkgs) == 0 {
+		return ""
+	}
+	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
+	return out
+}
+
+// writePackage writes one section package (reference, then the given student
+// files, tests and harness) into the workspace folder dir.
+func (g *grading) writePackage(dir, sec string, files map[string][]byte) error {
+	pkg, err := sectionFiles(g.opt, &Submission{Dir: g.sub.Dir, Files: map[string]map[string][]byte{sec: files}}, sec, map[string]*exState{}, &StudentResult{})
+	if err != nil {
+		return err
+	}
+	out := map[string][]byte{}
+	for name, src := range pkg {
+		out[dir+"/"+name] = src
+	}
+	return writeFiles(g.ws, out)
+}
+
+// buildSections writes every section package with the student's files and
+// compiles them together: one test binary per section.
+func (g *grading) buildSections() (string, error) {
+	files, err := baseFiles(g.opt, g.sub)
+	if err != nil {
+		return "", err
+	}
 	var built []string
-	for _, sec := range sections {
-		pkg, err := sectionFiles(opt, sub, sec, states, res)
+	for _, sec := range g.sections {
+		pkg, err := sectionFiles(g.opt, g.sub, sec, g.states, g.res)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		if allSkipped(states, sec) {
+		if allSkipped(g.states, sec) {
 			continue // nothing of this section to run: do not build it
 		}
 		for name, src := range pkg {
@@ -141,152 +199,142 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		}
 		built = append(built, "./"+sec)
 	}
-	if err := writeFiles(ws, files); err != nil {
-		return nil, err
+	if err := writeFiles(g.ws, files); err != nil {
+		return "", err
 	}
-	binDir := filepath.Join(ws, "bin")
-	tags := "-tags=" + HiddenTag
-	out := ""
-	if len(built) > 0 {
-		out, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, built...)...)
-	}
-	// Second chance: a section whose compile errors all lie in exercise files
-	// of the student is rebuilt once with the reference in place of them.
+	return g.build(built), nil
+}
+
+// secondChance rebuilds, once, each section whose compile errors all lie in
+// exercise files of the student, with the reference in place of those files.
+// It returns the sections it graded that way.
+func (g *grading) secondChance(out string) (map[string]bool, error) {
 	retry := map[string][]*exState{}
-	var retryPkgs []string
-	for _, sec := range sections {
-		if !opt.Reference || fileExists(filepath.Join(binDir, sec+".test")) || allSkipped(states, sec) {
+	var pkgs []string
+	for _, sec := range g.sections {
+		if !g.opt.Reference || fileExists(filepath.Join(g.binDir, sec+".test")) || allSkipped(g.states, sec) {
 			continue
 		}
-		suspects := culprits(out, sec, states)
+		suspects := culprits(out, sec, g.states)
 		if len(suspects) == 0 {
 			continue
 		}
 		keep := map[string][]byte{}
-		for name, src := range sub.Files[sec] {
+		for name, src := range g.sub.Files[sec] {
 			keep[name] = src
 		}
 		for _, st := range suspects {
 			delete(keep, st.ex.File)
 		}
-		pkg, err := sectionFiles(opt, &Submission{Files: map[string]map[string][]byte{sec: keep}}, sec, map[string]*exState{}, &StudentResult{})
-		if err != nil {
-			return nil, err
-		}
-		r2 := map[string][]byte{}
-		for name, src := range pkg {
-			r2["r2_"+sec+"/"+name] = src
-		}
-		if err := writeFiles(ws, r2); err != nil {
+		if err := g.writePackage("r2_"+sec, sec, keep); err != nil {
 			return nil, err
 		}
 		retry[sec] = suspects
-		retryPkgs = append(retryPkgs, "./r2_"+sec)
+		pkgs = append(pkgs, "./r2_"+sec)
 	}
-	if len(retryPkgs) > 0 {
-		_, _ = goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, retryPkgs...)...)
-		for sec, suspects := range retry {
-			bin, dir := filepath.Join(binDir, "r2_"+sec+".test"), filepath.Join(ws, "r2_"+sec)
-			if !fileExists(bin) || probe(ctx, bin, dir, opt.TestTimeout) != "" {
-				continue // per-exercise builds below
-			}
-			for _, st := range suspects {
-				st.skip = true
-				st.res.Note = "compile error:\n" + compileErrors(out, sec+"/"+st.ex.File)
-			}
-			for _, st := range states {
-				if st.ex.Section == sec && !st.skip {
-					st.bin, st.binDir = bin, dir
-				}
-			}
-			res.Notes = append(res.Notes, fmt.Sprintf("%s did not compile as a whole; it was graded with the reference in place of the exercises that did not compile", sec))
+	g.build(pkgs)
+	done := map[string]bool{}
+	for sec, suspects := range retry {
+		bin, dir := filepath.Join(g.binDir, "r2_"+sec+".test"), filepath.Join(g.ws, "r2_"+sec)
+		if !fileExists(bin) || probe(g.ctx, bin, dir, g.opt.TestTimeout) != "" {
+			continue // per-exercise builds
 		}
+		for _, st := range suspects {
+			st.skip = true
+			st.res.Note = "compile error:\n" + compileErrors(out, sec+"/"+st.ex.File)
+		}
+		for _, st := range g.states {
+			if st.ex.Section == sec && !st.skip {
+				st.bin, st.binDir = bin, dir
+			}
+		}
+		done[sec] = true
+		g.res.Notes = append(g.res.Notes, fmt.Sprintf("%s did not compile as a whole; it was graded with the reference in place of the exercises that did not compile", sec))
 	}
+	return done, nil
+}
+
+// perExercise gives each exercise its test binary: the section's when it
+// compiled and starts; else (grading) one built from the student's exercise
+// file with the reference for everything else, or (checks) none.
+func (g *grading) perExercise(out string, retried map[string]bool) error {
 	var fallbacks []string
-	for _, sec := range sections {
-		bin := filepath.Join(binDir, sec+".test")
+	for _, sec := range g.sections {
+		if retried[sec] {
+			continue
+		}
+		bin := filepath.Join(g.binDir, sec+".test")
 		ok := fileExists(bin)
-		why := "did not compile as a whole"
-		detail := compileErrors(out, sec)
+		why, detail := "did not compile as a whole", compileErrors(out, sec)
 		if ok {
-			if p := probe(ctx, bin, filepath.Join(ws, sec), opt.TestTimeout); p != "" {
+			if p := probe(g.ctx, bin, filepath.Join(g.ws, sec), g.opt.TestTimeout); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
 			}
 		}
-		if _, done := retry[sec]; done && !ok {
-			if anyBuilt(states, sec) {
-				continue // graded by the second-chance build
-			}
-		}
-		for _, st := range states {
-			if st.ex.Section != sec || st.skip {
-				continue
-			}
-			if ok {
-				st.bin, st.binDir = bin, filepath.Join(ws, sec)
-				continue
-			}
-			if !opt.Reference || st.student == nil {
+		for _, st := range g.states {
+			switch {
+			case st.ex.Section != sec || st.skip:
+			case ok:
+				st.bin, st.binDir = bin, filepath.Join(g.ws, sec)
+			case !g.opt.Reference || st.student == nil:
 				st.skip = true
 				st.res.Note = sec + " " + why + ":\n" + detail
-				continue
-			}
-			// Build this exercise alone, the reference standing in for the rest.
-			fb := "fb_" + sec + "_" + safeID(st.ex.ID)
-			pkg, err := sectionFiles(opt, &Submission{Files: map[string]map[string][]byte{sec: {st.ex.File: st.student}}}, sec, map[string]*exState{}, &StudentResult{})
-			if err != nil {
-				return nil, err
-			}
-			fbFiles := map[string][]byte{}
-			for name, src := range pkg {
-				fbFiles[fb+"/"+name] = src
-			}
-			if err := writeFiles(ws, fbFiles); err != nil {
-				return nil, err
-			}
-			st.bin, st.binDir = filepath.Join(binDir, fb+".test"), filepath.Join(ws, fb)
-			fallbacks = append(fallbacks, "./"+fb)
-		}
-		if !ok {
-			res.Notes = append(res.Notes, fmt.Sprintf("%s %s; each exercise was built on its own with the reference standing in for the others", sec, why))
-		}
-	}
-	if len(fallbacks) > 0 {
-		fout, _ := goBuild(ctx, ws, opt.BuildTimeout, append([]string{"test", "-c", tags, "-o", binDir + "/"}, fallbacks...)...)
-		for _, st := range states {
-			if st.bin != "" && strings.Contains(st.bin, "/fb_") && !fileExists(st.bin) {
-				st.skip = true
-				fb := filepath.Base(st.binDir)
-				st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
-			} else if st.bin != "" && strings.Contains(st.bin, "/fb_") {
-				if p := probe(ctx, st.bin, st.binDir, opt.TestTimeout); p != "" {
-					st.skip = true
-					st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
+			default:
+				fb := "fb_" + sec + "_" + safeID(st.ex.ID)
+				if err := g.writePackage(fb, sec, map[string][]byte{st.ex.File: st.student}); err != nil {
+					return err
 				}
+				st.bin, st.binDir = filepath.Join(g.binDir, fb+".test"), filepath.Join(g.ws, fb)
+				fallbacks = append(fallbacks, "./"+fb)
 			}
 		}
+		if !ok && g.opt.Reference {
+			g.res.Notes = append(g.res.Notes, fmt.Sprintf("%s %s; each exercise was built on its own with the reference standing in for the others", sec, why))
+		}
 	}
-	// Run every test in its own process.
-	for _, st := range order {
+	fout := g.build(fallbacks)
+	for _, st := range g.states {
+		if st.bin == "" || !strings.Contains(st.bin, "/fb_") {
+			continue
+		}
+		fb := filepath.Base(st.binDir)
+		if !fileExists(st.bin) {
+			st.skip = true
+			st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
+		} else if p := probe(g.ctx, st.bin, st.binDir, g.opt.TestTimeout); p != "" {
+			st.skip = true
+			st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
+		}
+	}
+	return nil
+}
+
+// runTests runs every test of every exercise in its own process and adds up
+// the points.
+func (g *grading) runTests() {
+	for _, st := range g.order {
 		if st.ex.Kind == KindManual {
-			res.Exercises = append(res.Exercises, st.res)
-			res.Manual += st.res.Max
+			g.res.Exercises = append(g.res.Exercises, st.res)
+			g.res.Manual += st.res.Max
 			continue
 		}
 		tests := st.ex.Public
-		if opt.Hidden {
+		if g.opt.Hidden {
 			tests = st.ex.Tests()
 		} else {
 			st.res.HiddenRemaining = len(st.ex.Hidden) + st.ex.HiddenCount
+			st.res.Max = 0
+			for _, t := range tests {
+				st.res.Max += t.Points
+			}
 		}
 		for _, t := range tests {
 			tr := TestResult{Name: t.Name, Hidden: t.Hidden, Max: t.Points}
 			if st.skip {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
-				o := runTest(ctx, st.bin, st.binDir, t.Name, max(opt.TestTimeout, t.Timeout))
-				tr.Passed = o.Passed
-				tr.Output = o.Output
+				o := runTest(g.ctx, st.bin, st.binDir, t.Name, max(g.opt.TestTimeout, t.Timeout))
+				tr.Passed, tr.Output = o.Passed, o.Output
 				if o.Reason != "" && o.Reason != "test failed" {
 					tr.Output = strings.TrimSpace(o.Reason + "\n" + o.Output)
 				}
@@ -297,18 +345,10 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 			st.res.Score += tr.Score
 			st.res.Tests = append(st.res.Tests, tr)
 		}
-		if !opt.Hidden {
-			st.res.Max = 0
-			for _, t := range tests {
-				st.res.Max += t.Points
-			}
-		}
-		res.Score += st.res.Score
-		res.Max += st.res.Max
-		res.Exercises = append(res.Exercises, st.res)
+		g.res.Score += st.res.Score
+		g.res.Max += st.res.Max
+		g.res.Exercises = append(g.res.Exercises, st.res)
 	}
-	res.Elapsed = time.Since(start)
-	return res, nil
 }
 
 // probe starts a test binary without running any test: "" when it starts and
@@ -420,16 +460,6 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 	}
 	return pkg, nil
-}
-
-// anyBuilt reports whether some exercise of sec already has a test binary.
-func anyBuilt(states map[string]*exState, sec string) bool {
-	for _, st := range states {
-		if st.ex.Section == sec && st.bin != "" {
-			return true
-		}
-	}
-	return false
 }
 
 var compileErrRE = regexp.MustCompile(`(?m)^(?:\./)?(sec6\d)/([^/:\s]+\.go):\d+`)
