@@ -357,7 +357,7 @@ func Generate(l Layout) ([]string, error) {
 
 const exercisesReadme = `# 第 6 章练习（学生版）
 
-本目录由 ` + "`d2l gen`" + ` 从参考答案自动生成，请只修改各节目录（sec61 … sec66）里
+本目录由 ` + "`d2l gen-exercises`" + ` 从参考答案自动生成，请只修改各节目录（sec61 … sec66）里
 标有 ` + "`panic(\"TODO: …\")`" + ` 的函数，不要改测试文件。
 
 - 每节的题目见 ` + "`secNN/README.md`" + `；每道代码题对应一个 Go 文件。
