@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -22,25 +21,6 @@ func init() {
 	})
 }
 
-// findExercises walks up from dir to the folder whose go.mod declares the exercises module.
-func findExercises(dir string) (string, error) {
-	d, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	for {
-		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("module "+grader.ExercisesModule+"\n")) {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("no exercises module (%s) in %s or above: run d2l check inside your copy of exercises/", grader.ExercisesModule, dir)
-		}
-		d = parent
-	}
-}
-
 // runCheck implements `d2l check`.
 func runCheck(ctx context.Context, args []string) error {
 	c := commands["check"]
@@ -50,9 +30,9 @@ func runCheck(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	dir, err := findExercises(".")
+	dir, err := grader.FindModule(".", grader.ExercisesModule)
 	if err != nil {
-		return err
+		return fmt.Errorf("run d2l check inside your copy of exercises/: %w", err)
 	}
 	root, err := grader.FindRoot(filepath.Dir(dir))
 	if err != nil {

@@ -52,19 +52,22 @@ func NewLayout(root string) Layout {
 }
 
 // FindRoot walks up from dir to the folder whose go.mod declares RepoModule.
-func FindRoot(dir string) (string, error) {
+func FindRoot(dir string) (string, error) { return FindModule(dir, RepoModule) }
+
+// FindModule walks up from dir to the folder whose go.mod declares module.
+func FindModule(dir, module string) (string, error) {
 	d, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
 	for {
 		b, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("module "+RepoModule+"\n")) {
+		if err == nil && bytes.HasPrefix(bytes.TrimSpace(b), []byte("module "+module+"\n")) {
 			return d, nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", fmt.Errorf("grader.FindRoot: argument dir: got %q, want a folder inside a checkout of %s", dir, RepoModule)
+			return "", fmt.Errorf("grader.FindModule: argument dir: got %q, want a folder inside module %s", dir, module)
 		}
 		d = parent
 	}
