@@ -78,14 +78,17 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 		"--to", "notebook", "--execute", "--allow-errors",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
 		"--ExecutePreprocessor.kernel_name=gonb",
-		"--output-dir", r.OutDir, "--output", base, path)
+		"--stdout", path)
 	cmd.Env = r.Tools.Env(r.DataDir)
 	// Kill the kernel with nbconvert when ctx ends: they share a process group.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	var log bytes.Buffer
-	cmd.Stdout = &log
+	// The executed notebook comes on stdout and is parsed from memory: the test cache of
+	// `go test` then does not see a freshly written file read back (which would make the
+	// notebook tests uncacheable); nbconvert's and the kernel's logs come on stderr.
+	var out, log bytes.Buffer
+	cmd.Stdout = &out
 	cmd.Stderr = &log
 	start := time.Now()
 	runErr := cmd.Run()
@@ -95,9 +98,12 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 		return res, fmt.Errorf("harness.Execute %s: nbconvert: %w after %s: %s (full log: %s)",
 			base, runErr, res.Elapsed.Round(time.Millisecond), lastError(log.String()), res.Log)
 	}
-	nb, err := notebook.ReadFile(res.Path)
+	if err := os.WriteFile(res.Path, out.Bytes(), 0o644); err != nil {
+		return res, fmt.Errorf("harness.Execute %s: %w", base, err)
+	}
+	nb, err := notebook.Parse(out.Bytes())
 	if err != nil {
-		return res, fmt.Errorf("harness.Execute %s: %w (log: %s)", base, err, res.Log)
+		return res, fmt.Errorf("harness.Execute %s: executed notebook: %w (log: %s)", base, err, res.Log)
 	}
 	res.Notebook = nb
 	return res, nil
