@@ -23,7 +23,7 @@ func runGen(_ context.Context, args []string) error {
 	c := commands["gen"]
 	fs := flags(c, os.Stderr)
 	check := fs.Bool("check", false, "write nothing; fail if a notebook is out of sync with its source")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -44,7 +44,7 @@ func runLatency(ctx context.Context, args []string) error {
 	coldCache := fs.Bool("cold-cache", false, "use an empty Go build cache (as on a fresh machine) for the kernel")
 	withONNX := fs.Bool("onnx", false, "build every cell with -tags onnx (%goflags): links ONNX Runtime, which d2l then runs if installed")
 	withSIMD := fs.Bool("simd", false, "build every cell with GOEXPERIMENT=simd (%env): AVX2/AVX-512 matmul kernels for pure Go")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	root, err := harness.RepoRoot(".")

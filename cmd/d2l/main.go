@@ -63,6 +63,16 @@ func flags(c *Command, out io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses a command's arguments: -h gives flag.ErrHelp, a bad flag errUsage
+// (the flag package has already printed what is wrong and the usage).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return errUsage
+}
+
 // usage prints the list of commands.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: go run ./cmd/d2l <command> [flags] [args]")

@@ -37,7 +37,7 @@ func runNotebooks(ctx context.Context, args []string) error {
 	times := fs.Bool("times", false, "print each notebook's cell latencies (from GoNB's log): median, first, max")
 	verbose := fs.Bool("v", false, "print every problem of a failing notebook, not only the first")
 	out := fs.String("out", "", "directory of the executed copies (default ROOT/build/notebooks)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *jobs < 1 {
@@ -199,3 +199,6 @@ func acceptOutputs(doc *literate.Doc, executed *notebook.Notebook, p harness.Pro
 	}
 	return len(stdout), nil
 }
+
+// projectAt returns the project layout of the checkout at root.
+func projectAt(root string) harness.Project { return harness.Project{Root: root} }

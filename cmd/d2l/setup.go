@@ -234,7 +234,7 @@ func runSetup(ctx context.Context, args []string) error {
 	c := commands["setup"]
 	fs := flags(c, os.Stderr)
 	quiet := fs.Bool("q", false, "print only what is installed and warnings")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

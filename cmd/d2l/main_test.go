@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d2l-go/d2l-go/internal/literate"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+func TestRunDispatch(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"no args", nil, 2, "usage: go run ./cmd/d2l <command>"},
+		{"help", []string{"help"}, 0, "notebooks"},
+		{"help of a command", []string{"help", "gen"}, 0, "-check"},
+		{"unknown", []string{"frobnicate"}, 2, `d2l: unknown command "frobnicate"`},
+		{"bad flag", []string{"gen", "-nope"}, 2, "flag provided but not defined: -nope"},
+		{"extra args", []string{"gen", "x"}, 2, `d2l gen: unexpected arguments ["x"]`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			// Commands print their own flag errors to os.Stderr; capture via the FlagSet output.
+			stderr := os.Stderr
+			r, w, err := os.Pipe()
+			require.NoError(t, err)
+			os.Stderr = w
+			code := run(context.Background(), tc.args, &out)
+			os.Stderr = stderr
+			require.NoError(t, w.Close())
+			var flagOut bytes.Buffer
+			_, _ = flagOut.ReadFrom(r)
+			assert.Equal(t, tc.wantCode, code)
+			assert.Contains(t, out.String()+flagOut.String(), tc.wantOut)
+		})
+	}
+}
+
+func TestSelectDocs(t *testing.T) {
+	docs := []*literate.Doc{{Name: "6.1-a"}, {Name: "6.2-b"}, {Name: "6.10-c"}}
+	names := func(ds []*literate.Doc) []string {
+		var n []string
+		for _, d := range ds {
+			n = append(n, d.Name)
+		}
+		return n
+	}
+	assert.Equal(t, []string{"6.1-a", "6.2-b", "6.10-c"}, names(selectDocs(docs, nil)))
+	assert.Equal(t, []string{"6.2-b"}, names(selectDocs(docs, []string{"6.2"})))
+	assert.Equal(t, []string{"6.1-a", "6.10-c"}, names(selectDocs(docs, []string{"6.1"})), "a prefix, as typed")
+	assert.Empty(t, selectDocs(docs, []string{"7"}))
+}
+
+// TestAcceptOutputs: -accept records the outputs of failing cells in the source, leaves
+// cells that panic alone, and the updated source then passes.
+func TestAcceptOutputs(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "chapter6"), 0o755))
+	src := filepath.Join(root, "chapter6", "6.9-demo.md")
+	require.NoError(t, os.WriteFile(src, []byte("# Demo\n\n```go\n%%\nfmt.Println(1)\n```\n```output\n2\n```\n\n```go\n%%\npanic(1)\n```\n"), 0o644))
+	doc, err := literate.ReadFile(src)
+	require.NoError(t, err)
+	p := projectAt(root)
+	nb := doc.Notebook(p.GenOptions(doc))
+	nb.Cells[2].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "1\n"}}
+	nb.Cells[3].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stderr", Text: "panic: 1\n"}}
+	n, err := acceptOutputs(doc, nb, p)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	got, err := os.ReadFile(src)
+	require.NoError(t, err)
+	assert.Equal(t, "# Demo\n\n```go\n%%\nfmt.Println(1)\n```\n```output\n1\n```\n\n```go\n%%\npanic(1)\n```\n", string(got))
+}
