@@ -21,7 +21,8 @@ OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/lenet_torch.py "$@" | tee "$
 echo "== d2l-go (go build -tags '$tags')"
 go build -tags "$tags" -o "$tmp/d2l" ./cmd/d2l
 "$tmp/d2l" train lenet "$@" 2>"$tmp/d2l.err" | tee "$tmp/d2l.txt"
-grep -a '^d2l: backend\|^epoch .*: loss' "$tmp/d2l.err" | tr -d '\r' | sed 's/.*\x1b\[K//' || true
+# The progress bar redraws with \r; keep the backend notice and the per-epoch lines.
+tr '\r' '\n' <"$tmp/d2l.err" | sed 's/.*\x1b\[K//' | grep -a '^d2l: backend\|^epoch [0-9]*/[0-9]*: loss' || true
 
 t=$(sed -n 's/^\([0-9.]*\) examples\/sec.*/\1/p' "$tmp/torch.txt")
 d=$(sed -n 's/^\([0-9.]*\) examples\/sec.*/\1/p' "$tmp/d2l.txt")
