@@ -2,7 +2,8 @@ package notebooks_test
 
 import (
 	"context"
-	"io/fs"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,25 +21,31 @@ import (
 )
 
 // project returns the checkout's layout and its parsed sources. It also stats every file
-// the notebooks depend on, so that `go test` does not serve a cached result after a change
-// to any Go file, source or notebook (the kernel's reads are invisible to the test cache).
+// the notebooks depend on (the Go files of the module's packages, the sources, the
+// notebooks, go.mod and go.sum), so that `go test` does not serve a cached result after a
+// change to any of them: the kernel's own reads are invisible to the test cache. It lists
+// the package directories with `go list` rather than walking the root, whose listing
+// changes with build/ and .git/ and would defeat the cache.
 func project(t *testing.T) (harness.Project, []*literate.Doc) {
 	t.Helper()
 	root, err := harness.RepoRoot(".")
 	require.NoError(t, err)
-	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
+	cmd := exec.Command("go", "list", "-f", "{{.Dir}}", "./...")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	require.NoError(t, err, "go list ./...")
+	dirs := append(strings.Fields(string(out)), filepath.Join(root, "chapter6"), filepath.Join(root, "notebooks"))
+	for _, dir := range dirs {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			switch filepath.Ext(e.Name()) {
+			case ".go", ".md", ".ipynb", ".sh":
+				_, _ = os.Stat(filepath.Join(dir, e.Name()))
+			}
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "build") {
-			return filepath.SkipDir
-		}
-		switch filepath.Ext(path) {
-		case ".go", ".md", ".ipynb", ".sh", ".mod", ".sum":
-			_, _ = os.Stat(path)
-		}
-		return nil
-	})
+	}
+	_, _ = os.Stat(filepath.Join(root, "go.mod"))
+	_, _ = os.Stat(filepath.Join(root, "go.sum"))
 	p := harness.Project{Root: root}
 	docs, err := p.Docs()
 	require.NoError(t, err)
@@ -90,8 +97,8 @@ func TestCommittedOutputs(t *testing.T) {
 
 // TestExecute executes every notebook headless and checks its outputs. Without jupyter or
 // gonb it is skipped (failed when $CI is set); -short skips it. $D2L_NOTEBOOK_JOBS sets
-// how many notebooks run at once (default 2: about 20% faster than 1 on 2 cores). Executed copies are kept in
-// build/test-notebooks for inspection.
+// how many notebooks run at once (default 2: about 20% faster than 1 on 2 cores).
+// Executed copies and logs stay in $TMPDIR/d2l-go-test-notebooks/<hash of the root>.
 func TestExecute(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executes notebooks; skipped with -short")
@@ -107,9 +114,13 @@ func TestExecute(t *testing.T) {
 		require.NoError(t, err, "D2L_NOTEBOOK_JOBS")
 		jobs = max(n, 1)
 	}
+	// The executed copies go outside the module: files the test writes inside it would be
+	// recorded as inputs too new to cache (go test then reruns the test every time).
+	sum := sha256.Sum256([]byte(p.Root))
+	outDir := filepath.Join(os.TempDir(), "d2l-go-test-notebooks", hex.EncodeToString(sum[:4]))
 	r := &harness.Runner{
 		Tools: tools, DataDir: harness.JupyterDataDir(p.Root),
-		OutDir: filepath.Join(p.Root, "build", "test-notebooks"), CellTimeout: 10 * time.Minute,
+		OutDir: outDir, CellTimeout: 10 * time.Minute,
 	}
 	require.NoError(t, r.PrepareKernel())
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package harness_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,11 +29,16 @@ func TestExecute(t *testing.T) {
 	tools := harness.RequireTools(t)
 	root, err := harness.RepoRoot(".")
 	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(filepath.Join(root, "build"), 0o755))
+	// os.Mkdir, not MkdirAll: a stat of build/ (which changes) would defeat go test's cache.
+	if err := os.Mkdir(filepath.Join(root, "build"), 0o755); err != nil && !os.IsExist(err) {
+		require.NoError(t, err)
+	}
 	// The notebooks live two levels under the root, so "$GONB_DIR/../../notebooks/setup.sh"
 	// is the repository's setup script, reached through $GONB_DIR as in a real notebook.
-	dir, err := os.MkdirTemp(filepath.Join(root, "build"), "harness-test-")
-	require.NoError(t, err)
+	// os.Mkdir of a unique name rather than os.MkdirTemp, which opens build/: go test would
+	// record build/'s listing as an input of the test and never reuse its cached result.
+	dir := filepath.Join(root, "build", fmt.Sprintf("harness-test-%d-%d", os.Getpid(), time.Now().UnixNano()))
+	require.NoError(t, os.Mkdir(dir, 0o755))
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 
 	cases := []struct {
