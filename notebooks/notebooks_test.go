@@ -134,6 +134,9 @@ func TestExecute(t *testing.T) {
 		res := results[i]
 		t.Run(d.Name, func(t *testing.T) {
 			t.Log(res.Summary())
+			if !res.OK() && res.Executed != nil {
+				t.Logf("executed copy: %s, log: %s", res.Executed.Path, res.Executed.Log)
+			}
 			require.NoError(t, res.Err)
 			for _, pr := range res.Problems {
 				t.Errorf("%s", pr)
