@@ -6,20 +6,19 @@
 #   sh bench/lenet_side_by_side.sh                 # full 10 epochs each (minutes)
 #   sh bench/lenet_side_by_side.sh --epochs 1 --limit 10240
 #
-# d2l-go is built with the tags in $D2L_TAGS (default "onnx": ONNX Runtime when its library is
-# installed, else d2l falls back to pure Go and says so). PyTorch uses 2 threads and OpenBLAS's
+# d2l-go runs d2l's default choice (ONNX Runtime when its library is installed, else pure Go; the
+# notice line says which); GOMLX_BACKEND=go forces pure Go. PyTorch uses 2 threads and OpenBLAS's
 # AVX-512 kernels (OPENBLAS_CORETYPE=Cooperlake), so the peer runs at its best.
 set -eu
 cd "$(dirname "$0")/.."
-tags=${D2L_TAGS-onnx}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "== PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)') (CPU, 2 threads)"
 OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/lenet_torch.py "$@" | tee "$tmp/torch.txt"
 
-echo "== d2l-go (go build -tags '$tags')"
-go build -tags "$tags" -o "$tmp/d2l" ./cmd/d2l
+echo "== d2l-go${GOMLX_BACKEND:+ (GOMLX_BACKEND=$GOMLX_BACKEND)}"
+go build -o "$tmp/d2l" ./cmd/d2l
 "$tmp/d2l" train lenet "$@" 2>"$tmp/d2l.err" | tee "$tmp/d2l.txt"
 # The progress bar redraws with \r; keep the backend notice and the per-epoch lines.
 tr '\r' '\n' <"$tmp/d2l.err" | sed 's/.*\x1b\[K//' | grep -a '^d2l: backend\|^epoch [0-9]*/[0-9]*: loss' || true

@@ -3,7 +3,7 @@
 // Run mode (default) times each case on one backend and prints one JSON line per case:
 //
 //	go run ./bench -backend go  > go.jsonl
-//	go run -tags onnx ./bench -backend onnx > onnx.jsonl
+//	go run ./bench -backend onnx > onnx.jsonl   # ONNX Runtime (linked by default; needs its library)
 //
 // Table mode reads the JSON lines of PyTorch (torch_bench.py) and of each backend and prints a
 // Markdown table of median wall times, their ratio d2l/PyTorch, and the ratio of CPU time
@@ -29,6 +29,7 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/d2l-go/d2l-go/backends/onnxrt" // ONNX Runtime as a candidate (and for -backend onnx)
 	"github.com/d2l-go/d2l-go/cnn"
 	"github.com/d2l-go/d2l-go/d2l"
 	"github.com/gomlx/compute"
@@ -60,7 +61,7 @@ type result struct {
 }
 
 func main() {
-	backendName := flag.String("backend", "", "backend to run, as GOMLX_BACKEND (go, onnx; onnx needs -tags onnx); default: d2l's choice")
+	backendName := flag.String("backend", "", "backend to run, as GOMLX_BACKEND (go, onnx); default: d2l's choice")
 	minSeconds := flag.Float64("seconds", 1.0, "minimum time per case")
 	only := flag.String("cases", "", "comma-separated cases to run (default all)")
 	table := flag.Bool("table", false, "print a table from JSON-lines files: torch.jsonl name=file.jsonl ...")

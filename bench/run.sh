@@ -8,8 +8,8 @@
 #   CASES=conv1_fwdbwd,lenet_step256 bench/run.sh
 #
 # Backends: "go" (pure Go, default build), "go+simd" (pure Go built with GOEXPERIMENT=simd, AVX2/
-# AVX-512 matmul kernels), "onnx" (ONNX Runtime, build tag onnx; only if libonnxruntime.so.1 is
-# installed: `go run ./cmd/d2l setup`). The machine is shared and noisy: compare ratios of one run.
+# AVX-512 matmul kernels), "onnx" (ONNX Runtime, linked into the same binary as "go"; only if
+# libonnxruntime.so.1 is installed: `go run ./cmd/d2l setup`). The machine is shared and noisy: compare ratios of one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -50,13 +50,11 @@ if [ -x "$out/bench-simd" ]; then
   "$out/bench-simd" -backend go -seconds "$secs" -cases "$cases" >"$out/simd.jsonl"
   cols+=("go+simd=$out/simd.jsonl")
 fi
-if go build -tags onnx -o "$out/bench-onnx" ./bench 2>/dev/null; then
-  echo "# onnx" >&2
-  if "$out/bench-onnx" -backend onnx -seconds "$secs" -cases "$cases" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
-    cols+=("onnx=$out/onnx.jsonl")
-  else
-    echo "# onnx skipped: $(tail -1 "$out/onnx.err")" >&2
-  fi
+echo "# onnx" >&2
+if "$out/bench-go" -backend onnx -seconds "$secs" -cases "$cases" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
+  cols+=("onnx=$out/onnx.jsonl")
+else
+  echo "# onnx skipped: $(tail -1 "$out/onnx.err")" >&2
 fi
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 "$out/bench-go" -table "$out/torch.jsonl" "${cols[@]}"

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"testing"
 
 	"github.com/gomlx/compute"
-	_ "github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/stretchr/testify/assert"
@@ -17,8 +18,14 @@ import (
 
 // Tests of the forward values and pooling gradients against plain Go loops.
 
+// testBackend is the one backend the tests and benchmarks of this package run on:
+// $GOMLX_BACKEND if set (e.g. "onnx": onnxrt_test.go links ONNX Runtime into the test binary),
+// else the pure-Go backend. One instance serves them all: tensors cannot move between instances.
 var testBackend = sync.OnceValue(func() compute.Backend {
-	b, err := compute.New() // $GOMLX_BACKEND, else the pure-Go backend
+	if os.Getenv(compute.ConfigEnvVar) == "" {
+		return gobackend.GetBackend()
+	}
+	b, err := compute.New()
 	if err != nil {
 		panic(err)
 	}

@@ -7,15 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// benchBackend is the backend the benchmarks of this package run on; a build-tagged
-// file may replace it (see bench_onnx_test.go).
-var benchBackend = func() compute.Backend { return gobackend.GetBackend() }
+// benchBackend is the backend the benchmarks of this package run on: testBackend
+// ($GOMLX_BACKEND if set, e.g. GOMLX_BACKEND=onnx go test -bench . ./cnn/, else pure Go).
+var benchBackend = testBackend
 
 // randTensor returns a float32 tensor of the given shape with values in [-1, 1).
 func randTensor(r *rand.Rand, dims ...int) *tensors.Tensor {

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
-	_ "github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -50,11 +49,12 @@ func loadTorchCases(t *testing.T) []torchCase {
 	return file.Cases
 }
 
-// gradBackend is the backend the gradient tests run on: $GOMLX_BACKEND if set, else the first
-// one registered (the pure-Go backend in a plain `go test`).
+// gradBackend is the backend the gradient tests run on: testBackend ($GOMLX_BACKEND if set,
+// else the pure-Go backend).
 func gradBackend(t *testing.T) compute.Backend {
-	b, err := compute.New()
-	require.NoError(t, err)
+	t.Helper()
+	b := testBackend()
+	require.NotNil(t, b)
 	return b
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,55 +13,97 @@ import (
 	"github.com/gomlx/compute/gobackend"
 )
 
-// candidate is a faster backend compiled into this binary (by build tags xla / onnx).
-type candidate struct {
-	name     string // "xla", "onnx"
-	priority int    // lower is tried first
-	// open returns the backend and a description such as "XLA (cuda)", or an error saying why
-	// it is not available (missing plugin or library). It must neither download nor hang.
-	open func() (compute.Backend, string, error)
-	// prepare, if set, runs before GOMLX_BACKEND opens this backend by name: it must make sure
-	// nothing gets downloaded (returning an error if the backend cannot run here).
-	prepare func() error
+// BackendCandidate is a backend faster than pure Go that a registration package offers to
+// Backend: importing github.com/d2l-go/d2l-go/backends/onnxrt (ONNX Runtime) or
+// github.com/d2l-go/d2l-go/backends/xla (XLA) registers one. d2l itself links only the pure-Go
+// backend (no cgo), so programs that do not import a registration package build fast.
+type BackendCandidate struct {
+	// Name is the candidate's GOMLX_BACKEND name ("xla", "onnx"); Aliases are other names of
+	// the same backend ("onnxruntime").
+	Name    string
+	Aliases []string
+	// Priority orders the candidates: lower is tried first (XLA 10, ONNX Runtime 20).
+	Priority int
+	// Open returns the backend and a description such as "XLA (cuda)", or an error saying why
+	// it is not available here (missing plugin or library). It must neither download nor hang.
+	Open func() (compute.Backend, string, error)
+	// Prepare, if set, runs before GOMLX_BACKEND opens this backend by name: it must make sure
+	// nothing gets downloaded, returning an error if the backend cannot run here.
+	Prepare func() error
 }
 
 var (
-	candidates []candidate
+	candidates []BackendCandidate
 
 	backendOnce sync.Once
+	backendMu   sync.Mutex // guards chosen and candidates against late registrations
+	chosen      bool
 	backend     compute.Backend
 	backendDesc string
 	// backendLog is where the one-line backend notice goes (stderr; tests may redirect it).
 	backendLog io.Writer = os.Stderr
 )
 
-// registerCandidate is called from init functions of build-tagged files.
-func registerCandidate(c candidate) {
+// RegisterBackend offers c to Backend. Registration packages call it from their init
+// functions, so it takes effect in every program that imports them. It panics with a *Error
+// if Backend has already chosen (the candidate would be ignored silently otherwise) or if c has
+// no Name or Open.
+func RegisterBackend(c BackendCandidate) {
+	backendMu.Lock()
+	defer backendMu.Unlock()
+	if c.Name == "" || c.Open == nil {
+		panic(&Error{Func: "d2l.RegisterBackend", Arg: "c", Got: fmt.Sprintf("Name %q, Open set %v", c.Name, c.Open != nil),
+			Want: "a name and an Open function"})
+	}
+	if chosen {
+		panic(&Error{Func: "d2l.RegisterBackend", Arg: "c", Got: fmt.Sprintf("%q after Backend chose %s", c.Name, backendDesc),
+			Want: "registration from an init function, before the first use of d2l"})
+	}
 	candidates = append(candidates, c)
-	sort.SliceStable(candidates, func(i, j int) bool { return candidates[i].priority < candidates[j].priority })
+	sort.SliceStable(candidates, func(i, j int) bool { return candidates[i].Priority < candidates[j].Priority })
 }
 
-// howToGetXLA is appended to the notice when XLA does not run.
+// registrationPackages names the package to import for each backend d2l knows how to offer.
+var registrationPackages = map[string]string{
+	"xla":         "github.com/d2l-go/d2l-go/backends/xla",
+	"onnx":        "github.com/d2l-go/d2l-go/backends/onnxrt",
+	"onnxruntime": "github.com/d2l-go/d2l-go/backends/onnxrt",
+}
+
+// findCandidate returns the registered candidate named name (or one of its aliases).
+func findCandidate(name string) (BackendCandidate, bool) {
+	for _, c := range candidates {
+		if c.Name == name || slices.Contains(c.Aliases, name) {
+			return c, true
+		}
+	}
+	return BackendCandidate{}, false
+}
+
+// howToGetXLA is appended to the notice when XLA does not run, unless the notice already says
+// why the registered XLA candidate was not used.
 func howToGetXLA() string {
-	if xlaLinked {
+	if _, ok := findCandidate("xla"); ok {
 		return "for XLA (faster, GPU) install a PJRT plugin (see README)"
 	}
-	return "for XLA (faster, GPU) build with -tags xla and install a PJRT plugin (see README)"
+	return "for XLA (faster, GPU) import " + registrationPackages["xla"] + " and install a PJRT plugin (see README)"
 }
 
 // Backend returns the compute backend every d2l function runs on. It is chosen once, at the first
 // call:
 //
 //  1. GOMLX_BACKEND, if set (e.g. "go", "xla:cpu", "xla:cuda", "onnx"); if that backend cannot
-//     start, the notice says why and the pure-Go backend is used;
-//  2. XLA (CUDA, then CPU) when the binary was built with -tags xla and a PJRT plugin is installed
-//     (nothing is downloaded);
-//  3. ONNX Runtime when built with -tags onnx and libonnxruntime.so.1 is found;
-//  4. GoMLX's pure-Go backend.
+//     start (or is not linked into the program), the notice says why and the pure-Go backend is
+//     used;
+//  2. the registered candidates (see RegisterBackend), by priority: XLA (CUDA, then CPU) when
+//     the program imports github.com/d2l-go/d2l-go/backends/xla and a PJRT plugin is installed
+//     (nothing is downloaded); ONNX Runtime when it imports
+//     github.com/d2l-go/d2l-go/backends/onnxrt and libonnxruntime.so.1 is found;
+//  3. GoMLX's pure-Go backend.
 //
-// XLA and ONNX Runtime are taken only if they pass a self-test of d2l's ops and gradients
+// A candidate is taken only if it passes SelfTest, d2l's test of its ops and gradients
 // (convolution, pooling) against plain Go loops, run once per process (about 1 ms on XLA or
-// pure Go, 0.1-0.3 s on ONNX Runtime, whose sessions compile slowly); otherwise the notice says
+// pure Go, 0.1-0.4 s on ONNX Runtime, whose sessions compile slowly); otherwise the notice says
 // why and the next one is tried.
 //
 // One line on stderr says which backend runs and how to get XLA.
@@ -77,6 +120,9 @@ func BackendName() string {
 }
 
 func chooseBackend() {
+	backendMu.Lock()
+	defer backendMu.Unlock()
+	chosen = true
 	var notes []string
 	if cfg, ok := os.LookupEnv(compute.ConfigEnvVar); ok && cfg != "" {
 		b, err := newFromConfig(cfg)
@@ -87,27 +133,29 @@ func chooseBackend() {
 		notes = append(notes, fmt.Sprintf("%s=%s failed: %s", compute.ConfigEnvVar, cfg, oneLine(err.Error())))
 	} else {
 		for _, c := range candidates {
-			b, desc, err := c.open()
+			b, desc, err := c.Open()
 			if err == nil {
-				if err = selfTest(b); err != nil { // backend_selftest.go
+				if err = SelfTest(b); err != nil { // backend_selftest.go
 					b.Finalize()
 				}
 			}
 			if err == nil {
-				if c.name != "xla" {
+				if _, xla := findCandidate("xla"); !xla {
 					notes = append(notes, howToGetXLA())
 				}
 				setBackend(b, desc, notes)
 				return
 			}
-			notes = append(notes, fmt.Sprintf("%s not used: %s", c.name, oneLine(err.Error())))
+			notes = append(notes, fmt.Sprintf("%s not used: %s", c.Name, oneLine(err.Error())))
 		}
 	}
 	b, err := gobackend.New("")
 	if err != nil {
 		panic(&Error{Func: "d2l.Backend", Got: "pure-Go backend failed: " + oneLine(err.Error()), Want: "a working backend"})
 	}
-	notes = append(notes, howToGetXLA())
+	if _, xla := findCandidate("xla"); !xla || len(notes) == 0 || strings.HasPrefix(notes[0], compute.ConfigEnvVar) {
+		notes = append(notes, howToGetXLA())
+	}
 	setBackend(b, describeBackend(b), notes)
 }
 
@@ -129,14 +177,14 @@ func newFromConfig(cfg string) (b compute.Backend, err error) {
 	if name == gobackend.BackendName {
 		return gobackend.New("")
 	}
-	for _, c := range candidates {
-		if c.name == name || (c.name == "onnx" && name == "onnxruntime") {
-			if c.prepare != nil {
-				if err := c.prepare(); err != nil {
-					return nil, err
-				}
+	if c, ok := findCandidate(name); ok {
+		if c.Prepare != nil {
+			if err := c.Prepare(); err != nil {
+				return nil, err
 			}
 		}
+	} else if pkg, known := registrationPackages[name]; known {
+		return nil, fmt.Errorf("%s is not linked into this program (import %s)", name, pkg)
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -20,7 +20,7 @@ func TestSelfTestPureGo(t *testing.T) {
 			cnn.SetConvImpl(impl)
 			defer cnn.SetConvImpl(cnn.ConvAuto)
 			start := time.Now()
-			require.NoError(t, selfTest(b))
+			require.NoError(t, SelfTest(b))
 			t.Logf("self-test took %s", time.Since(start))
 		})
 	}

@@ -3,12 +3,27 @@ package d2l
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/d2l-go/d2l-go/internal/ortlib"
+	"github.com/gomlx/compute"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// TestMain runs the tests of this package on the pure-Go backend unless GOMLX_BACKEND says
+// otherwise (GOMLX_BACKEND=onnx go test ./d2l/ runs them on ONNX Runtime, which
+// registration_test.go links in); the children of TestBackendSelection keep the environment
+// they are given, so that they exercise the default choice.
+func TestMain(m *testing.M) {
+	if _, set := os.LookupEnv(compute.ConfigEnvVar); !set && os.Getenv("D2L_BACKEND_CHILD") != "1" {
+		os.Setenv(compute.ConfigEnvVar, "go")
+	}
+	os.Exit(m.Run())
+}
 
 func TestBackendChosenOnce(t *testing.T) {
 	b := Backend()
@@ -78,29 +93,46 @@ func TestBackendSelection(t *testing.T) {
 		assert.Contains(t, stderr, "GOMLX_BACKEND=nosuchbackend failed")
 		assert.Contains(t, stderr, "for XLA (faster, GPU)", "says how to get XLA")
 	})
-	if xlaLinked && len(XLAPlugins()) == 0 {
-		t.Run("XLA linked without a plugin", func(t *testing.T) {
-			stderr, _ := childBackend(t, "")
+	t.Run("GOMLX_BACKEND=xla without backends/xla linked", func(t *testing.T) {
+		stderr, _ := childBackend(t, "xla:cpu")
+		assert.Contains(t, stderr, "d2l: backend pure Go")
+		assert.Contains(t, stderr, "GOMLX_BACKEND=xla:cpu failed: xla is not linked into this program (import github.com/d2l-go/d2l-go/backends/xla)")
+	})
+	// registration_test.go links backends/onnxrt (and nothing else) into this test binary.
+	require.Len(t, candidates, 1)
+	require.Equal(t, "onnx", candidates[0].Name)
+	t.Run("default with ONNX Runtime registered", func(t *testing.T) {
+		stderr, stdout := childBackend(t, "")
+		assert.Equal(t, 1, strings.Count(stderr, "d2l: backend"), "one line")
+		assert.Contains(t, stderr, "for XLA (faster, GPU) import github.com/d2l-go/d2l-go/backends/xla", "says how to get XLA")
+		// Prepare fails where ONNX Runtime cannot run: no library, or a build without cgo.
+		if err := candidates[0].Prepare(); err == nil {
+			assert.Contains(t, stderr, "d2l: backend ONNX Runtime (cpu, "+ortlib.Find()+")")
+			assert.Contains(t, stdout, "child: ONNX Runtime")
+		} else {
 			assert.Contains(t, stderr, "d2l: backend pure Go")
-			assert.Contains(t, stderr, "xla not used: no PJRT plugin installed")
-			stderr, _ = childBackend(t, "xla")
-			assert.Contains(t, stderr, "d2l: backend pure Go")
-			assert.Contains(t, stderr, "GOMLX_BACKEND=xla failed")
-		})
-	}
-	if len(candidates) == 0 {
-		t.Run("default without XLA linked", func(t *testing.T) {
-			stderr, _ := childBackend(t, "")
-			assert.Contains(t, stderr, "d2l: backend pure Go")
-			assert.Contains(t, stderr, "-tags xla")
-		})
-	} else {
-		t.Run("default with a faster backend linked", func(t *testing.T) {
-			stderr, _ := childBackend(t, "")
-			assert.Equal(t, 1, strings.Count(stderr, "d2l: backend"), "one line")
-			if !strings.Contains(stderr, "XLA") {
-				assert.Contains(t, stderr, "for XLA (faster, GPU)", "says how to get XLA")
-			}
-		})
-	}
+			assert.Contains(t, stderr, "onnx not used: "+err.Error())
+		}
+	})
+	t.Run("default falls back when ONNX Runtime's library is missing", func(t *testing.T) {
+		t.Setenv("ONNXRUNTIME_SHARED_LIBRARY_PATH", filepath.Join(t.TempDir(), "libonnxruntime.so.1"))
+		err := candidates[0].Prepare() // "ONNXRUNTIME_SHARED_LIBRARY_PATH=...: no such file", or no cgo
+		require.Error(t, err)
+		stderr, _ := childBackend(t, "")
+		assert.Contains(t, stderr, "d2l: backend pure Go (gomlx/compute/gobackend) -- onnx not used: "+err.Error())
+	})
+}
+
+func TestRegisterBackendErrors(t *testing.T) {
+	err := Try(func() { RegisterBackend(BackendCandidate{Name: "x"}) })
+	require.Error(t, err)
+	assert.Equal(t, `d2l.RegisterBackend: argument c: got Name "x", Open set false, want a name and an Open function`, err.Error())
+	Backend() // chosen now: a later registration would be ignored, so it panics
+	err = Try(func() {
+		RegisterBackend(BackendCandidate{Name: "late", Open: func() (compute.Backend, string, error) { return nil, "", nil }})
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `d2l.RegisterBackend: argument c: got "late" after Backend chose `)
+	_, found := findCandidate("late")
+	assert.False(t, found)
 }

@@ -14,6 +14,15 @@
 //
 // Bad input never produces a bare runtime error: it panics with a *Error whose one-line message
 // names the function, the argument, what was given and what was expected; Try turns such a panic
-// into an error. Values print as PyTorch prints them (Print, Sprint, Format, Size). The compute
-// backend is chosen once, lazily, by Backend.
+// into an error. Values print as PyTorch prints them (Print, Sprint, Format, Size).
+//
+// The compute backend is chosen once, lazily, by Backend: GOMLX_BACKEND if set, else the fastest
+// registered backend that passes SelfTest, else GoMLX's pure-Go backend. This package links only
+// the pure-Go backend (no cgo, so notebook cells build fast); a program offers faster ones by
+// importing a registration package:
+//
+//	import _ "github.com/d2l-go/d2l-go/backends/onnxrt" // ONNX Runtime, where libonnxruntime.so.1 is installed
+//	import _ "github.com/d2l-go/d2l-go/backends/xla"    // XLA, where a PJRT plugin is installed
+//
+// One line on stderr ("d2l: backend ...") says which backend runs and why the others did not.
 package d2l

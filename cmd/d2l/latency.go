@@ -42,7 +42,7 @@ func runLatency(ctx context.Context, args []string) error {
 	withXLA := fs.Bool("xla", false, `link XLA into every cell (import _ "github.com/gomlx/go-xla/compute/xla"); XLA itself is not used`)
 	noAutoGet := fs.Bool("noautoget", false, "add GoNB's %noautoget to the import cell (no `go get` before each cell)")
 	coldCache := fs.Bool("cold-cache", false, "use an empty Go build cache (as on a fresh machine) for the kernel")
-	withONNX := fs.Bool("onnx", false, "build every cell with -tags onnx (%goflags): links ONNX Runtime, which d2l then runs if installed")
+	withONNX := fs.Bool("onnx", false, `link ONNX Runtime into every cell (import _ "github.com/d2l-go/d2l-go/backends/onnxrt"), which d2l then runs if installed`)
 	withSIMD := fs.Bool("simd", false, "build every cell with GOEXPERIMENT=simd (%env): AVX2/AVX-512 matmul kernels for pure Go")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -63,13 +63,13 @@ func runLatency(ctx context.Context, args []string) error {
 	if *withXLA {
 		imports += "\t_ \"github.com/gomlx/go-xla/compute/xla\"\n"
 	}
+	if *withONNX {
+		imports += "\t_ \"github.com/d2l-go/d2l-go/backends/onnxrt\"\n"
+	}
 	imports += ")"
 	var src strings.Builder
 	if *noAutoGet {
 		imports = "%noautoget\n" + imports
-	}
-	if *withONNX {
-		imports = "%goflags -tags=onnx\n" + imports
 	}
 	if *withSIMD {
 		imports = "%env GOEXPERIMENT simd\n" + imports

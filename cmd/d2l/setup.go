@@ -65,6 +65,9 @@ var aptPackages = []aptPackage{
 	{"jupyter-nbconvert", "jupyter-nbconvert", true, "executes notebooks headless"},
 	{"jupyter-notebook", "jupyter-notebook", false, "opens the notebooks interactively"},
 	{"dataset-fashion-mnist", "/usr/share/datasets/fashion-mnist", false, "the data set of 6.6 LeNet"},
+	// cgo links ONNX Runtime into d2l train and the 6.6 notebook; without it they run pure Go.
+	{"gcc", "gcc", false, "C compiler for cgo (links ONNX Runtime)"},
+	{"libc6-dev", "/usr/include/stdlib.h", false, "C headers for cgo"},
 }
 
 // present reports whether the package's marker file or program exists.
@@ -176,8 +179,9 @@ func userJupyterDataDir() string {
 	return filepath.Join(home, ".local", "share", "jupyter")
 }
 
-// setupORT makes sure libonnxruntime.so.1 is available for the ONNX Runtime backend
-// (build tag onnx); the notebooks do not need it.
+// setupORT makes sure libonnxruntime.so.1 is available for the ONNX Runtime backend, which
+// programs importing backends/onnxrt (d2l train, the 6.6 notebook) run by default when it is;
+// without it they fall back to pure Go.
 func setupORT(ctx context.Context, _ *setupState) (string, error) {
 	if ortlib.Find() != "" {
 		return "", nil

@@ -12,7 +12,7 @@ import (
 //
 //	go run ./cmd/d2l train lenet                       # the book's run: 10 epochs, batch 256, lr 0.9
 //	go run ./cmd/d2l train lenet --epochs 1 --limit 2000
-//	go run -tags onnx ./cmd/d2l train lenet            # on ONNX Runtime when installed (faster)
+//	GOMLX_BACKEND=go go run ./cmd/d2l train lenet      # force pure Go (default: ONNX Runtime when installed)
 func init() {
 	register(&Command{
 		Name:    "train",
