@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -199,6 +200,26 @@ func setBackend(b compute.Backend, desc string, notes []string) {
 	line := "d2l: backend " + desc
 	if len(notes) > 0 {
 		line += " -- " + strings.Join(notes, "; ")
+	}
+	announce(line)
+}
+
+// noticeFile is the name of the note that the backend notice leaves in a GoNB kernel's
+// scratch directory.
+const noticeFile = ".d2l-backend-notice"
+
+// announce writes the backend notice to backendLog. In a GoNB notebook every cell runs as a
+// new process, so the notice would repeat under every cell; there it is written once per
+// kernel: the first cell leaves the line in the kernel's scratch directory ($GONB_TMP_DIR),
+// and later cells whose notice is the same stay quiet. A different notice (another backend)
+// is written again.
+func announce(line string) {
+	if dir := os.Getenv("GONB_TMP_DIR"); dir != "" {
+		mark := filepath.Join(dir, noticeFile)
+		if prev, err := os.ReadFile(mark); err == nil && string(prev) == line {
+			return
+		}
+		_ = os.WriteFile(mark, []byte(line), 0o644)
 	}
 	_, _ = fmt.Fprintln(backendLog, line)
 }
