@@ -143,27 +143,61 @@ func convVJP(node *graph.Node, v []*graph.Node, outputShape shapes.Shape) []*gra
 
 // Conv2DGradInput is the gradient of y = conv2d(x, w) (stride, padding [axis][before, after])
 // with respect to x, given v = dL/dy [n, c_out, oh, ow] and w [c_out, c_in, kh, kw]; xDims is
-// x's shape [n, c_in, h, w]. It is a transposed convolution: v is interleaved with stride-1
-// zeros, padded with kh-1-p zeros (cropped where negative) and convolved, unpadded, with the
-// kernel flipped in space and with c_in/c_out swapped. Only Broadcast, Concatenate, Reshape,
-// Slice, Reverse, Transpose and an unpadded ConvGeneral are used, so it runs on every backend.
+// x's shape [n, c_in, h, w]. It is a transposed convolution computed in two 1-D steps, which
+// ONNX Runtime runs 3-4x faster than one 2-D convolution of the zero-padded v (LeNet's conv2):
+//
+//  1. along the width, one convolution with kernel height 1 and the kernel rows as output
+//     channels: g[n, c_in, a, p, j] = sum over c_out, b, q with q*sw+b = j of
+//     w[c_out, c_in, a, b] * v[n, c_out, p, q] (v interleaved with sw-1 zeros, padded kw-1 on both
+//     sides by the convolution itself, kernel flipped along the width);
+//  2. along the height, the kh shifted rows are summed: row a moves down by a (p*sh+a) through
+//     zero padding, a reshape that skews the rows and one ReduceSum.
+//
+// The result, on the padded input's coordinates, is cropped (or extended with zeros where no
+// window reached) to [n, c_in, h, w]. Only Broadcast, Concatenate, Reshape, Slice, Reverse,
+// Transpose, ReduceSum and ConvGeneral are used, so it runs on every backend.
 func Conv2DGradInput(v, w *graph.Node, xDims []int, strides []int, pads [2][2]int) *graph.Node {
-	kDims := w.Shape().Dimensions
-	vd := v
+	kd, vDims := w.Shape().Dimensions, v.Shape().Dimensions
+	co, ci, kh, kw := kd[0], kd[1], kd[2], kd[3]
+	n, oh := vDims[0], vDims[2]
+	// Step 1: g [n, ci*kh, oh, lw], lw = (ow-1)*sw + kw, channels ordered (c_in, a).
+	vw := interleaveZeros(v, 3, strides[1])
+	wk := graph.TransposeAllAxes(graph.Reverse(w, 3), 1, 2, 0, 3) // [ci, kh, co, kw]
+	wk = graph.Reshape(wk, ci*kh, co, 1, kw)
+	g := graph.Convolve(vw, wk).ChannelsAxis(images.ChannelsFirst).
+		PaddingPerDim([][2]int{{0, 0}, {kw - 1, kw - 1}}).Done()
+	lw := g.Shape().Dimensions[3]
+	// Step 2: rows p*sh (interleaved) + a, summed over a: [n, ci, lh, lw], lh = (oh-1)*sh + kh.
+	g = interleaveZeros(graph.Reshape(g, n, ci, kh, oh, lw), 3, strides[0])
+	ph := g.Shape().Dimensions[3] // (oh-1)*sh + 1
+	g = zeroPadAxis(g, 3, 0, kh)  // each row a: ph values, then kh zeros
+	g = graph.Reshape(g, n, ci, kh*(ph+kh), lw)
+	// Read with rows of ph+kh-1: row a starts a elements earlier, so its values move down by a;
+	// what fills the rest is padding zeros of rows a-1 and a.
+	g = graph.SliceAxis(g, 2, graph.AxisRange(0, kh*(ph+kh-1)))
+	g = graph.ReduceSum(graph.Reshape(g, n, ci, kh, ph+kh-1, lw), 2)
+	// From the padded input's coordinates to x's.
 	for a := range 2 {
-		axis := 2 + a
-		vd = interleaveZeros(vd, axis, strides[a])
-		d := vd.Shape().Dimensions[axis]
-		lo := kDims[axis] - 1 - pads[a][0]
-		hi := xDims[axis] + kDims[axis] - 1 - d - lo
-		vd = zeroPadAxis(vd, axis, max(lo, 0), max(hi, 0))
-		if lo < 0 || hi < 0 {
-			start := max(lo, 0) - lo
-			vd = graph.SliceAxis(vd, axis, graph.AxisRange(start, start+xDims[axis]+kDims[axis]-1))
-		}
+		g = cropAxis(g, 2+a, pads[a][0], xDims[2+a])
 	}
-	wt := graph.Transpose(graph.Reverse(w, 2, 3), 0, 1) // [c_in, c_out, kh, kw]
-	return graph.Convolve(vd, wt).ChannelsAxis(images.ChannelsFirst).NoPadding().Done()
+	return g
+}
+
+// cropAxis returns x's elements [start, start+size) along axis, with zeros where that range
+// leaves x (start < 0, or beyond x's end).
+func cropAxis(x *graph.Node, axis, start, size int) *graph.Node {
+	if start < 0 {
+		x = zeroPadAxis(x, axis, -start, 0)
+		start = 0
+	}
+	l := x.Shape().Dimensions[axis]
+	if start+size > l {
+		x = zeroPadAxis(x, axis, 0, start+size-l)
+	}
+	if start == 0 && size == x.Shape().Dimensions[axis] {
+		return x
+	}
+	return graph.SliceAxis(x, axis, graph.AxisRange(start, start+size))
 }
 
 // Conv2DGradKernel is the gradient of y = conv2d(x, w) (stride, padding [axis][before, after])
