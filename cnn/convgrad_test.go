@@ -67,3 +67,26 @@ func TestConv2DGradRandom(t *testing.T) {
 		})
 	}
 }
+
+// TestConv2DGradStopGradient checks that the kernel gradient is unchanged when the input is
+// marked graph.StopGradient (then the input gradient is not built) and that the input then
+// gets no gradient.
+func TestConv2DGradStopGradient(t *testing.T) {
+	SetConvImpl(ConvConvolve)
+	defer SetConvImpl(ConvAuto)
+	r := rand.New(rand.NewPCG(4, 4))
+	for i := range 10 {
+		x, w, _, cfg := randConv(r)
+		sh, sw := cfg.strides()
+		g := randArr(r, x.d[0], w.d[0], OutSize(x.d[2], w.d[2], cfg.Padding[0], sh), OutSize(x.d[3], w.d[3], cfg.Padding[1], sw))
+		e := graph.MustNewExec(testBackend(), func(x, w, g *graph.Node) []*graph.Node {
+			return graph.Gradient(graph.ReduceAllSum(graph.Mul(Conv2D(graph.StopGradient(x), w, cfg), g)), x, w)
+		})
+		got := e.MustExec(x.tensor(), w.tensor(), g.tensor())
+		e.Finalize()
+		_, dw := refConv2DGrads(x, w, g, cfg)
+		msg := fmt.Sprintf("case %d: %+v x %v w %v", i, cfg, x.d, w.d)
+		assertArr(t, newArr(x.d...), got[0], msg+": dx")
+		assertArr(t, dw, got[1], msg+": dw")
+	}
+}

@@ -135,10 +135,13 @@ func convVJP(node *graph.Node, v []*graph.Node, outputShape shapes.Shape) []*gra
 			pads[a] = [2]int{int(pv.Index(a).Index(0).Int()), int(pv.Index(a).Index(1).Int())}
 		}
 	}
-	return []*graph.Node{
-		Conv2DGradInput(v[0], kernel, x.Shape().Dimensions, strides, pads),
-		Conv2DGradKernel(v[0], x, kernel.Shape().Dimensions, strides, pads),
+	// Backends such as ONNX Runtime run every node of the graph, used or not: when x is marked
+	// graph.StopGradient (d2l's training step marks the images so), its gradient is not built.
+	var gx *graph.Node
+	if !x.StopGradient() {
+		gx = Conv2DGradInput(v[0], kernel, x.Shape().Dimensions, strides, pads)
 	}
+	return []*graph.Node{gx, Conv2DGradKernel(v[0], x, kernel.Shape().Dimensions, strides, pads)}
 }
 
 // Conv2DGradInput is the gradient of y = conv2d(x, w) (stride, padding [axis][before, after])

@@ -107,7 +107,8 @@ func (s *Sequential) trainStep(fn string) *graph.Exec {
 		np := len(s.refs())
 		s.train = graph.MustNewExec(Backend(), func(in []*graph.Node) []*graph.Node {
 			params, x, y, lr := in[:np], in[np], in[np+1], in[np+2]
-			logits := s.buildGraph(fn, x, params)
+			// StopGradient: no gradient of the images is built (ONNX Runtime would compute it).
+			logits := s.buildGraph(fn, graph.StopGradient(x), params)
 			perExample := crossEntropyGraph(logits, y)
 			loss := graph.ReduceAllMean(perExample)
 			grads := graph.Gradient(loss, params...)
