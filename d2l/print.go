@@ -78,16 +78,25 @@ func pyStr(a any) string {
 	return fmt.Sprint(a)
 }
 
+// nonFinite spells NaN and the infinities as Python and PyTorch print them ("nan", "inf",
+// "-inf"); ok is false for finite v.
+func nonFinite(v float64) (s string, ok bool) {
+	switch {
+	case math.IsNaN(v):
+		return "nan", true
+	case math.IsInf(v, 1):
+		return "inf", true
+	case math.IsInf(v, -1):
+		return "-inf", true
+	}
+	return "", false
+}
+
 // pyFloat formats like Python's repr(float): shortest round-trip digits, at least one decimal,
 // exponent notation below 1e-4 and from 1e16 on.
 func pyFloat(v float64, bits int) string {
-	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
+	if s, ok := nonFinite(v); ok {
+		return s
 	}
 	if v == 0 {
 		if math.Signbit(v) {
@@ -344,13 +353,10 @@ func (f *formatter) raw(v float64) string {
 	case kindInt:
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}
+	if s, ok := nonFinite(v); ok {
+		return s
+	}
 	switch {
-	case math.IsNaN(v):
-		return "nan"
-	case math.IsInf(v, 1):
-		return "inf"
-	case math.IsInf(v, -1):
-		return "-inf"
 	case f.sciMode:
 		return strconv.FormatFloat(v, 'e', printPrecision, 64)
 	case f.intMode:

@@ -182,17 +182,10 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	}
 
 	labels := labelsOr(c.labels, "输入", "核", "输出")
-	cell := float64(c.cell)
-	if cell <= 0 {
-		cell = 36
-	}
+	cell := c.cellSize()
 	const margin, opW, vgap, kgap = 12.0, 44.0, 14.0, 10.0
 	b := &svgBuilder{}
-	top := margin
-	if c.title != "" {
-		b.text(margin, top+10, 16, colText, "start", c.title)
-		top += 28
-	}
+	top := b.heading(margin, c.title)
 	gridTop := top + 26
 	// Row heights: one row per input channel, as tall as the input or kernel.
 	rowH := math.Max(float64(hp), float64(kh)) * cell
@@ -313,18 +306,11 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	}
 
 	labels := labelsOr(c.labels, "输入", "输出")
-	cell := float64(c.cell)
-	if cell <= 0 {
-		cell = 36
-	}
+	cell := c.cellSize()
 	const margin = 12.0
 	opW := 96.0
 	b := &svgBuilder{}
-	top := margin
-	if c.title != "" {
-		b.text(margin, top+10, 16, colText, "start", c.title)
-		top += 28
-	}
+	top := b.heading(margin, c.title)
 	gridTop := top + 26
 	bodyH := math.Max(float64(hp), float64(oh)) * cell
 	xIn := margin

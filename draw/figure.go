@@ -108,6 +108,14 @@ type config struct {
 	scale     *[2]float64
 }
 
+// cellSize is the side of one grid cell of a diagram in pixels: the Cell option, else 36.
+func (c *config) cellSize() float64 {
+	if c.cell <= 0 {
+		return 36
+	}
+	return float64(c.cell)
+}
+
 func newConfig(opts []Option) *config {
 	c := &config{stride: [2]int{1, 1}}
 	for _, o := range opts {

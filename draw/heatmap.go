@@ -60,11 +60,7 @@ func HeatMap(m any, opts ...Option) *Figure {
 	iw, ih := float64(w*cell), float64(h*cell)
 	colW := math.Max(iw, 90)
 	b := &svgBuilder{}
-	top := margin
-	if c.title != "" {
-		b.text(margin, top+10, 16, colText, "start", c.title)
-		top += 28
-	}
+	top := b.heading(margin, c.title)
 	showLabels := len(maps) > 1 || len(c.labels) > 0
 	for n := range maps {
 		row, col := n/perRow, n%perRow

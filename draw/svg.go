@@ -43,6 +43,16 @@ func (b *svgBuilder) rect(x, y, w, h float64, fill string) {
 }
 
 // text writes s centred at (x, y) (y is the baseline of the middle).
+// heading writes a figure's title, if any, at the top-left margin and returns the y at which
+// the figure's body starts.
+func (b *svgBuilder) heading(margin float64, title string) float64 {
+	if title == "" {
+		return margin
+	}
+	b.text(margin, margin+10, 16, colText, "start", title)
+	return margin + 28
+}
+
 func (b *svgBuilder) text(x, y float64, size int, color, anchor, s string) {
 	fmt.Fprintf(&b.sb, `<text x="%g" y="%g" font-size="%d" fill="%s" text-anchor="%s" dominant-baseline="central">%s</text>`+"\n",
 		x, y, size, color, anchor, html.EscapeString(s))
