@@ -3,6 +3,8 @@ module github.com/d2l-go/d2l-go
 go 1.26.8
 
 require (
+	github.com/fogleman/gg v1.3.0
+	golang.org/x/image v0.26.0
 	github.com/gomlx/compute v0.1.0
 	github.com/gomlx/gomlx v0.28.1
 	github.com/stretchr/testify v1.12.1
@@ -16,6 +18,7 @@ require (
 	github.com/go-zeromq/zmq4 v0.17.0 // indirect
 	github.com/gofrs/flock v0.13.0 // indirect
 	github.com/gofrs/uuid v4.4.0+incompatible // indirect
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/gomlx/compute-onnx v0.0.0-20260727144917-270d819490b5 // indirect
 	github.com/gomlx/go-xla v0.4.0 // indirect
 	github.com/gx-org/backend v0.3.0 // indirect

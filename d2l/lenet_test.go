@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -230,8 +231,8 @@ func TestAccumulatorTimer(t *testing.T) {
 	assert.InDelta(t, tm.Sum()/2, tm.Avg(), 1e-12)
 }
 
-// TestAnimatorSVG checks that the plot records points (skipping NaN) and draws one polyline
-// per non-empty series plus the legend.
+// TestAnimatorSVG checks that the plot records points (skipping NaN) and draws each series
+// (a line, or a dot for a single point) with its legend entry.
 func TestAnimatorSVG(t *testing.T) {
 	a := NewAnimator("epoch", [2]float64{1, 3}, "train loss", "train acc", "test acc")
 	a.Add(1, 2.3, 0.1, math.NaN())
@@ -239,7 +240,12 @@ func TestAnimatorSVG(t *testing.T) {
 	assert.Equal(t, []float64{1, 2}, a.X[0])
 	assert.Equal(t, []float64{2}, a.X[2])
 	svg := a.SVG()
-	assert.Equal(t, 3, bytes.Count([]byte(svg), []byte("<polyline")))
+	assert.Equal(t, 3, strings.Count(svg, `<g data-role="series">`))
+	series := regexp.MustCompile(`(?s)<g data-role="series">.*?</g>`).FindAllString(svg, -1)
+	require.Len(t, series, 3)
+	assert.Equal(t, []int{2, 2, 1}, []int{strings.Count(series[0], "<polyline"), strings.Count(series[1], "<polyline"), strings.Count(series[2], "<polyline")},
+		"a line and a legend line for the series of two points, only the legend line for the single point")
+	assert.Equal(t, 1, strings.Count(svg, "<circle"), "the single point of test acc")
 	for _, s := range []string{"train loss", "train acc", "test acc", ">epoch<"} {
 		assert.Contains(t, svg, s)
 	}
@@ -271,7 +277,7 @@ func TestPredictCh6(t *testing.T) {
 		}
 	}
 	assert.Equal(t, fmt.Sprintf("%d of 6 test images classified correctly\n", right), buf.String())
-	svg := ImagesSVG(imgs, 1, 6, []string{"a\nb"}, 2)
+	svg := ImagesFigure(imgs, 1, 6, []string{"a\nb"}, 2).SVG()
 	assert.Equal(t, 6, strings.Count(svg, "<image "))
 	assert.Contains(t, svg, ">a</text>")
 	assert.Contains(t, svg, ">b</text>")

@@ -1,94 +1,52 @@
 package d2l
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
-	"strings"
 
+	"github.com/d2l-go/d2l-go/draw"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
-// ImagesSVG draws grey images in a grid of numRows x numCols with a title (one or more lines
+// ImagesFigure draws grey images in a grid of numRows x numCols with a title (one or more lines
 // separated by "\n") above each, as the book's show_images: imgs are [h, w] or [1, h, w]
-// tensors with values in [0, 1] (0 black, 1 white), drawn scale times their size. It returns the
-// SVG; the images are embedded as PNG.
-func ImagesSVG(imgs []*tensors.Tensor, numRows, numCols int, titles []string, scale int) string {
-	const fn = "d2l.ImagesSVG"
+// tensors with values in [0, 1] (0 black, 1 white), drawn scale times their size
+// (draw.Images). The figure has an SVG and a PNG form.
+func ImagesFigure(imgs []*tensors.Tensor, numRows, numCols int, titles []string, scale int) *draw.Figure {
+	const fn = "d2l.ImagesFigure"
 	if numRows < 1 || numCols < 1 {
 		fail(fn, "numRows/numCols", "both >= 1", "%d x %d", numRows, numCols)
 	}
-	if scale < 1 {
-		scale = 1
+	if len(imgs) == 0 {
+		fail(fn, "imgs", "at least one image", "none")
 	}
-	if len(imgs) > numRows*numCols {
-		imgs = imgs[:numRows*numCols]
-	}
-	maxLines := 0
-	for _, t := range titles {
-		maxLines = max(maxLines, strings.Count(t, "\n")+1)
-	}
-	const lineH, gap = 13.0, 8.0
-	cellW, cellH := 0.0, 0.0
-	pngs := make([]string, len(imgs))
-	sizes := make([][2]int, len(imgs))
+	mats := make([][][]float32, len(imgs))
+	var size []int
 	for i, t := range imgs {
 		d := checkTensor(fn, fmt.Sprintf("imgs[%d]", i), t, "[h, w] or [1, h, w]", 2, 3)
 		if len(d) == 3 && d[0] != 1 {
 			fail(fn, fmt.Sprintf("imgs[%d]", i), "[h, w] or [1, h, w]", "shape %v", d)
 		}
 		h, w := d[len(d)-2], d[len(d)-1]
-		pngs[i] = greyPNG(values(t), h, w)
-		sizes[i] = [2]int{h * scale, w * scale}
-		cellW = max(cellW, float64(w*scale))
-		cellH = max(cellH, float64(h*scale))
-	}
-	cellW = max(cellW, 64)
-	titleH := float64(maxLines) * lineH
-	totalW := float64(numCols) * (cellW + gap)
-	totalH := float64(numRows) * (cellH + titleH + gap)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="11">`,
-		totalW, totalH, totalW, totalH)
-	fmt.Fprintf(&b, `<rect width="%.0f" height="%.0f" fill="white"/>`, totalW, totalH)
-	for i := range imgs {
-		r, c := i/numCols, i%numCols
-		x0 := float64(c)*(cellW+gap) + gap/2
-		y0 := float64(r)*(cellH+titleH+gap) + gap/2
-		if i < len(titles) {
-			for k, line := range strings.Split(titles[i], "\n") {
-				fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x0+cellW/2, y0+lineH*float64(k+1)-3, svgEscape(line))
-			}
+		if size == nil {
+			size = []int{h, w}
+		} else if size[0] != h || size[1] != w {
+			fail(fn, fmt.Sprintf("imgs[%d]", i), fmt.Sprintf("the size of imgs[0], %d×%d", size[0], size[1]), "%d×%d", h, w)
 		}
-		fmt.Fprintf(&b, `<image x="%.1f" y="%.1f" width="%d" height="%d" style="image-rendering:pixelated" href="data:image/png;base64,%s"/>`,
-			x0+(cellW-float64(sizes[i][1]))/2, y0+titleH, sizes[i][1], sizes[i][0], pngs[i])
+		v := values(t)
+		mats[i] = make([][]float32, h)
+		for r := range h {
+			mats[i][r] = v[r*w : (r+1)*w]
+		}
 	}
-	b.WriteString(`</svg>`)
-	return b.String()
+	return draw.Images(mats, numRows, numCols, titles, scale)
 }
 
-// greyPNG encodes h x w values in [0, 1] as a base64 grey PNG.
-func greyPNG(v []float32, h, w int) string {
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	for i, x := range v {
-		x = min(max(x, 0), 1)
-		img.SetGray(i%w, i/w, color.Gray{Y: uint8(x*255 + 0.5)})
-	}
-	var buf bytes.Buffer
-	_ = png.Encode(&buf, img)
-	return base64.StdEncoding.EncodeToString(buf.Bytes())
-}
-
-// ShowImages displays ImagesSVG(imgs, numRows, numCols, titles, 2) in a GoNB notebook
+// ShowImages displays ImagesFigure(imgs, numRows, numCols, titles, 2) in a GoNB notebook
 // (show_images); outside a notebook it does nothing.
 func ShowImages(imgs []*tensors.Tensor, numRows, numCols int, titles []string) {
-	svg := ImagesSVG(imgs, numRows, numCols, titles, 2)
 	if gonbui.IsNotebook {
-		gonbui.DisplaySVG(svg)
+		draw.Show(ImagesFigure(imgs, numRows, numCols, titles, 2))
 	}
 }
 

@@ -184,7 +184,7 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	labels := labelsOr(c.labels, "输入", "核", "输出")
 	cell := c.cellSize()
 	const margin, opW, vgap, kgap = 12.0, 44.0, 14.0, 10.0
-	b := &svgBuilder{}
+	b := &canvas{}
 	top := b.heading(margin, c.title)
 	gridTop := top + 26
 	// Row heights: one row per input channel, as tall as the input or kernel.
@@ -225,7 +225,7 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	drawSums(b, margin, gridTop+bodyH+24, sums)
 	desc := fmt.Sprintf("%s: input %d×%d×%d, kernel %d×%d×%d×%d, padding (%d, %d), stride (%d, %d); %s",
 		fn, ci, h, w, co, ci, kh, kw, c.padding[0], c.padding[1], c.stride[0], c.stride[1], strings.Join(sums, "; "))
-	return &Figure{name: name, svg: b.doc(desc), text: desc}
+	return newFigure(name, b, desc)
 }
 
 // Pool2D draws pooling of x [h, w] with a window [ph, pw] and mode "max" or
@@ -309,7 +309,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	cell := c.cellSize()
 	const margin = 12.0
 	opW := 96.0
-	b := &svgBuilder{}
+	b := &canvas{}
 	top := b.heading(margin, c.title)
 	gridTop := top + 26
 	bodyH := math.Max(float64(hp), float64(oh)) * cell
@@ -326,7 +326,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	drawSums(b, margin, gridTop+bodyH+24, sums)
 	desc := fmt.Sprintf("%s: %s pooling %d×%d of a %d×%d input, padding (%d, %d), stride (%d, %d); %s",
 		fn, mode, window[0], window[1], h, w, c.padding[0], c.padding[1], c.stride[0], c.stride[1], strings.Join(sums, "; "))
-	return &Figure{name: "pool2d-" + mode, svg: b.doc(desc), text: desc}
+	return newFigure("pool2d-"+mode, b, desc)
 }
 
 // poolValue is the max (padding never wins) or the mean (padding counts as 0)
@@ -380,9 +380,12 @@ func solidFills(h, w int, col string) [][]string {
 // drawGrid draws matrix m with its top-left corner at (x, y). Cells for which
 // isPad is true get grey numbers.
 // The cells are grouped in <g data-role="role">.
-func drawGrid(b *svgBuilder, role string, x, y, cell float64, m [][]float64, fills [][]string, isPad func(i, j int) bool) {
-	b.raw(`<g data-role="` + role + `">` + "\n")
-	defer b.raw("</g>\n")
+func drawGrid(b *canvas, role string, x, y, cell float64, m [][]float64, fills [][]string, isPad func(i, j int) bool) {
+	b.group(role, func() { drawCells(b, x, y, cell, m, fills, isPad) })
+}
+
+// drawCells draws the cells of drawGrid.
+func drawCells(b *canvas, x, y, cell float64, m [][]float64, fills [][]string, isPad func(i, j int) bool) {
 	// Shrink the font when the longest number would not fit in a cell.
 	longest := 1
 	for _, row := range m {
@@ -413,14 +416,14 @@ func labelsOr(given []string, def ...string) []string {
 
 // drawSums writes the highlighted sums one per line, each after a square of
 // its colour, in <g data-role="sum">.
-func drawSums(b *svgBuilder, x, y float64, sums []string) {
-	b.raw(`<g data-role="sum">` + "\n")
-	for n, s := range sums {
-		b.rect(x, y-6, 12, 12, palette[n%len(palette)])
-		b.text(x+20, y, 15, paletteText[n%len(paletteText)], "start", s)
-		y += 24
-	}
-	b.raw("</g>\n")
+func drawSums(b *canvas, x, y float64, sums []string) {
+	b.group("sum", func() {
+		for n, s := range sums {
+			b.rect(x, y-6, 12, 12, palette[n%len(palette)])
+			b.text(x+20, y, 15, paletteText[n%len(paletteText)], "start", s)
+			y += 24
+		}
+	})
 }
 
 // highlighted reports whether a cell fill is one of the highlight colours.
@@ -436,7 +439,7 @@ func highlighted(fill string) bool {
 // drawWindows outlines the input window of each highlighted output when there
 // are several, in the sum's colour, so that overlapping windows stay visible
 // (a cell's fill shows only the first window that covers it).
-func drawWindows(b *svgBuilder, x, y, cell float64, hl [][3]int, stride, window [2]int) {
+func drawWindows(b *canvas, x, y, cell float64, hl [][3]int, stride, window [2]int) {
 	if len(hl) < 2 {
 		return
 	}
@@ -444,7 +447,6 @@ func drawWindows(b *svgBuilder, x, y, cell float64, hl [][3]int, stride, window 
 		inset := 2 + 2*float64(n%3)
 		wx := x + float64(p[2]*stride[1])*cell + inset
 		wy := y + float64(p[1]*stride[0])*cell + inset
-		b.raw(fmt.Sprintf(`<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="%s" stroke-width="2.5"/>`+"\n",
-			wx, wy, float64(window[1])*cell-2*inset, float64(window[0])*cell-2*inset, paletteText[n%len(paletteText)]))
+		b.frame(wx, wy, float64(window[1])*cell-2*inset, float64(window[0])*cell-2*inset, paletteText[n%len(paletteText)], 2.5)
 	}
 }

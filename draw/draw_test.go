@@ -2,12 +2,17 @@ package draw_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/xml"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -221,7 +226,10 @@ func TestDiagrams(t *testing.T) {
 			assert.Equal(t, tc.outputs, p.groups["output"], "output cells")
 			assert.Len(t, p.groups["kernel"], tc.kernels, "kernel grids")
 			assert.Equal(t, tc.wantSums, p.sums)
-			assert.Nil(t, f.PNG())
+			img, err := png.Decode(bytes.NewReader(f.PNG()))
+			require.NoError(t, err, "PNG form")
+			w, h := f.Size()
+			assert.Equal(t, [2]int{int(2 * w), int(2 * h)}, [2]int{img.Bounds().Dx(), img.Bounds().Dy()}, "PNG form: twice the SVG's size")
 			assert.Equal(t, f.Text(), p.desc)
 			for _, s := range tc.wantSums {
 				assert.Contains(t, f.Text(), s)
@@ -244,46 +252,46 @@ func TestHeatMap(t *testing.T) {
 		name   string
 		m      any
 		opts   []draw.Option
-		w, h   int // PNG size
-		pixels map[[2]int][3]uint8
+		w, h   int                 // size of each map's image
+		pixels map[[3]int][3]uint8 // map, x, y -> colour
 		texts  []string
 	}{
 		{
 			name: "black and white image", m: X, opts: []draw.Option{draw.Title("X"), draw.CellSize(10)},
 			w: 80, h: 60,
-			pixels: map[[2]int][3]uint8{{5, 5}: {255, 255, 255}, {25, 5}: {0, 0, 0}, {75, 55}: {255, 255, 255}},
-			texts:  []string{">X<", "0 … 1"},
+			pixels: map[[3]int][3]uint8{{0, 5, 5}: {255, 255, 255}, {0, 25, 5}: {0, 0, 0}, {0, 75, 55}: {255, 255, 255}},
+			texts:  []string{">X<", ">0</text>", ">1</text>"},
 		},
 		{
 			name: "signed response", m: Y, opts: []draw.Option{draw.CellSize(10)},
 			w: 70, h: 60,
-			pixels: map[[2]int][3]uint8{{5, 5}: {255, 255, 255}, {15, 5}: {178, 24, 43}, {55, 5}: {33, 102, 172}},
-			texts:  []string{"-1 … 1"},
+			pixels: map[[3]int][3]uint8{{0, 5, 5}: {255, 255, 255}, {0, 15, 5}: {178, 24, 43}, {0, 55, 5}: {33, 102, 172}},
+			texts:  []string{">-1</text>", ">1</text>"},
 		},
 		{
 			name: "all zeros stay white", m: [][]int{{0, 0}, {0, 0}}, opts: []draw.Option{draw.CellSize(4)},
 			w: 8, h: 8,
-			pixels: map[[2]int][3]uint8{{1, 1}: {255, 255, 255}, {6, 6}: {255, 255, 255}},
-			texts:  []string{"0 … 0"},
+			pixels: map[[3]int][3]uint8{{0, 1, 1}: {255, 255, 255}, {0, 6, 6}: {255, 255, 255}},
+			texts:  []string{"all = 0"},
 		},
 		{
 			name: "fixed scale: a 0/1 mask of ones is white", m: [][]int{{1, 1}, {1, 1}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},
 			w: 8, h: 8,
-			pixels: map[[2]int][3]uint8{{1, 1}: {255, 255, 255}},
-			texts:  []string{"1 … 1"},
+			pixels: map[[3]int][3]uint8{{0, 1, 1}: {255, 255, 255}},
+			texts:  []string{"all = 1", ">0</text>"},
 		},
 		{
 			name: "fixed scale clips and greys: 0.5 of [0, 1] is mid grey", m: [][]float64{{0.5, 2}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},
 			w: 8, h: 4,
-			pixels: map[[2]int][3]uint8{{1, 1}: {128, 128, 128}, {5, 1}: {255, 255, 255}},
+			pixels: map[[3]int][3]uint8{{0, 1, 1}: {128, 128, 128}, {0, 5, 1}: {255, 255, 255}},
 		},
 		{
 			name: "stack of maps with labels, leading 1 dropped",
 			m:    [][][][]int{{{{0, 1}}, {{2, 3}}, {{-1, 1}}}},
 			opts: []draw.Option{draw.Labels("a", "b", "c"), draw.CellSize(4)},
-			w:    3*8 + 2*8, h: 4,
-			pixels: map[[2]int][3]uint8{{1, 1}: {0, 0, 0}, {5, 1}: {255, 255, 255}, {10, 1}: {255, 255, 255}},
-			texts:  []string{">a<", ">b<", ">c<", "2 … 3"},
+			w:    8, h: 4,
+			pixels: map[[3]int][3]uint8{{0, 1, 1}: {0, 0, 0}, {0, 5, 1}: {255, 255, 255}, {1, 1, 1}: {0, 0, 0}, {2, 1, 1}: {33, 102, 172}, {2, 5, 1}: {178, 24, 43}},
+			texts:  []string{">a<", ">b<", ">c<", ">2</text>", ">3</text>"},
 		},
 	}
 	for _, tc := range tests {
@@ -293,17 +301,52 @@ func TestHeatMap(t *testing.T) {
 			for _, s := range tc.texts {
 				assert.Contains(t, f.SVG(), s)
 			}
-			assert.Contains(t, f.SVG(), "data:image/png;base64,")
-			img, err := png.Decode(bytes.NewReader(f.PNG()))
+			maps := svgImages(t, f.SVG())
+			require.NotEmpty(t, maps)
+			whole, err := png.Decode(bytes.NewReader(f.PNG()))
 			require.NoError(t, err)
-			require.Equal(t, tc.w, img.Bounds().Dx(), "PNG width")
-			require.Equal(t, tc.h, img.Bounds().Dy(), "PNG height")
+			fw, fh := f.Size()
+			require.Equal(t, [2]int{int(2 * fw), int(2 * fh)}, [2]int{whole.Bounds().Dx(), whole.Bounds().Dy()}, "PNG form: twice the SVG's size")
+			for _, m := range maps {
+				require.Equal(t, [2]int{tc.w, tc.h}, [2]int{m.img.Bounds().Dx(), m.img.Bounds().Dy()}, "map image size")
+			}
 			for xy, want := range tc.pixels {
-				r, g, b, _ := img.At(xy[0], xy[1]).RGBA()
-				assert.Equal(t, want, [3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)}, "pixel %v", xy)
+				m := maps[xy[0]]
+				assert.Equal(t, want, rgb(m.img.At(xy[1], xy[2])), "map %d pixel (%d, %d) in the SVG", xy[0], xy[1], xy[2])
+				// The PNG form is the same drawing at twice the size: the map's pixel is there too.
+				px, py := int(2*(m.x+float64(xy[1])))+1, int(2*(m.y+float64(xy[2])))+1
+				assert.Equal(t, want, rgb(whole.At(px, py)), "map %d pixel (%d, %d) in the PNG", xy[0], xy[1], xy[2])
 			}
 		})
 	}
+}
+
+func rgb(c color.Color) [3]uint8 {
+	r, g, b, _ := c.RGBA()
+	return [3]uint8{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8)}
+}
+
+// svgImage is an <image> of an SVG outside its colour bars: a heat map's map.
+type svgImage struct {
+	x, y float64
+	img  image.Image
+}
+
+// svgImages decodes the embedded PNG images of an SVG that are not part of a colour bar.
+func svgImages(t *testing.T, s string) []svgImage {
+	t.Helper()
+	s = regexp.MustCompile(`(?s)<g data-role="colour-bar">.*?</g>`).ReplaceAllString(s, "")
+	var out []svgImage
+	for _, m := range regexp.MustCompile(`<image x="([0-9.]+)" y="([0-9.]+)"[^>]*href="data:image/png;base64,([^"]+)"`).FindAllStringSubmatch(s, -1) {
+		x, _ := strconv.ParseFloat(m[1], 64)
+		y, _ := strconv.ParseFloat(m[2], 64)
+		data, err := base64.StdEncoding.DecodeString(m[3])
+		require.NoError(t, err)
+		img, err := png.Decode(bytes.NewReader(data))
+		require.NoError(t, err)
+		out = append(out, svgImage{x, y, img})
+	}
+	return out
 }
 
 // tensorLike stands for a GoMLX *tensors.Tensor: anything with Value() any.
@@ -360,7 +403,7 @@ func TestShowOutsideNotebook(t *testing.T) {
 	draw.Show(draw.Corr2D(fig621X, fig621K), draw.HeatMap(fig621X))
 	names, err := filepath.Glob(filepath.Join(dir, "*"))
 	require.NoError(t, err)
-	require.Len(t, names, 3, "one SVG for the diagram, SVG and PNG for the heat map: %v", names)
+	require.Len(t, names, 4, "SVG and PNG for each figure: %v", names)
 	for _, n := range names {
 		data, err := os.ReadFile(n)
 		require.NoError(t, err)
@@ -380,7 +423,7 @@ func TestSave(t *testing.T) {
 	dir := t.TempDir()
 	f := draw.Corr2D(fig621X, fig621K)
 	require.NoError(t, f.Save(filepath.Join(dir, "a.svg")))
-	assert.ErrorContains(t, f.Save(filepath.Join(dir, "a.png")), "has no PNG form")
+	require.NoError(t, f.Save(filepath.Join(dir, "a.png")))
 	assert.ErrorContains(t, f.Save(filepath.Join(dir, "a.jpg")), "want a name ending in .svg or .png")
 	h := draw.HeatMap(fig621X)
 	require.NoError(t, h.Save(filepath.Join(dir, "h.png")))
@@ -411,5 +454,5 @@ func ExampleHeatMap() {
 	fmt.Println("PNG:", img.Bounds().Dx(), "×", img.Bounds().Dy())
 	// Output:
 	// draw.HeatMap: 2 map(s) of 2×3
-	// PNG: 128 × 40
+	// PNG: 444 × 230
 }

@@ -12,87 +12,129 @@ import (
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
-// Figure is one picture. Diagrams have only an SVG form; heat maps have both an
-// SVG form (with titles and a colour scale) and a PNG form (the raw image).
+// Figure is one picture, in two forms of the same drawing: SVG, and PNG at twice the
+// SVG's size (sharp on high-density screens). Notebooks show the SVG where the viewer
+// renders it and the PNG elsewhere (an untrusted Jupyter notebook skips SVG).
 type Figure struct {
 	name string // short name used for file names, e.g. "corr2d"
 	svg  string
 	png  []byte
-	text string // one-line description, also in the SVG's <desc>
+	w, h float64 // size in SVG units (CSS pixels)
+	text string  // one-line description, also in the SVG's <desc>
 }
+
+// newFigure renders the drawing of b in both forms.
+func newFigure(name string, b *canvas, desc string) *Figure {
+	w, h := b.size()
+	return &Figure{name: name, svg: b.svg(desc), png: b.png(), w: w, h: h, text: desc}
+}
+
+// Size returns the figure's width and height in CSS pixels (its PNG has twice as many).
+func (f *Figure) Size() (w, h float64) { return f.w, f.h }
 
 // Text returns a one-line description of the figure in plain text, with the
 // highlighted sums written out, e.g.
 // "draw.Corr2D: input 1×3×3, kernel 1×1×2×2, padding (0, 0), stride (1, 1); 0×0 + 1×1 + 3×2 + 4×3 = 19".
 func (f *Figure) Text() string { return f.text }
 
-// SVG returns the figure as a standalone SVG document ("" if it has none).
+// SVG returns the figure as a standalone SVG document.
 func (f *Figure) SVG() string { return f.svg }
 
-// PNG returns the figure as PNG bytes, or nil when the figure is a diagram
-// that only exists as SVG.
+// PNG returns the same drawing as PNG bytes, at twice the SVG's size.
 func (f *Figure) PNG() []byte { return f.png }
 
 // Save writes the figure to path; the extension picks the form: ".svg" or ".png".
 func (f *Figure) Save(path string) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".svg":
-		if f.svg == "" {
-			return fmt.Errorf("draw.Figure.Save: argument path: got %q, want a .png path (this figure has no SVG form)", path)
-		}
 		return os.WriteFile(path, []byte(f.svg), 0o644)
 	case ".png":
-		if f.png == nil {
-			return fmt.Errorf("draw.Figure.Save: argument path: got %q, want a .svg path (this figure has no PNG form)", path)
-		}
 		return os.WriteFile(path, f.png, 0o644)
 	}
 	return fmt.Errorf("draw.Figure.Save: argument path: got %q, want a name ending in .svg or .png", path)
 }
 
+// displayData is the figure as one Jupyter display output: the SVG, the PNG shown at the
+// SVG's size, and the one-line description as plain text, and no HTML, which an untrusted
+// notebook would sanitize (dropping the SVG inside it). displayID, when set, makes the output
+// one that later displays with the same id replace.
+func (f *Figure) displayData(displayID string) *protocol.DisplayData {
+	return &protocol.DisplayData{
+		Data: map[protocol.MIMEType]any{
+			protocol.MIMEImageSVG: f.svg,
+			protocol.MIMEImagePNG: f.png,
+			protocol.MIMETextPlain: f.text,
+		},
+		Metadata: map[string]any{
+			string(protocol.MIMEImagePNG): map[string]any{"width": int(f.w), "height": int(f.h)},
+		},
+		DisplayID: displayID,
+	}
+}
+
 var saved atomic.Int64
 
 // Show displays the figures, one after the other, in the output of the current
-// GoNB cell. Each figure is sent with several MIME types (image/svg+xml,
-// text/html and, for heat maps, image/png) so that Jupyter, nbconvert and
-// GitHub can each pick the one they render.
+// GoNB cell. Each figure is sent as one output with its SVG, its PNG (shown at
+// the SVG's size) and its description as plain text, so that every viewer has a
+// form it renders: Jupyter shows the SVG in a trusted notebook and the PNG in an
+// untrusted one (every freshly cloned notebook), GitHub and nbviewer show them too.
 //
 // Outside a notebook Show does nothing, unless $D2L_DRAW_DIR is set: then each
-// figure is written there as NN-name.svg (and NN-name.png when it has one).
+// figure is written there as NN-name.svg and NN-name.png.
 func Show(figs ...*Figure) {
 	for _, f := range figs {
 		if f == nil {
 			continue
 		}
 		if gonbui.IsNotebook {
-			data := map[protocol.MIMEType]any{}
-			if f.svg != "" {
-				data[protocol.MIMEImageSVG] = f.svg
-				data[protocol.MIMETextHTML] = "<div>" + f.svg + "</div>"
-			}
-			if f.png != nil {
-				data[protocol.MIMEImagePNG] = f.png
-			}
-			gonbui.SendData(&protocol.DisplayData{Data: data})
+			gonbui.SendData(f.displayData(""))
 			continue
 		}
-		dir := os.Getenv("D2L_DRAW_DIR")
-		if dir == "" {
-			continue
-		}
-		n := saved.Add(1)
-		base := filepath.Join(dir, fmt.Sprintf("%02d-%s", n, f.name))
-		if f.svg != "" {
-			_ = f.Save(base + ".svg")
-		}
-		if f.png != nil {
-			_ = f.Save(base + ".png")
-		}
+		saveToDrawDir(f)
 	}
 	if gonbui.IsNotebook {
 		gonbui.Sync()
 	}
 }
+
+// saveToDrawDir writes f into $D2L_DRAW_DIR, if set.
+func saveToDrawDir(f *Figure) {
+	dir := os.Getenv("D2L_DRAW_DIR")
+	if dir == "" {
+		return
+	}
+	n := saved.Add(1)
+	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", n, f.name))
+	_ = f.Save(base + ".svg")
+	_ = f.Save(base + ".png")
+}
+
+// Live is a place in a cell's output where a figure is shown and then replaced, in
+// place, by newer figures: an animation such as a training curve. The last figure
+// shown stays, as an ordinary figure output (SVG and PNG), in the saved notebook.
+// The zero value is not usable; use NewLive.
+type Live struct {
+	id    string
+	shown bool
+}
+
+// NewLive returns a Live with a fresh display id. Nothing is shown until its first Show.
+func NewLive() *Live { return &Live{id: "d2l_live_" + gonbui.UniqueID()} }
+
+// Show displays f at the Live's place, replacing what it showed before. Outside a
+// notebook it does nothing (not even with $D2L_DRAW_DIR; see Shown and Show).
+func (l *Live) Show(f *Figure) {
+	if f == nil || !gonbui.IsNotebook {
+		return
+	}
+	gonbui.SendData(f.displayData(l.id))
+	gonbui.Sync()
+	l.shown = true
+}
+
+// Shown reports whether the Live has displayed a figure.
+func (l *Live) Shown() bool { return l.shown }
 
 // Option changes how a figure is drawn. Options that do not apply to a figure
 // are ignored.

@@ -1,12 +1,9 @@
 package draw
 
 import (
-	"bytes"
-	"encoding/base64"
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"strconv"
 )
@@ -23,10 +20,11 @@ const perRow = 8
 // from black (the smallest value) to white (the largest), as for a black and
 // white image; otherwise a diverging scale with white at 0, red for positive
 // and blue for negative values, scaled by the largest |value|. Each map has
-// its own scale, printed under it as "min … max".
+// its own scale, drawn under it as a colour bar with its two ends written out
+// ("all = v" when every value is v).
 //
-// Options: Title (above everything), Labels (one per map), CellSize, Scale.
-// The figure has an SVG form (titles, scales) and a PNG form (the maps only).
+// Options: Title (above everything), Labels (one per map), CellSize, Scale
+// (a fixed colour range; the map's own min and max are then written under the bar).
 func HeatMap(m any, opts ...Option) *Figure {
 	const fn = "draw.HeatMap"
 	maps := toArray(fn, "m", m, 2).matrices(fn, "m", 2, 3)
@@ -44,28 +42,23 @@ func HeatMap(m any, opts ...Option) *Figure {
 		cell = min(max(cell, 3), 40)
 	}
 	imgs := make([]*image.RGBA, len(maps))
-	encoded := make([]string, len(maps))
-	lo, hi := make([]float64, len(maps)), make([]float64, len(maps))
+	scales := make([]colourScale, len(maps))
 	for n, mat := range maps {
-		imgs[n], lo[n], hi[n] = paint(mat, cell, c.scale)
-		var buf bytes.Buffer
-		if err := png.Encode(&buf, imgs[n]); err != nil {
-			failf("%s: encoding PNG: %v", fn, err)
-		}
-		encoded[n] = base64.StdEncoding.EncodeToString(buf.Bytes())
+		scales[n] = newColourScale(mat, c.scale)
+		imgs[n] = paint(mat, cell, scales[n])
 	}
 
-	// SVG: title, then rows of maps with their label above and scale below.
+	// Title, then rows of maps with their label above and the colour bar below.
 	const margin, gap = 12.0, 18.0
 	iw, ih := float64(w*cell), float64(h*cell)
 	colW := math.Max(iw, 90)
-	b := &svgBuilder{}
+	b := &canvas{}
 	top := b.heading(margin, c.title)
 	showLabels := len(maps) > 1 || len(c.labels) > 0
 	for n := range maps {
 		row, col := n/perRow, n%perRow
 		x := margin + float64(col)*(colW+gap)
-		y := top + float64(row)*(ih+58)
+		y := top + float64(row)*(ih+66)
 		if showLabels {
 			label := strconv.Itoa(n)
 			if len(c.labels) > 0 {
@@ -74,71 +67,94 @@ func HeatMap(m any, opts ...Option) *Figure {
 			b.text(x+iw/2, y+8, 14, colText, "middle", label)
 		}
 		y += 20
-		b.raw(fmt.Sprintf(`<image x="%g" y="%g" width="%g" height="%g" href="data:image/png;base64,%s"/>`+"\n", x, y, iw, ih, encoded[n]))
-		b.raw(fmt.Sprintf(`<rect x="%g" y="%g" width="%g" height="%g" fill="none" stroke="%s" stroke-width="1"/>`+"\n", x, y, iw, ih, colStroke))
-		b.extend(x+iw, y+ih)
-		b.text(x+iw/2, y+ih+14, 12, "#555555", "middle", fmtNum(lo[n])+" … "+fmtNum(hi[n]))
+		b.image(x, y, iw, ih, imgs[n])
+		b.frame(x, y, iw, ih, colStroke, 1)
+		scales[n].bar(b, x, y+ih+8, math.Max(iw, 90))
 	}
 	desc := fmt.Sprintf("%s: %d map(s) of %d×%d", fn, len(maps), h, w)
 	if c.title != "" {
 		desc += ", " + c.title
 	}
-
-	// PNG: the maps only, in the same arrangement.
-	cols := min(len(maps), perRow)
-	rows := (len(maps) + perRow - 1) / perRow
-	const pgap = 8
-	all := image.NewRGBA(image.Rect(0, 0, cols*(w*cell+pgap)-pgap, rows*(h*cell+pgap)-pgap))
-	for i := range all.Pix {
-		all.Pix[i] = 255
-	}
-	for n, img := range imgs {
-		off := image.Pt((n%perRow)*(w*cell+pgap), (n/perRow)*(h*cell+pgap))
-		for y := 0; y < h*cell; y++ {
-			for x := 0; x < w*cell; x++ {
-				all.Set(off.X+x, off.Y+y, img.At(x, y))
-			}
-		}
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, all); err != nil {
-		failf("%s: encoding PNG: %v", fn, err)
-	}
-	return &Figure{name: "heatmap", svg: b.doc(desc), png: buf.Bytes(), text: desc}
+	return newFigure("heatmap", b, desc)
 }
 
-// paint renders one matrix with cell×cell pixels per element and returns the
-// image with the smallest and largest value.
-// A fixed scale [lo, hi] replaces the matrix's own range for the colours.
-func paint(m [][]float64, cell int, fixed *[2]float64) (*image.RGBA, float64, float64) {
-	lo, hi := math.Inf(1), math.Inf(-1)
+// colourScale maps a matrix's values to colours: grey levels from black (lo) to white (hi)
+// when every value of the range is >= 0 and they are not all equal, else a diverging scale
+// with white at 0, scaled by the largest |value|. lo and hi are the matrix's own extremes;
+// the colours follow the fixed range of the Scale option when one is given.
+type colourScale struct {
+	lo, hi   float64 // the matrix's smallest and largest value
+	clo, chi float64 // the range the colours span
+	grey     bool
+	scale    float64 // the largest |value| of the colour range, for the diverging scale
+}
+
+func newColourScale(m [][]float64, fixed *[2]float64) colourScale {
+	s := colourScale{lo: math.Inf(1), hi: math.Inf(-1)}
 	for _, row := range m {
 		for _, v := range row {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			s.lo, s.hi = math.Min(s.lo, v), math.Max(s.hi, v)
 		}
 	}
-	clo, chi := lo, hi
+	s.clo, s.chi = s.lo, s.hi
 	if fixed != nil {
-		clo, chi = fixed[0], fixed[1]
+		s.clo, s.chi = fixed[0], fixed[1]
 	}
-	grey := clo >= 0 && chi > clo
-	scale := math.Max(math.Abs(clo), math.Abs(chi))
-	if scale == 0 || math.IsNaN(scale) || math.IsInf(scale, 0) {
-		scale = 1
+	s.grey = s.clo >= 0 && s.chi > s.clo
+	s.scale = math.Max(math.Abs(s.clo), math.Abs(s.chi))
+	if s.scale == 0 || math.IsNaN(s.scale) || math.IsInf(s.scale, 0) {
+		s.scale = 1
 	}
+	return s
+}
+
+// colour of the value v.
+func (s colourScale) colour(v float64) color.RGBA {
+	if s.grey {
+		t := math.Max(0, math.Min(1, (v-s.clo)/(s.chi-s.clo)))
+		g := uint8(math.Round(255 * t))
+		return color.RGBA{g, g, g, 255}
+	}
+	return diverging(v / s.scale)
+}
+
+// bar draws the colour bar of the scale at (x, y), w wide: a strip running through the
+// colours of the colour range, with its two ends written under it, and the matrix's own
+// range ("min … max") when it differs from the colour range.
+func (s colourScale) bar(b *canvas, x, y, w float64) {
+	const steps = 64
+	strip := image.NewRGBA(image.Rect(0, 0, steps, 1))
+	for i := range steps {
+		strip.SetRGBA(i, 0, s.colour(s.clo+(s.chi-s.clo)*(float64(i)+0.5)/steps))
+	}
+	b.group("colour-bar", func() {
+		if s.chi > s.clo {
+			b.image(x, y, w, 8, strip)
+			b.frame(x, y, w, 8, colStroke, 0.5)
+			b.text(x, y+17, 11, "#555555", "start", fmtNum(s.clo))
+			b.text(x+w, y+17, 11, "#555555", "end", fmtNum(s.chi))
+		}
+		below := y + 8 // under the map when there is no bar
+		if s.chi > s.clo {
+			below = y + 31
+		}
+		switch {
+		case s.lo == s.hi:
+			b.text(x+w/2, below, 11, "#555555", "middle", "all = "+fmtNum(s.lo))
+		case s.lo != s.clo || s.hi != s.chi:
+			b.text(x+w/2, below, 11, "#555555", "middle", "min "+fmtNum(s.lo)+", max "+fmtNum(s.hi))
+		}
+	})
+}
+
+// paint renders one matrix with cell×cell pixels per element in the colours of s.
+func paint(m [][]float64, cell int, s colourScale) *image.RGBA {
 	h, w := len(m), len(m[0])
 	img := image.NewRGBA(image.Rect(0, 0, w*cell, h*cell))
 	lines := cell >= 8
 	for i, row := range m {
 		for j, v := range row {
-			var col color.RGBA
-			if grey {
-				t := math.Max(0, math.Min(1, (v-clo)/(chi-clo)))
-				g := uint8(math.Round(255 * t))
-				col = color.RGBA{g, g, g, 255}
-			} else {
-				col = diverging(v / scale)
-			}
+			col := s.colour(v)
 			for y := i * cell; y < (i+1)*cell; y++ {
 				for x := j * cell; x < (j+1)*cell; x++ {
 					if lines && (y == i*cell || x == j*cell) {
@@ -150,7 +166,7 @@ func paint(m [][]float64, cell int, fixed *[2]float64) (*image.RGBA, float64, fl
 			}
 		}
 	}
-	return img, lo, hi
+	return img
 }
 
 // diverging maps t in [-1, 1] to blue (-1), white (0), red (+1).
