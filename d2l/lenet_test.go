@@ -177,8 +177,16 @@ func TestTrainCh6Smoke(t *testing.T) {
 	saved := Output
 	Output = &buf
 	defer func() { Output = saved }()
-	res := TrainCh6(net, trainIter, testIter, 4, 0.9, TryGPU(), TrainOptions{Progress: &bytes.Buffer{}})
+	var log bytes.Buffer // not a terminal: one line per epoch, no progress bar
+	res := TrainCh6(net, trainIter, testIter, 4, 0.9, TryGPU(), TrainOptions{Progress: &log})
 	require.Len(t, res.History, 4)
+	assert.NotContains(t, log.String(), "\r", "a log gets no bar frames")
+	assert.NotContains(t, log.String(), "\x1b", "a log gets no terminal control sequences")
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	require.Len(t, lines, 4, "one line per epoch: %q", log.String())
+	for i, l := range lines {
+		assert.Regexp(t, fmt.Sprintf(`^epoch %d/4: loss \d\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3} \(\d+\.\d s\)$`, i+1), l)
+	}
 	first, last := res.History[0][0], res.History[3][0]
 	t.Logf("history (train loss, train acc, test acc): %v", res.History)
 	assert.Less(t, last, first, "training loss should fall: history %v", res.History)

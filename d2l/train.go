@@ -5,13 +5,14 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 // Accumulator sums n running totals (the book's d2l.Accumulator): Add(a, b, c) adds to each.
@@ -229,7 +230,8 @@ type TrainResult struct {
 // TrainOptions tune TrainCh6's output; the zero value is the book's behaviour.
 type TrainOptions struct {
 	// Progress receives the terminal progress bar and per-epoch lines (default os.Stderr; in a
-	// notebook the live plot replaces them). Set io.Discard to silence them.
+	// notebook the live plot replaces them). The bar is drawn only when Progress is a terminal;
+	// a log file or a pipe gets one line per epoch. Set io.Discard to silence them.
 	Progress io.Writer
 	// NoInit keeps the current weights instead of re-initialising them with Xavier-uniform.
 	NoInit bool
@@ -239,7 +241,7 @@ type TrainOptions struct {
 // Linear weights, minibatch SGD with learning rate lr on the mean softmax cross-entropy, for
 // numEpochs passes over trainIter; after each epoch the test accuracy on testIter. In a GoNB
 // notebook a plot of train loss, train acc and test acc is redrawn as training runs; in a
-// terminal a progress bar with ETA goes to stderr. At the end it prints (to d2l.Output) the
+// terminal a progress bar goes to stderr (one line per epoch when stderr is a file or pipe). At the end it prints (to d2l.Output) the
 // book's two lines:
 //
 //	loss 0.469, train acc 0.823, test acc 0.779
@@ -273,7 +275,7 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	animator := NewAnimator("epoch", [2]float64{1, float64(numEpochs)}, "train loss", "train acc", "test acc")
 	timer := NewTimer()
 	numBatches := trainIter.NumBatches()
-	bar := newProgress(o.Progress, numEpochs*numBatches)
+	bar := newProgress(o.Progress)
 	res := TrainResult{Device: device}
 	var metric *Accumulator
 	var trainL, trainAcc, testAcc float64
@@ -307,43 +309,55 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	return res
 }
 
-// progress is the terminal progress bar of TrainCh6 (silent in a notebook).
+// progress reports TrainCh6's progress outside a notebook: on a terminal, a progress bar per
+// epoch (schollz/progressbar, as GoMLX's own training loop) that gives way to the epoch's line
+// when the epoch ends; into anything else (a log file, a pipe) only the epoch lines, one per
+// epoch, without the bar's control characters. In a notebook the live plot replaces it.
 type progress struct {
-	w     io.Writer
-	total int
-	done  int
-	start time.Time
-	on    bool
+	w        io.Writer
+	terminal bool
+	on       bool
+	bar      *progressbar.ProgressBar
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, start: time.Now(), on: !gonbui.IsNotebook && w != io.Discard}
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, on: !gonbui.IsNotebook && w != io.Discard}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.terminal = true
+	}
+	return p
 }
 
-// update redraws the bar: epoch e/E [=====>    ] batch i/n, loss, acc, ETA.
+// update advances the bar to batch i of numBatches of the epoch, showing the running loss and
+// accuracy; the bar itself shows the count, the rate and the time left in the epoch.
 func (p *progress) update(epoch, numEpochs, i, numBatches int, loss, acc float64) {
-	p.done++
-	if !p.on {
+	if !p.on || !p.terminal {
 		return
 	}
-	const width = 24
-	frac := float64(i) / float64(numBatches)
-	filled := int(frac * width)
-	bar := strings.Repeat("=", filled)
-	if filled < width {
-		bar += ">" + strings.Repeat(" ", width-filled-1)
+	if p.bar == nil {
+		p.bar = progressbar.NewOptions(numBatches,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetWidth(24),
+			progressbar.OptionShowCount(),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+		)
 	}
-	elapsed := time.Since(p.start)
-	eta := time.Duration(float64(elapsed) / float64(p.done) * float64(p.total-p.done))
-	fmt.Fprintf(p.w, "\repoch %d/%d [%s] %d/%d  loss %.3f  acc %.3f  ETA %s   ",
-		epoch+1, numEpochs, bar, i, numBatches, loss, acc, eta.Round(time.Second))
+	p.bar.Describe(fmt.Sprintf("epoch %d/%d  loss %.3f  acc %.3f", epoch+1, numEpochs, loss, acc))
+	_ = p.bar.Set(i)
 }
 
-// epochDone ends the bar's line with the epoch's figures.
+// epochDone clears the bar and writes the epoch's line.
 func (p *progress) epochDone(epoch, numEpochs int, loss, trainAcc, testAcc, seconds float64) {
 	if !p.on {
 		return
 	}
-	fmt.Fprintf(p.w, "\r\033[Kepoch %d/%d: loss %.3f, train acc %.3f, test acc %.3f (%.1f s)\n",
+	if p.bar != nil {
+		_ = p.bar.Finish()
+		_ = p.bar.Clear()
+		p.bar = nil
+	}
+	fmt.Fprintf(p.w, "epoch %d/%d: loss %.3f, train acc %.3f, test acc %.3f (%.1f s)\n",
 		epoch+1, numEpochs, loss, trainAcc, testAcc, seconds)
 }
