@@ -66,7 +66,7 @@ func (f *Figure) displayData(displayID string) *protocol.DisplayData {
 			protocol.MIMETextPlain: f.text,
 		},
 		Metadata: map[string]any{
-			string(protocol.MIMEImagePNG): map[string]any{"width": int(f.w), "height": int(f.h)},
+			string(protocol.MIMEImagePNG): map[string]int{"width": int(f.w), "height": int(f.h)}, // a type GoNB registers with gob
 		},
 		DisplayID: displayID,
 	}

@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "setup",
-		Summary: "install what the notebooks need: jupyter-nbconvert (apt), gonb + goimports (tools/), the GoNB kernel, ONNX Runtime",
+		Summary: "install what the notebooks need: jupyter-nbconvert, fonts (apt), gonb + goimports (tools/), the GoNB kernel, ONNX Runtime",
 		Usage:   "[-q]",
 		Run:     runSetup,
 	})
@@ -68,6 +68,10 @@ var aptPackages = []aptPackage{
 	// cgo links ONNX Runtime into d2l train and the 6.6 notebook; without it they run pure Go.
 	{"gcc", "gcc", false, "C compiler for cgo (links ONNX Runtime)"},
 	{"libc6-dev", "/usr/include/stdlib.h", false, "C headers for cgo"},
+	// draw renders every figure's PNG form with the system's fonts: DejaVu Sans for Latin text
+	// and a CJK font for the Chinese titles (without one, Chinese characters are drawn as boxes).
+	{"fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", false, "font of the figures' PNG form"},
+	{"fonts-wqy-microhei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", false, "Chinese font of the figures' PNG form"},
 }
 
 // present reports whether the package's marker file or program exists.

@@ -114,13 +114,30 @@ func Check(doc *literate.Doc, nb *notebook.Notebook, opt CheckOptions) []Problem
 	return problems
 }
 
+// cellLines returns the places GoNB's traceback names in the notebook's own terms
+// ("Cell[3]: Line 2"), each with its message, as " (at Cell[3]: Line 2: undefined: x)".
+func cellLines(traceback []string) string {
+	var at []string
+	for _, t := range traceback {
+		lines := strings.Split(t, "\n")
+		if !strings.HasPrefix(lines[0], "Cell[") {
+			continue
+		}
+		at = append(at, lines[0]+": "+strings.TrimSpace(lines[len(lines)-1]))
+	}
+	if len(at) == 0 {
+		return ""
+	}
+	return " (at " + strings.Join(at, "; ") + ")"
+}
+
 // failures returns the error outputs and failure markers of an executed cell.
 func failures(c *notebook.Cell, ignore []*regexp.Regexp) []string {
 	var msgs []string
 	for _, o := range c.Outputs {
 		switch o.Type {
 		case notebook.Error:
-			msgs = append(msgs, fmt.Sprintf("error output: %s: %s", o.EName, firstLines(o.EValue, 6)))
+			msgs = append(msgs, fmt.Sprintf("error output: %s: %s%s", o.EName, firstLines(o.EValue, 6), cellLines(o.Traceback)))
 		case notebook.Stream:
 		lines:
 			for _, line := range strings.Split(o.Text, "\n") {

@@ -20,7 +20,8 @@ import (
 
 // TestExecute runs small notebooks through jupyter nbconvert and GoNB: one that must
 // pass (it imports d2l through the real setup script, prints a tensor and shows a
-// picture), one that must fail in three ways (broken setup, a panic, a mismatch), and one
+// picture), one that must fail in four ways (broken setup, a panic, a mismatch, a declaration
+// cell that does not compile, reported at its cell and line), and one
 // whose cell never ends (stopped by the per-cell timeout).
 func TestExecute(t *testing.T) {
 	if testing.Short() {
@@ -51,6 +52,9 @@ func TestExecute(t *testing.T) {
 			1: `"exit status"`, // the setup cell fails loudly
 			3: `"panic:"`,
 			4: "first mismatch at line 1: got \"got this\", want \"want that\"",
+			// GoNB (>= v0.11.4) maps a compile error in a declaration cell to the cell and line;
+			// it names the cell by its execution count, In [4] (the markdown cell 2 has none).
+			5: "(at Cell[4]: Line 2: undefined: undefinedName)",
 		}},
 	}
 	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 5 * time.Minute}

@@ -126,9 +126,20 @@ func (d *Doc) hasH1() bool {
 }
 
 // CopyOutputs copies outputs and execution counts from executed into nb, cell by cell,
-// for every code cell whose id and source are equal in both. It returns how many code
-// cells of nb got outputs.
+// for every code cell whose id and source are equal in both, and the language_info that the
+// Go kernel reported when executed ran (nbconvert records it). It returns how many code cells
+// of nb got outputs.
+//
+// Keeping the kernel's own language_info matters to readers: Jupyter Notebook marks a
+// notebook as changed as soon as it opens when the stored language_info differs from the
+// kernel's (its version included).
 func CopyOutputs(nb, executed *notebook.Notebook) int {
+	if li, ok := executed.Metadata["language_info"].(map[string]any); ok && li["name"] == "go" && li["version"] != nil {
+		if nb.Metadata == nil {
+			nb.Metadata = map[string]any{}
+		}
+		nb.Metadata["language_info"] = li
+	}
 	byID := map[string]*notebook.Cell{}
 	for _, c := range executed.Cells {
 		if c.Type == notebook.Code && c.ID != "" {

@@ -116,6 +116,16 @@ func TestCopyOutputs(t *testing.T) {
 	assert.Equal(t, "1\n", nb.Cells[1].StreamText("stdout"))
 	assert.Equal(t, &one, nb.Cells[1].ExecutionCount)
 	assert.Empty(t, nb.Cells[2].Outputs)
+	assert.Equal(t, map[string]any{"file_extension": ".go", "mimetype": "text/x-go", "name": "go"}, nb.Metadata["language_info"],
+		"without a kernel's report the generator's language_info stays")
+
+	// The language_info the kernel reported (nbconvert stores it) replaces the generator's,
+	// so that Jupyter finds it unchanged when the notebook opens.
+	kernel := map[string]any{"name": "go", "version": "go1.26.8", "mimetype": "text/x-go", "file_extension": ".go",
+		"pygments_lexer": "", "codemirror_mode": "", "nbconvert_exporter": ""}
+	old.Metadata["language_info"] = kernel
+	literate.CopyOutputs(nb, old)
+	assert.Equal(t, kernel, nb.Metadata["language_info"])
 }
 
 func TestUpdateOutputs(t *testing.T) {
