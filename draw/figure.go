@@ -61,8 +61,8 @@ func (f *Figure) Save(path string) error {
 func (f *Figure) displayData(displayID string) *protocol.DisplayData {
 	return &protocol.DisplayData{
 		Data: map[protocol.MIMEType]any{
-			protocol.MIMEImageSVG: f.svg,
-			protocol.MIMEImagePNG: f.png,
+			protocol.MIMEImageSVG:  f.svg,
+			protocol.MIMEImagePNG:  f.png,
 			protocol.MIMETextPlain: f.text,
 		},
 		Metadata: map[string]any{
