@@ -287,7 +287,7 @@ func generated(l Layout) (files, notebooks map[string][]byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	notebooks, err = GeneratedNotebooks(cat, files)
+	notebooks, err = GeneratedNotebooks(cat, files, KernelLanguageInfo(filepath.Join(l.Root, "notebooks")))
 	return files, notebooks, err
 }
 

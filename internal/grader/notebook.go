@@ -128,12 +128,17 @@ var sectionTitles = map[string]string{
 // notebooks/exercises, e.g. "6.3-exercises.ipynb"), built from the generated
 // exercise files: per exercise its question, then (code exercises) an editable
 // solution cell holding the stub; last a %test cell with the public tests.
-func GeneratedNotebooks(cat *Catalog, files map[string][]byte) (map[string][]byte, error) {
+// langInfo, when not nil, is the notebooks' language_info: the one the GoNB kernel reports
+// (see KernelLanguageInfo), so that Jupyter does not mark them as changed when they open.
+func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[string]any) (map[string][]byte, error) {
 	out := map[string][]byte{}
 	for _, sec := range cat.Sections() {
 		title := sectionTitles[sec]
 		num := strings.Fields(title)[0]
 		nb := notebook.New(literate.Metadata(title+" 练习", "solutions/"+sec+"/README.md"))
+		if langInfo != nil {
+			nb.Metadata["language_info"] = langInfo
+		}
 		nb.Cells = append(nb.Cells,
 			&notebook.Cell{Type: notebook.Code, ID: "setup", Source: notebookSetup, Metadata: map[string]any{}},
 			&notebook.Cell{Type: notebook.Markdown, ID: "intro", Metadata: map[string]any{}, Source: "# " + title + "：练习\n\n" +
@@ -174,6 +179,23 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte) (map[string][]byt
 		out[num+"-exercises.ipynb"] = b
 	}
 	return out, nil
+}
+
+// KernelLanguageInfo returns the language_info that the GoNB kernel reported when the
+// section notebooks in dir (notebooks/) were last executed (nbconvert stores it), or nil
+// when none has one.
+func KernelLanguageInfo(dir string) map[string]any {
+	paths, _ := filepath.Glob(filepath.Join(dir, "6.*.ipynb"))
+	for _, p := range paths {
+		nb, err := notebook.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if li, ok := nb.Metadata["language_info"].(map[string]any); ok && li["version"] != nil {
+			return li
+		}
+	}
+	return nil
 }
 
 // cellBody drops the package clause (and the blank lines after it) of a Go file.

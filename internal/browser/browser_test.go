@@ -1,0 +1,477 @@
+package browser_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/d2l-go/d2l-go/internal/harness"
+	"github.com/d2l-go/d2l-go/internal/notebook"
+)
+
+// TestNotebooksInBrowser: see the package documentation.
+func TestNotebooksInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Jupyter and Chromium; skipped with -short")
+	}
+	tools := harness.RequireTools(t)
+	chrome := requireProgram(t, "Chromium", "apt-get install chromium", "chromium", "chromium-browser", "google-chrome")
+	jupyter := requireProgram(t, "Jupyter Notebook", "apt-get install jupyter-notebook", "jupyter-notebook")
+	root, err := harness.RepoRoot(".")
+	require.NoError(t, err)
+	shots := filepath.Join(root, "build", "browser")
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+
+	// What Jupyter serves: a copy of notebooks/, so that running cells never changes the
+	// committed files, beside a link to exercises/ (the exercise notebooks' setup cells
+	// reach it as $GONB_DIR/../../exercises). setup.sh finds the repository from its own
+	// path, so the copy's setup.sh runs the real one.
+	work := t.TempDir()
+	served := filepath.Join(work, "repo")
+	nbDir := filepath.Join(served, "notebooks")
+	require.NoError(t, os.MkdirAll(filepath.Join(nbDir, "exercises"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(root, "exercises"), filepath.Join(served, "exercises")))
+	require.NoError(t, os.WriteFile(filepath.Join(nbDir, "setup.sh"),
+		[]byte("#!/usr/bin/env bash\nexec "+shellQuote(filepath.Join(root, "notebooks", "setup.sh"))+" \"$@\"\n"), 0o755))
+	committed, err := filepath.Glob(filepath.Join(root, "notebooks", "*.ipynb"))
+	require.NoError(t, err)
+	exercises, err := filepath.Glob(filepath.Join(root, "notebooks", "exercises", "*.ipynb"))
+	require.NoError(t, err)
+	var rels []string
+	for _, p := range append(committed, exercises...) {
+		rel, _ := filepath.Rel(filepath.Join(root, "notebooks"), p)
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(nbDir, rel), data, 0o644))
+		rels = append(rels, filepath.ToSlash(rel))
+	}
+	require.NotEmpty(t, committed)
+
+	// A fresh Jupyter data directory: no notebook is trusted (as for a new clone), and the
+	// GoNB kernel is installed the way `d2l setup` installs it for a user.
+	data := filepath.Join(work, "jupyter-data")
+	require.NoError(t, harness.InstallKernel(tools.Gonb, data, false))
+	srv := startJupyter(t, jupyter, tools, data, filepath.Join(work, "jupyter"), served)
+
+	ctx := newBrowser(t, chrome)
+
+	for _, rel := range rels {
+		t.Run("open/"+rel, func(t *testing.T) {
+			nb, err := notebook.ReadFile(filepath.Join(nbDir, rel))
+			require.NoError(t, err)
+			openNotebook(t, ctx, srv, "notebooks/"+rel)
+			defer closeNotebook(ctx)
+			checkFigures(t, ctx, nb)
+			checkMath(t, ctx, nb)
+			if !strings.HasPrefix(rel, "exercises/") {
+				checkExerciseLink(t, ctx)
+			}
+			var state struct {
+				Dirty, Trusted bool
+			}
+			evalJS(t, ctx, `({Dirty: Jupyter.notebook.dirty, Trusted: Jupyter.notebook.trusted})`, &state)
+			assert.False(t, state.Trusted, "the notebook must open untrusted, as for a new clone")
+			assert.False(t, state.Dirty, "the notebook is marked as changed as soon as it opens")
+			screenshot(t, ctx, filepath.Join(shots, strings.ReplaceAll(strings.TrimSuffix(rel, ".ipynb"), "/", "-")+".jpg"))
+		})
+	}
+
+	t.Run("run/6.2-conv-layer.ipynb", func(t *testing.T) {
+		openNotebook(t, ctx, srv, "notebooks/6.2-conv-layer.ipynb")
+		defer closeNotebook(ctx)
+		runAll(t, ctx, 6*time.Minute, nil)
+		checkNoErrors(t, ctx)
+		checkMath(t, ctx, nil)
+		screenshot(t, ctx, filepath.Join(shots, "run-6.2-conv-layer.jpg"))
+	})
+
+	t.Run("run/exercises/6.3-exercises.ipynb", func(t *testing.T) {
+		// A student who solved everything: the solution cells hold the reference solutions.
+		rel := "exercises/6.3-exercises.ipynb"
+		nb, err := notebook.ReadFile(filepath.Join(nbDir, rel))
+		require.NoError(t, err)
+		solved := 0
+		for _, c := range nb.Cells {
+			meta, _ := c.Metadata["d2l"].(map[string]any)
+			if meta["role"] != "solution" {
+				continue
+			}
+			src, err := os.ReadFile(filepath.Join(root, "solutions", meta["section"].(string), meta["file"].(string)))
+			require.NoError(t, err)
+			c.Source = solutionCell(string(src))
+			solved++
+		}
+		require.Positive(t, solved)
+		require.NoError(t, notebook.WriteFile(filepath.Join(nbDir, "exercises", "6.3-solved.ipynb"), nb))
+		openNotebook(t, ctx, srv, "notebooks/exercises/6.3-solved.ipynb")
+		defer closeNotebook(ctx)
+		runAll(t, ctx, 4*time.Minute, nil)
+		checkNoErrors(t, ctx)
+		var out string
+		evalJS(t, ctx, `Jupyter.notebook.get_cells().slice(-1)[0].output_area.outputs.map(o => o.text || '').join('')`, &out)
+		assert.Contains(t, out, "PASS", "the %%test cell's output")
+		screenshot(t, ctx, filepath.Join(shots, "run-6.3-exercises-solved.jpg"))
+	})
+
+	t.Run("run/live-plot", func(t *testing.T) {
+		// A short LeNet training: its plot must change in place while training runs.
+		nb := notebook.New(map[string]any{"kernelspec": map[string]any{"name": "gonb", "display_name": "Go (gonb)", "language": "go"}})
+		nb.Cells = []*notebook.Cell{
+			{Type: notebook.Code, ID: "setup", Source: `!*"$GONB_DIR/setup.sh"`, Metadata: map[string]any{}},
+			{Type: notebook.Code, ID: "import", Source: "%noautoget\nimport \"github.com/d2l-go/d2l-go/d2l\"", Metadata: map[string]any{}},
+			{Type: notebook.Code, ID: "train", Metadata: map[string]any{}, Source: "%%\nd2l.Seed(0)\n" +
+				"train, test := d2l.LoadDataFashionMNIST(64, d2l.DataLimit(1024))\n" +
+				"d2l.TrainCh6(d2l.LeNet(), train, test, 3, 0.9, d2l.TryGPU())"},
+		}
+		require.NoError(t, notebook.WriteFile(filepath.Join(nbDir, "live.ipynb"), nb))
+		openNotebook(t, ctx, srv, "notebooks/live.ipynb")
+		defer closeNotebook(ctx)
+		seen := map[string]bool{}
+		runAll(t, ctx, 4*time.Minute, func() {
+			var fig struct {
+				Running bool
+				Sig     string
+			}
+			evalJS(t, ctx, `(() => {
+				const c = Jupyter.notebook.get_cell(2);
+				const figs = c.output_area.element[0].querySelectorAll('img, svg');
+				const e = figs[figs.length - 1];
+				const s = e ? (e.src || e.outerHTML) : '';
+				let h = 5381;
+				for (let i = 0; i < s.length; i++) h = ((h * 33) ^ s.charCodeAt(i)) | 0;
+				return {Running: c.input_prompt_number === '*', Sig: s ? s.length + ':' + h : ''};
+			})()`, &fig)
+			if fig.Running && fig.Sig != "" {
+				seen[fig.Sig] = true
+			}
+		})
+		checkNoErrors(t, ctx)
+		assert.GreaterOrEqual(t, len(seen), 2, "the plot must be redrawn in place while training runs")
+		var final struct {
+			Figures int
+			PNG     bool
+		}
+		evalJS(t, ctx, `(() => { const el = Jupyter.notebook.get_cell(2).output_area.element[0];
+			const outs = Jupyter.notebook.get_cell(2).output_area.outputs.filter(o => o.data);
+			return {Figures: el.querySelectorAll('img, svg').length, PNG: outs.length > 0 && outs.every(o => 'image/png' in o.data)}; })()`, &final)
+		assert.Equal(t, 1, final.Figures, "one plot, updated in place, not one per update")
+		assert.True(t, final.PNG, "the final plot is stored with a PNG form")
+		screenshot(t, ctx, filepath.Join(shots, "run-live-plot.jpg"))
+	})
+}
+
+// requireProgram finds the first of names on PATH, or skips the test (fails it in CI).
+func requireProgram(t *testing.T, what, install string, names ...string) string {
+	t.Helper()
+	for _, n := range names {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	if harness.InCI() {
+		t.Fatalf("CI=%s: %s is missing (%s)", os.Getenv("CI"), what, install)
+	}
+	t.Skipf("skipping the browser test: %s is missing (%s)", what, install)
+	return ""
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// server is a running Jupyter Notebook server.
+type server struct{ host, token string }
+
+// page returns the URL of the notebook page of path, relative to the served folder.
+func (s server) page(path string) string { return s.host + "/notebooks/" + path + "?token=" + s.token }
+
+// startJupyter runs a Jupyter Notebook server on a free port of 127.0.0.1 serving dir, with
+// its own data, config and runtime directories; the server and its kernels are stopped
+// when the test ends.
+func startJupyter(t *testing.T, jupyter string, tools harness.Tools, data, state, dir string) server {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	tok := make([]byte, 16)
+	_, _ = rand.Read(tok)
+	token := hex.EncodeToString(tok)
+	cmd := exec.Command(jupyter, "--no-browser", "--allow-root", "--ip=127.0.0.1", fmt.Sprintf("--port=%d", port),
+		"--port-retries=0", "--NotebookApp.token="+token, "--notebook-dir="+dir)
+	cmd.Env = append(tools.Env(data), "JUPYTER_CONFIG_DIR="+filepath.Join(state, "config"), "JUPYTER_RUNTIME_DIR="+filepath.Join(state, "runtime"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	logPath := filepath.Join(state, "server.log")
+	require.NoError(t, os.MkdirAll(state, 0o755))
+	logFile, err := os.Create(logPath)
+	require.NoError(t, err)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+		}
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) // the server and every kernel it started
+		_ = logFile.Close()
+	})
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/api/status?token=" + token)
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(logPath)
+			t.Fatalf("Jupyter Notebook did not start within 60 s: %v\n%s", err, log)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return server{base, token}
+}
+
+// newBrowser starts headless Chromium; it is stopped when the test ends.
+func newBrowser(t *testing.T, chrome string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 1000), chromedp.Flag("lang", "zh-CN"))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")), "starting Chromium")
+	return ctx
+}
+
+// evalJS evaluates a JavaScript expression in the page (awaiting it when it is a promise)
+// and decodes its value into res.
+func evalJS(t *testing.T, ctx context.Context, expr string, res any) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	raw, err := chromedp.Run(c, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, "evaluating %.80s", expr)
+	require.NoError(t, json.Unmarshal(raw, res), "decoding the value of %.80s: %s", expr, raw)
+}
+
+// waitJS polls a boolean JavaScript expression until it is true, or fails after timeout.
+func waitJS(t *testing.T, ctx context.Context, what, expr string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		var ok bool
+		evalJS(t, ctx, "(() => { try { return !!("+expr+"); } catch (e) { return false; } })()", &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", timeout, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// openNotebook opens path (relative to the served folder) and waits until the notebook is
+// rendered and its kernel is ready. Autosave is turned off.
+func openNotebook(t *testing.T, ctx context.Context, srv server, path string) {
+	t.Helper()
+	u := srv.page(path)
+	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	require.NoError(t, chromedp.Do(c, chromedp.Navigate(u)), "opening %s", path)
+	waitJS(t, ctx, "the notebook to load", `window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded`, 60*time.Second)
+	waitJS(t, ctx, "the kernel to be ready", `Jupyter.notebook.kernel && Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.language_info`, 60*time.Second)
+	evalJS(t, ctx, `Jupyter.notebook.set_autosave_interval(0), true`, new(bool))
+}
+
+// closeNotebook shuts the notebook's kernel down and leaves the page without saving.
+func closeNotebook(ctx context.Context) {
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	_ = chromedp.Do(c, chromedp.Evaluate[chromedp.Void](`window.onbeforeunload = null; Jupyter.notebook.session.delete(); true`),
+		chromedp.Navigate("about:blank"))
+}
+
+// figure is a rendered figure of an output area.
+type figure struct {
+	Tag         string
+	W, H        float64
+	NaturalW    float64
+	Class       string
+	OutputIndex int
+}
+
+// checkFigures checks every display output of nb that has an image: it must be drawn as
+// an image of non-zero size, at the width its metadata asks for, and no output may show
+// SVG or HTML source as text.
+func checkFigures(t *testing.T, ctx context.Context, nb *notebook.Notebook) {
+	t.Helper()
+	var want []float64 // the width each figure should have (0: any)
+	for _, c := range nb.Cells {
+		for _, o := range c.Outputs {
+			if o.Type != notebook.DisplayData && o.Type != notebook.ExecuteResult {
+				continue
+			}
+			if _, ok := o.Data["image/png"]; !ok {
+				assert.NotContains(t, o.Data, "image/svg+xml", "cell %s: a figure without a PNG form is not shown by an untrusted notebook", c.ID)
+				continue
+			}
+			w := 0.0
+			if md, ok := o.Metadata["image/png"].(map[string]any); ok {
+				w, _ = md["width"].(float64)
+			}
+			want = append(want, w)
+		}
+	}
+	var figs []figure
+	evalJS(t, ctx, `[...document.querySelectorAll('.output_subarea img, .output_subarea svg')].map(e => {
+		const r = e.getBoundingClientRect();
+		return {Tag: e.tagName, W: r.width, H: r.height, NaturalW: e.naturalWidth || 0, Class: e.closest('.output_subarea').className};
+	})`, &figs)
+	require.Len(t, figs, len(want), "figures drawn: %+v", figs)
+	for i, f := range figs {
+		assert.True(t, f.W > 0 && f.H > 0, "figure %d is drawn with size %gx%g", i+1, f.W, f.H)
+		if f.Tag == "IMG" {
+			assert.Positive(t, f.NaturalW, "figure %d: the image did not load", i+1)
+		}
+		if want[i] > 0 {
+			assert.InDelta(t, want[i], f.W, 1.5, "figure %d is shown at its SVG size, not at the PNG's 2x", i+1)
+		}
+	}
+	var raw []string
+	evalJS(t, ctx, `[...document.querySelectorAll('.output_subarea')].map(e => e.innerText).filter(s => /<svg|<\/?div|<img|<rect/.test(s)).map(s => s.slice(0, 120))`, &raw)
+	assert.Empty(t, raw, "outputs that show SVG or HTML source as text")
+}
+
+var mathRE = regexp.MustCompile(`\$[^$\n]+\$`)
+
+// checkMath waits until MathJax typeset the formulas of the Markdown cells (when nb is nil,
+// whenever the page has any) and checks that none failed.
+func checkMath(t *testing.T, ctx context.Context, nb *notebook.Notebook) {
+	t.Helper()
+	if nb != nil {
+		hasMath := false
+		for _, c := range nb.Cells {
+			if c.Type == notebook.Markdown && mathRE.MatchString(c.Source) {
+				hasMath = true
+			}
+		}
+		if !hasMath {
+			return
+		}
+	}
+	waitJS(t, ctx, "MathJax to typeset the formulas",
+		`window.MathJax && MathJax.Hub && MathJax.Hub.queue.pending === 0 && !MathJax.Hub.queue.running &&
+		 document.querySelectorAll('.text_cell_render .MathJax, .text_cell_render .MathJax_Display, .text_cell_render .MathJax_SVG, .text_cell_render mjx-container').length > 0`,
+		60*time.Second)
+	var errs int
+	evalJS(t, ctx, `document.querySelectorAll('.MathJax_Error, mjx-merror').length`, &errs)
+	assert.Zero(t, errs, "formulas MathJax could not typeset")
+}
+
+// checkExerciseLink checks that the notebook links to its exercise notebook and that the
+// link opens under the same server.
+func checkExerciseLink(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var link struct {
+		Href   string
+		Status int
+	}
+	evalJS(t, ctx, `(async () => {
+		const a = document.querySelector('.text_cell_render a[href$="-exercises.ipynb"]');
+		if (!a) return {Href: '', Status: 0};
+		const r = await fetch(a.href);
+		return {Href: a.href, Status: r.status};
+	})()`, &link)
+	require.NotEmpty(t, link.Href, "no link to the section's exercise notebook")
+	assert.Equal(t, http.StatusOK, link.Status, "the exercise link %s", link.Href)
+}
+
+// runAll runs every cell and waits until all have run, calling poll (if not nil) about
+// every 100 ms meanwhile.
+func runAll(t *testing.T, ctx context.Context, timeout time.Duration, poll func()) {
+	t.Helper()
+	evalJS(t, ctx, `Jupyter.notebook.execute_all_cells(), true`, new(bool))
+	done := `Jupyter.notebook.get_cells().filter(c => c.cell_type === 'code').every(c => typeof c.input_prompt_number === 'number') &&
+		document.querySelector('#kernel_indicator_icon').classList.contains('kernel_idle_icon')`
+	deadline := time.Now().Add(timeout)
+	for {
+		if poll != nil {
+			poll()
+		}
+		var ok bool
+		evalJS(t, ctx, "(() => { try { return !!("+done+"); } catch (e) { return false; } })()", &ok)
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cells did not finish within %s", timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// checkNoErrors checks that no cell has an error output or a panic in its streams.
+func checkNoErrors(t *testing.T, ctx context.Context) {
+	t.Helper()
+	var errs []string
+	evalJS(t, ctx, `Jupyter.notebook.get_cells().flatMap((c, i) => c.cell_type !== 'code' ? [] :
+		c.output_area.outputs.filter(o => o.output_type === 'error' || (o.output_type === 'stream' && /panic:|--- FAIL|exit status/.test(o.text)))
+		.map(o => 'cell ' + (i + 1) + ': ' + (o.ename || o.name) + ': ' + (o.evalue || o.text || '').slice(0, 400)))`, &errs)
+	assert.Empty(t, errs)
+	var shown int
+	evalJS(t, ctx, `document.querySelectorAll('.output_error').length`, &shown)
+	assert.Zero(t, shown, "error outputs shown")
+}
+
+// screenshot saves the whole notebook as a JPEG.
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err := chromedp.Do(c, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.createElement('style');
+			s.textContent = '#site { height: auto !important; overflow: visible !important; } body { overflow: visible !important; }';
+			document.head.appendChild(s); return document.documentElement.scrollHeight; })()`))
+	time.Sleep(500 * time.Millisecond) // let the page lay itself out again at full height
+	var buf []byte
+	if err == nil {
+		buf, err = chromedp.Run(c, chromedp.FullScreenshot(85))
+	}
+	if assert.NoError(t, err, "screenshot") {
+		assert.NoError(t, os.WriteFile(path, buf, 0o644))
+	}
+}
+
+// solutionCell turns a reference solution file into the cell a student would write: the
+// file without its package clause, with imports of the solutions module pointed at the
+// exercises module.
+func solutionCell(src string) string {
+	src = strings.ReplaceAll(src, `"github.com/d2l-go/d2l-go/solutions/`, `"github.com/d2l-go/d2l-go/exercises/`)
+	lines := strings.Split(src, "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "package ") {
+			return strings.TrimLeft(strings.Join(lines[i+1:], "\n"), "\n")
+		}
+	}
+	return src
+}
