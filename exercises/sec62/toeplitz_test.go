@@ -11,6 +11,7 @@ import (
 //
 //d2l:test 6.2-3b points=1
 func TestToeplitzMatrix_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	testutil.ShapeIs(t, ToeplitzMatrix(testutil.Rand2D(testutil.Rng(3), 2, 2), 3, 3), 4, 9, "ToeplitzMatrix(K [2 2], 3, 3)")
 }
 
@@ -18,6 +19,7 @@ func TestToeplitzMatrix_Shape(t *testing.T) {
 //
 //d2l:test 6.2-3b points=2
 func TestToeplitzMatrix_Book(t *testing.T) {
+	defer testutil.Catch(t)
 	K := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
 	W := ToeplitzMatrix(K, 3, 3)
 	testutil.ShapeIs(t, W, 4, 9, "ToeplitzMatrix(K, 3, 3)")

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/d2l"
+	"github.com/d2l-go/d2l-go/exercises/testutil"
 	"github.com/stretchr/testify/require"
 )
 
@@ -28,6 +29,7 @@ var (
 
 // checkLayers fails unless the variant has exactly the expected layer types.
 func checkLayers(t *testing.T, v variant) {
+	defer testutil.Catch(t)
 	t.Helper()
 	net := v.build()
 	require.NotNil(t, net, "%s() returned nil", v.name)
@@ -40,6 +42,7 @@ func checkLayers(t *testing.T, v variant) {
 
 // checkShape fails unless the variant maps [2, 1, 28, 28] to [2, 10] with the expected parameter count.
 func checkShape(t *testing.T, v variant) {
+	defer testutil.Catch(t)
 	t.Helper()
 	d2l.Seed(1)
 	net := v.build()
@@ -93,6 +96,7 @@ func TestLeNetDeep_Shape(t *testing.T) { checkShape(t, variants["LeNetDeep"]) }
 //
 //d2l:test 6.6-4 points=2 timeout=60s
 func TestLayerOutputs_Shapes(t *testing.T) {
+	defer testutil.Catch(t)
 	d2l.Seed(1)
 	outs := LayerOutputs(d2l.LeNet(), d2l.Rand(1, 1, 28, 28))
 	want := [][]int{{1, 6, 28, 28}, {1, 6, 28, 28}, {1, 6, 14, 14}, {1, 16, 10, 10}, {1, 16, 10, 10}, {1, 16, 5, 5},

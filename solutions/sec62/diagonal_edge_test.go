@@ -8,8 +8,9 @@ import (
 
 // TestDiagonalEdgeImage checks the 4×4 diagonal-edge image.
 //
-//d2l:test 6.2-1 points=1
+//d2l:test 6.2-1 points=2
 func TestDiagonalEdgeImage(t *testing.T) {
+	defer testutil.Catch(t)
 	want := testutil.Matrix([]float64{1, 0, 0, 0}, []float64{1, 1, 0, 0}, []float64{1, 1, 1, 0}, []float64{1, 1, 1, 1})
 	testutil.Close2D(t, want, DiagonalEdgeImage(4), 0, "DiagonalEdgeImage(4)")
 }
@@ -18,6 +19,7 @@ func TestDiagonalEdgeImage(t *testing.T) {
 //
 //d2l:test 6.2-1 points=1
 func TestEdgeResponses_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	X := testutil.Rand2D(testutil.Rng(1), 4, 5)
 	withK, withXT, withKT := EdgeResponses(X)
 	for _, c := range []struct {
@@ -31,8 +33,9 @@ func TestEdgeResponses_Shape(t *testing.T) {
 
 // TestEdgeResponses_Values checks the responses on the 3×3 diagonal image.
 //
-//d2l:test 6.2-1 points=2
+//d2l:test 6.2-1 points=1
 func TestEdgeResponses_Values(t *testing.T) {
+	defer testutil.Catch(t)
 	X := testutil.Matrix([]float64{1, 0, 0}, []float64{1, 1, 0}, []float64{1, 1, 1})
 	withK, withXT, withKT := EdgeResponses(X)
 	testutil.Close2D(t, testutil.Matrix([]float64{1, 0}, []float64{0, 1}, []float64{0, 0}), withK, 0, "withK")

@@ -22,6 +22,7 @@ func samples(n int, f func(x float64) float64) [][]float32 {
 //
 //d2l:test 6.2-4a points=1
 func TestSecondDerivativeKernel_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	testutil.ShapeIs(t, SecondDerivativeKernel(), 1, 3, "SecondDerivativeKernel()")
 }
 
@@ -29,6 +30,7 @@ func TestSecondDerivativeKernel_Shape(t *testing.T) {
 //
 //d2l:test 6.2-4a points=2
 func TestSecondDerivativeKernel_Cubic(t *testing.T) {
+	defer testutil.Catch(t)
 	got := grid.Corr2D(samples(8, func(x float64) float64 { return x*x*x + x*x }), SecondDerivativeKernel())
 	want := samples(6, func(x float64) float64 { return 6*(x+1) + 2 })
 	testutil.Close2D(t, want, got, 1e-5, "corr2d(x³+x², K)")
@@ -38,6 +40,7 @@ func TestSecondDerivativeKernel_Cubic(t *testing.T) {
 //
 //d2l:test 6.2-4b points=2
 func TestIntegralKernel(t *testing.T) {
+	defer testutil.Catch(t)
 	K := IntegralKernel(2, 3)
 	testutil.ShapeIs(t, K, 2, 3, "IntegralKernel(2, 3)")
 	X := testutil.Matrix([]float64{0, 1, 2, 3}, []float64{4, 5, 6, 7}, []float64{8, 9, 10, 11})
@@ -48,6 +51,7 @@ func TestIntegralKernel(t *testing.T) {
 //
 //d2l:test 6.2-4c points=2
 func TestDerivativeKernel(t *testing.T) {
+	defer testutil.Catch(t)
 	fact := 1.0
 	for d := 1; d <= 4; d++ {
 		fact *= float64(d)

@@ -12,6 +12,7 @@ import (
 //
 //d2l:test 6.3-1 points=2
 func TestConvOutputShape(t *testing.T) {
+	defer testutil.Catch(t)
 	for _, c := range []struct {
 		in, want [2]int
 		k, p, s  [2]int
@@ -30,6 +31,7 @@ func TestConvOutputShape(t *testing.T) {
 //
 //d2l:test 6.3-2 points=1
 func TestCorr2DPadStride_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	r := testutil.Rng(63)
 	testutil.ShapeIs(t, Corr2DPadStride(testutil.Rand2D(r, 8, 8), testutil.Rand2D(r, 3, 5), 0, 1, 3, 4), 2, 2, "Corr2DPadStride(X [8 8], K [3 5], 0, 1, 3, 4)")
 }
@@ -38,6 +40,7 @@ func TestCorr2DPadStride_Shape(t *testing.T) {
 //
 //d2l:test 6.3-2 points=2
 func TestCorr2DPadStride_Book(t *testing.T) {
+	defer testutil.Catch(t)
 	X := testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8})
 	K := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
 	testutil.Close2D(t, testutil.Matrix([]float64{0, 3, 8, 4}, []float64{9, 19, 25, 10}, []float64{21, 37, 43, 16}, []float64{6, 7, 8, 0}),
@@ -49,6 +52,7 @@ func TestCorr2DPadStride_Book(t *testing.T) {
 //
 //d2l:test 6.3-4 points=1
 func TestMirrorPad1D(t *testing.T) {
+	defer testutil.Catch(t)
 	testutil.Close1D(t, []float32{3, 2, 1, 2, 3, 4, 3, 2}, MirrorPad1D([]float32{1, 2, 3, 4}, 2), 0, "MirrorPad1D([1 2 3 4], 2)")
 	testutil.Close1D(t, []float32{1, 2, 3}, MirrorPad1D([]float32{1, 2, 3}, 0), 0, "MirrorPad1D([1 2 3], 0)")
 }
@@ -57,6 +61,7 @@ func TestMirrorPad1D(t *testing.T) {
 //
 //d2l:test 6.3-4 points=1
 func TestMirrorPad2D_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	for p := 0; p <= 2; p++ {
 		testutil.ShapeIs(t, MirrorPad2D(testutil.Rand2D(testutil.Rng(7), 3, 4), p), 3+2*p, 4+2*p, fmt.Sprintf("MirrorPad2D(X [3 4], %d)", p))
 	}
@@ -66,6 +71,7 @@ func TestMirrorPad2D_Shape(t *testing.T) {
 //
 //d2l:test 6.3-4 points=2
 func TestMirrorPad2D_Values(t *testing.T) {
+	defer testutil.Catch(t)
 	X := testutil.Matrix([]float64{1, 2, 3}, []float64{4, 5, 6})
 	want := testutil.Matrix([]float64{5, 4, 5, 6, 5}, []float64{2, 1, 2, 3, 2}, []float64{5, 4, 5, 6, 5}, []float64{2, 1, 2, 3, 2})
 	testutil.Close2D(t, want, MirrorPad2D(X, 1), 0, "MirrorPad2D(X, 1)")

@@ -12,15 +12,18 @@ import (
 //
 //d2l:test 6.4-1 points=1
 func TestComposeKernels_Shape(t *testing.T) {
+	defer testutil.Catch(t)
 	r := testutil.Rng(641)
 	testutil.ShapeIs(t, ComposeKernels(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 1)), 4, 3, "ComposeKernels(K1 [2 3], K2 [3 1])")
 }
 
 // TestComposeKernels_Values checks that one corr2d with the composed kernel
-// equals two corr2d in a row, on a ramp image.
+// equals two corr2d in a row, on a ramp image and on a random image with
+// kernels that are not symmetric (where convolution and cross-correlation differ).
 //
 //d2l:test 6.4-1 points=2
 func TestComposeKernels_Values(t *testing.T) {
+	defer testutil.Catch(t)
 	X := grid.Zeros(6, 7)
 	for i := range X {
 		for j := range X[i] {
@@ -30,28 +33,47 @@ func TestComposeKernels_Values(t *testing.T) {
 	K1 := testutil.Matrix([]float64{1, -1})
 	K2 := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
 	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, ComposeKernels(K1, K2)), 1e-5, "corr2d(X, ComposeKernels(K1, K2))")
+
+	r := testutil.Rng(6411)
+	X, K1, K2 = testutil.Rand2D(r, 7, 8), testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 2)
+	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, ComposeKernels(K1, K2)), 1e-4,
+		"random X [7 8], K1 [2 3], K2 [3 2]: corr2d(X, ComposeKernels(K1, K2)) vs corr2d(corr2d(X, K1), K2) (is K2 flipped?)")
 }
 
-// TestConvForwardCost checks the book's multi-channel example (2×3×3 input, 3×2×2×2 kernels).
+// TestConvForwardCost checks the book's multi-channel example (2×3×3 input, 3×2×2×2 kernels)
+// and a case with padding and strides.
 //
 //d2l:test 6.4-2 points=2
 func TestConvForwardCost(t *testing.T) {
+	defer testutil.Catch(t)
 	got := ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)
-	require.Equal(t, ConvCost{Mults: 96, Adds: 84, InputFloats: 18, WeightFloats: 24, OutputFloats: 12}, got)
+	require.Equal(t, ConvCost{Mults: 96, Adds: 84, InputFloats: 18, WeightFloats: 24, OutputFloats: 12}, got,
+		"ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)")
+	// 3×8×7 input, 4×3×3×2 kernels, padding (1, 2), stride (2, 3): the output is
+	// 4 × (⌊(8+2−3)/2⌋+1) × (⌊(7+4−2)/3⌋+1) = 4×4×4, each of its 64 values 3·3·2 = 18 products.
+	got = ConvForwardCost(3, 8, 7, 4, 3, 2, 1, 2, 2, 3)
+	require.Equal(t, ConvCost{Mults: 64 * 18, Adds: 64 * 17, InputFloats: 168, WeightFloats: 72, OutputFloats: 64}, got,
+		"ConvForwardCost(3, 8, 7, 4, 3, 2, 1, 2, 2, 3): output 4×4×4 (padding on both sides, then the stride)")
 }
 
-// TestCostGrowth checks that doubling the channels quadruples the work.
+// TestCostGrowth checks that doubling the channels quadruples the work and how
+// doubling the padding grows it (the output grows by 2p in each direction).
 //
 //d2l:test 6.4-3 points=1
 func TestCostGrowth(t *testing.T) {
-	ch, _ := CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1)
-	require.InDelta(t, 4.0, ch, 1e-9, "CostGrowth: doubling ci and co")
+	defer testutil.Catch(t)
+	ch, pad := CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1)
+	require.InDelta(t, 4.0, ch, 1e-9, "CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1): doubling ci and co")
+	require.InDelta(t, 34.0*34/(32*32), pad, 1e-9, "CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1): doubling the padding, output 32×32 -> 34×34")
+	_, pad = CostGrowth(1, 10, 6, 1, 5, 3, 2, 0, 1, 1)
+	require.InDelta(t, 14.0*4/(10*4), pad, 1e-9, "CostGrowth(1, 10, 6, 1, 5, 3, 2, 0, 1, 1): doubling the padding, output 10×4 -> 14×4")
 }
 
 // TestCorr2DMultiInOutMatMul checks the book's example (stack of K, K+1, K+2).
 //
 //d2l:test 6.4-6 points=2
 func TestCorr2DMultiInOutMatMul(t *testing.T) {
+	defer testutil.Catch(t)
 	X := [][][]float32{
 		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8}),
 		testutil.Matrix([]float64{1, 2, 3}, []float64{4, 5, 6}, []float64{7, 8, 9}),
@@ -69,12 +91,30 @@ func TestCorr2DMultiInOutMatMul(t *testing.T) {
 		testutil.Matrix([]float64{96, 128}, []float64{192, 224}),
 	}
 	testutil.Close3D(t, want, Corr2DMultiInOutMatMul(X, K), 0, "Corr2DMultiInOutMatMul(X, K)")
+
+	// A kernel that is not square, on random values.
+	r := testutil.Rng(646)
+	X, K = testutil.Rand3D(r, 2, 5, 6), testutil.Rand4D(r, 3, 2, 2, 3)
+	want = make([][][]float32, 3)
+	for o := range want {
+		want[o] = grid.Zeros(4, 4)
+		for c := range X {
+			y := grid.Corr2D(X[c], K[o][c])
+			for i := range y {
+				for j := range y[i] {
+					want[o][i][j] += y[i][j]
+				}
+			}
+		}
+	}
+	testutil.Close3D(t, want, Corr2DMultiInOutMatMul(X, K), 1e-4, "random X [2 5 6], K [3 2 2 3] (kh = 2, kw = 3)")
 }
 
 // TestConv1x1MatMul checks an integer example with ci = 2, co = 3.
 //
 //d2l:test 6.4-7 points=2
 func TestConv1x1MatMul(t *testing.T) {
+	defer testutil.Catch(t)
 	X := [][][]float32{
 		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8}),
 		testutil.Matrix([]float64{9, 10, 11}, []float64{12, 13, 14}, []float64{15, 16, 17}),
