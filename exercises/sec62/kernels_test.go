@@ -2,6 +2,7 @@ package sec62
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/d2l-go/d2l-go/exercises/grid"
@@ -69,5 +70,69 @@ func TestDerivativeKernel(t *testing.T) {
 				require.InDelta(t, fact, float64(v), 1e-3, "corr2d(x^%d, DerivativeKernel(%d)) should be %d! everywhere", d, d, d)
 			}
 		})
+	}
+}
+
+// TestDirectionalEdgeKernel checks the response to ramps: v·(a, b) for a ramp along
+// (a, b), and nothing for a ramp along (v2, −v1).
+//
+//d2l:test 6.2-5 points=2
+func TestDirectionalEdgeKernel(t *testing.T) {
+	defer testutil.Catch(t)
+	for _, v := range [][2]float32{{1, 0}, {0, 1}, {1, -2}, {0.5, 3}} {
+		K := DirectionalEdgeKernel(v[0], v[1])
+		testutil.ShapeIs(t, K, 2, 2, fmt.Sprintf("DirectionalEdgeKernel(%v, %v)", v[0], v[1]))
+		for _, ab := range [][2]float32{{2, 3}, {v[1], -v[0]}} {
+			X := grid.Zeros(5, 6)
+			for i := range X {
+				for j := range X[i] {
+					X[i][j] = ab[0]*float32(j) + ab[1]*float32(i)
+				}
+			}
+			want := v[0]*ab[0] + v[1]*ab[1]
+			for _, row := range grid.Corr2D(X, K) {
+				for _, got := range row {
+					require.InDelta(t, want, got, 1e-4,
+						"corr2d(ramp X[i][j] = %v·j + %v·i, DirectionalEdgeKernel(%v, %v)) should be %v everywhere", ab[0], ab[1], v[0], v[1], want)
+				}
+			}
+		}
+	}
+}
+
+// TestBlurKernel checks the properties of a blur: n×n, non-negative weights summing
+// to 1, symmetric, constant images unchanged, a checkerboard smoothed.
+//
+//d2l:test 6.2-6 points=2
+func TestBlurKernel(t *testing.T) {
+	defer testutil.Catch(t)
+	for _, n := range []int{1, 3, 5} {
+		K := BlurKernel(n)
+		what := fmt.Sprintf("BlurKernel(%d)", n)
+		testutil.ShapeIs(t, K, n, n, what)
+		sum := 0.0
+		for i := range K {
+			for j := range K[i] {
+				require.GreaterOrEqual(t, K[i][j], float32(0), "%s[%d][%d]: weights of a blur are >= 0", what, i, j)
+				require.InDelta(t, K[i][j], K[n-1-i][j], 1e-6, "%s is symmetric top-bottom", what)
+				require.InDelta(t, K[i][j], K[i][n-1-j], 1e-6, "%s is symmetric left-right", what)
+				require.InDelta(t, K[i][j], K[j][i], 1e-6, "%s is symmetric under transposition", what)
+				sum += float64(K[i][j])
+			}
+		}
+		require.InDelta(t, 1, sum, 1e-5, "%s: the weights sum to 1 (a constant image keeps its value)", what)
+		if n > 1 {
+			board := grid.Zeros(8, 8)
+			for i := range board {
+				for j := range board[i] {
+					board[i][j] = float32((i + j) % 2)
+				}
+			}
+			for _, row := range grid.Corr2D(board, K) {
+				for _, v := range row {
+					require.Less(t, math.Abs(float64(v)-0.5), 0.5, "%s on a 0/1 checkerboard: every output is strictly between 0 and 1", what)
+				}
+			}
+		}
 	}
 }

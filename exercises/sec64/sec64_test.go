@@ -127,3 +127,34 @@ func TestConv1x1MatMul(t *testing.T) {
 	}
 	testutil.Close3D(t, want, Conv1x1MatMul(X, W), 0, "Conv1x1MatMul(X, W)")
 }
+
+// TestBlockDiagMatVec checks the question's example and a random case against the
+// product with the full block-diagonal matrix.
+//
+//d2l:test 6.4-9 points=2
+func TestBlockDiagMatVec(t *testing.T) {
+	defer testutil.Catch(t)
+	W := [][][]float32{testutil.Matrix([]float64{1, 2}, []float64{3, 4}), testutil.Matrix([]float64{0, 1}, []float64{1, 0})}
+	testutil.Close1D(t, []float32{3, 7, 3, 2}, BlockDiagMatVec(W, []float32{1, 1, 2, 3}), 0, "BlockDiagMatVec(W, [1 1 2 3])")
+
+	r := testutil.Rng(649)
+	const b, size = 3, 4
+	W = make([][][]float32, b)
+	full := grid.Zeros(b*size, b*size)
+	for k := range W {
+		W[k] = testutil.Rand2D(r, size, size)
+		for i := range size {
+			for j := range size {
+				full[k*size+i][k*size+j] = W[k][i][j]
+			}
+		}
+	}
+	x := testutil.Rand2D(r, b*size, 1)
+	want := grid.MatMul(full, x)
+	flat := make([]float32, b*size)
+	wantFlat := make([]float32, b*size)
+	for i := range flat {
+		flat[i], wantFlat[i] = x[i][0], want[i][0]
+	}
+	testutil.Close1D(t, wantFlat, BlockDiagMatVec(W, flat), 1e-4, "BlockDiagMatVec(3 random 4×4 blocks, random x [12]) vs the full 12×12 product")
+}
