@@ -5,19 +5,73 @@ package testutil
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
+	"sync"
 	"testing"
 )
 
 // Catch, deferred first thing in a test (defer testutil.Catch(t)), turns a panic of the
 // code under test — an unfinished stub's panic("TODO ...") included — into a failure of
 // that test alone, so that the tests of the other exercises still run and report.
+//
+// Catch also records whether the test passed, for Summary.
 func Catch(t testing.TB) {
 	if r := recover(); r != nil {
 		t.Helper()
 		t.Errorf("panic: %v", r)
 	}
+	resultsMu.Lock()
+	defer resultsMu.Unlock()
+	results[t.Name()] = !t.Failed()
+}
+
+var (
+	resultsMu sync.Mutex
+	results   = map[string]bool{} // test name -> passed, as recorded by Catch
+)
+
+// Item is one public test of an exercise, for Summary.
+type Item struct {
+	Exercise, Test string
+	Points         int
+}
+
+// Summary writes, after the tests ran (from a TestMain, as the exercise notebooks' %test
+// cell does), one line per exercise in the order of items — PASS or FAIL and the points
+// its public tests earned, with the failing tests named — then the total and the note.
+// A test that did not run, or that does not defer Catch, counts as failed.
+func Summary(w io.Writer, items []Item, note string) {
+	resultsMu.Lock()
+	defer resultsMu.Unlock()
+	var order []string
+	got, max := map[string]int{}, map[string]int{}
+	failed := map[string][]string{}
+	total, totalMax := 0, 0
+	for _, it := range items {
+		if _, ok := max[it.Exercise]; !ok {
+			order = append(order, it.Exercise)
+		}
+		max[it.Exercise] += it.Points
+		totalMax += it.Points
+		if results[it.Test] {
+			got[it.Exercise] += it.Points
+			total += it.Points
+		} else {
+			failed[it.Exercise] = append(failed[it.Exercise], it.Test)
+		}
+	}
+	fmt.Fprintln(w, "\n==== 自查结果（公开测试）====")
+	for _, e := range order {
+		if len(failed[e]) == 0 {
+			fmt.Fprintf(w, "练习 %-6s 通过    %d/%d 分\n", e, got[e], max[e])
+			continue
+		}
+		fmt.Fprintf(w, "练习 %-6s 未通过  %d/%d 分（未通过：%s）\n", e, got[e], max[e], strings.Join(failed[e], ", "))
+	}
+	fmt.Fprintf(w, "公开测试共 %d/%d 分。%s\n", total, totalMax, note)
 }
 
 // Tol is the default absolute-plus-relative tolerance of value comparisons.

@@ -166,7 +166,7 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "a-" + safeID(e.ID), Source: cellBody(string(src)),
 				Metadata: map[string]any{metaKey: map[string]any{"role": "solution", "exercise": e.ID, "section": sec, "file": e.File}}})
 		}
-		test, err := testCell(sec, files)
+		test, err := testCell(sec, files, cat)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +211,12 @@ func cellBody(src string) string {
 
 // testCell merges the public test files of a section into one %test cell:
 // one import block, then every declaration.
-func testCell(sec string, files map[string][]byte) (string, error) {
+//
+// The cell ends with a TestMain that prints, after the tests ran, one line per exercise of
+// the section in the book's order with its public points (testutil.Summary; every public
+// test defers testutil.Catch, so an unfinished stub fails only its own tests), and what is
+// left for grading: hidden tests and manual items.
+func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error) {
 	var names []string
 	for k := range files {
 		if strings.HasPrefix(k, sec+"/") && strings.HasSuffix(k, "_test.go") {
@@ -239,6 +244,29 @@ func testCell(sec string, files map[string][]byte) (string, error) {
 		}
 		bodies = append(bodies, strings.TrimSpace(src[end:]))
 	}
+	var items strings.Builder
+	hidden, hiddenPoints, manual, manualPoints := 0, 0, 0, 0
+	for _, e := range cat.Exercises {
+		if e.Section != sec {
+			continue
+		}
+		if e.Kind != KindCode {
+			manual++
+			manualPoints += e.MaxPoints()
+			continue
+		}
+		for _, t := range e.Public {
+			fmt.Fprintf(&items, "\t\t{Exercise: %q, Test: %q, Points: %d},\n", e.ID, t.Name, t.Points)
+		}
+		for _, t := range e.Hidden {
+			hidden++
+			hiddenPoints += t.Points
+		}
+		hidden += e.HiddenCount
+		hiddenPoints += e.HiddenPoints
+	}
+	note := fmt.Sprintf("评分时另有 %d 个隐藏测试（共 %d 分）和 %d 道人工评分题（共 %d 分）。", hidden, hiddenPoints, manual, manualPoints)
+	imports["os"], imports["testing"], imports[exercisesPrefix+"testutil"] = true, true, true
 	var paths []string
 	for p := range imports {
 		paths = append(paths, p)
@@ -250,5 +278,8 @@ func testCell(sec string, files map[string][]byte) (string, error) {
 		sb.WriteString("\t" + strconv.Quote(p) + "\n")
 	}
 	sb.WriteString(")\n\n" + strings.Join(bodies, "\n\n"))
+	sb.WriteString("\n\n// TestMain runs the tests above, then prints the result of each exercise and its points.\n" +
+		"func TestMain(m *testing.M) {\n\tcode := m.Run()\n\ttestutil.Summary(os.Stdout, []testutil.Item{\n" + items.String() +
+		"\t}, " + strconv.Quote(note) + ")\n\tos.Exit(code)\n}\n")
 	return sb.String(), nil
 }

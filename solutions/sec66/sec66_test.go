@@ -29,7 +29,6 @@ var (
 
 // checkLayers fails unless the variant has exactly the expected layer types.
 func checkLayers(t *testing.T, v variant) {
-	defer testutil.Catch(t)
 	t.Helper()
 	net := v.build()
 	require.NotNil(t, net, "%s() returned nil", v.name)
@@ -42,7 +41,6 @@ func checkLayers(t *testing.T, v variant) {
 
 // checkShape fails unless the variant maps [2, 1, 28, 28] to [2, 10] with the expected parameter count.
 func checkShape(t *testing.T, v variant) {
-	defer testutil.Catch(t)
 	t.Helper()
 	d2l.Seed(1)
 	net := v.build()
@@ -55,42 +53,66 @@ func checkShape(t *testing.T, v variant) {
 // TestLeNetMaxPool_Layers checks the layer types of the max-pooling LeNet.
 //
 //d2l:test 6.6-1 points=1 timeout=60s
-func TestLeNetMaxPool_Layers(t *testing.T) { checkLayers(t, variants["LeNetMaxPool"]) }
+func TestLeNetMaxPool_Layers(t *testing.T) {
+	defer testutil.Catch(t)
+	checkLayers(t, variants["LeNetMaxPool"])
+}
 
 // TestLeNetMaxPool_Shape checks its output shape and parameter count.
 //
 //d2l:test 6.6-1 points=2 timeout=60s
-func TestLeNetMaxPool_Shape(t *testing.T) { checkShape(t, variants["LeNetMaxPool"]) }
+func TestLeNetMaxPool_Shape(t *testing.T) {
+	defer testutil.Catch(t)
+	checkShape(t, variants["LeNetMaxPool"])
+}
 
 // TestLeNetReLU_Layers checks the layer types of the ReLU LeNet.
 //
 //d2l:test 6.6-2a points=1 timeout=60s
-func TestLeNetReLU_Layers(t *testing.T) { checkLayers(t, variants["LeNetReLU"]) }
+func TestLeNetReLU_Layers(t *testing.T) {
+	defer testutil.Catch(t)
+	checkLayers(t, variants["LeNetReLU"])
+}
 
 // TestLeNetReLU_Shape checks its output shape and parameter count.
 //
 //d2l:test 6.6-2a points=2 timeout=60s
-func TestLeNetReLU_Shape(t *testing.T) { checkShape(t, variants["LeNetReLU"]) }
+func TestLeNetReLU_Shape(t *testing.T) {
+	defer testutil.Catch(t)
+	checkShape(t, variants["LeNetReLU"])
+}
 
 // TestLeNetWide_Layers checks the layer types of the wide LeNet.
 //
 //d2l:test 6.6-2b points=1 timeout=60s
-func TestLeNetWide_Layers(t *testing.T) { checkLayers(t, variants["LeNetWide"]) }
+func TestLeNetWide_Layers(t *testing.T) {
+	defer testutil.Catch(t)
+	checkLayers(t, variants["LeNetWide"])
+}
 
 // TestLeNetWide_Shape checks its output shape and parameter count.
 //
 //d2l:test 6.6-2b points=2 timeout=60s
-func TestLeNetWide_Shape(t *testing.T) { checkShape(t, variants["LeNetWide"]) }
+func TestLeNetWide_Shape(t *testing.T) {
+	defer testutil.Catch(t)
+	checkShape(t, variants["LeNetWide"])
+}
 
 // TestLeNetDeep_Layers checks the layer types of the deep LeNet.
 //
 //d2l:test 6.6-2c points=1 timeout=60s
-func TestLeNetDeep_Layers(t *testing.T) { checkLayers(t, variants["LeNetDeep"]) }
+func TestLeNetDeep_Layers(t *testing.T) {
+	defer testutil.Catch(t)
+	checkLayers(t, variants["LeNetDeep"])
+}
 
 // TestLeNetDeep_Shape checks its output shape and parameter count.
 //
 //d2l:test 6.6-2c points=2 timeout=60s
-func TestLeNetDeep_Shape(t *testing.T) { checkShape(t, variants["LeNetDeep"]) }
+func TestLeNetDeep_Shape(t *testing.T) {
+	defer testutil.Catch(t)
+	checkShape(t, variants["LeNetDeep"])
+}
 
 // TestLayerOutputs_Shapes checks the per-layer shapes the book prints for LeNet.
 //
