@@ -248,6 +248,9 @@ func GeneratedFiles(l Layout) (map[string][]byte, error) {
 		}
 	}
 	for _, section := range cat.Sections() {
+		if a := AnswersTemplate(cat, section); a != nil {
+			files[section+"/"+AnswersFile] = a
+		}
 		src := filepath.Join(l.Solutions, section)
 		byFile := cat.CodeFiles(section)
 		entries, err := os.ReadDir(src)
@@ -363,12 +366,14 @@ const exercisesReadme = `# 第 6 章练习（学生版）
 本目录由 ` + "`d2l gen-exercises`" + ` 从参考答案自动生成，请只修改各节目录（sec61 … sec66）里
 标有 ` + "`panic(\"TODO: …\")`" + ` 的函数，不要改测试文件。
 
-- 每节的题目见 ` + "`secNN/README.md`" + `；每道代码题对应一个 Go 文件。
+- 每节的题目见 ` + "`secNN/README.md`" + `；每道代码题对应一个 Go 文件，文字题的答案写在
+  ` + "`secNN/ANSWERS.md`" + `（每道题的「答：」下面），评分时交给老师人工评分。
 - 自查：在本目录运行 ` + "`go run ../cmd/d2l check`" + `（或 ` + "`d2l check 6.3-4`" + ` 只查一题，` + "`--json`" + ` 输出 JSON）。
   它运行公开测试，逐题显示 PASS/FAIL、得分，以及还剩几个隐藏测试（评分时才运行）。
 - 也可以在 ` + "`notebooks/exercises/`" + ` 的 GoNB 笔记本里作答：编辑解答单元格，运行 ` + "`%test`" + ` 单元格自查；
   提交笔记本或本目录均可。
-- 禁止导入 os/exec、unsafe、syscall、net 等包；提交中的 *_test.go 与 go.mod 会被忽略。
+- 解答只能导入题目需要的包（标准库的 math、sort、strings 等和本项目的包）；其他导入会让这道题得 0 分并说明原因。
+  提交中的 *_test.go 与 go.mod 会被忽略。
 `
 
 // Stale returns the generated files (under exercises/ and notebooks/exercises/)

@@ -144,7 +144,7 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 			&notebook.Cell{Type: notebook.Markdown, ID: "intro", Metadata: map[string]any{}, Source: "# " + title + "：练习\n\n" +
 				"在带 `TODO` 的代码单元格里写出答案（删掉 `panic(\"TODO: …\")`），运行它，再运行最后的 `%test` 单元格自查公开测试。\n" +
 				"提交这个笔记本即可：评分程序只读取标记为解答的单元格（元数据 `d2l.role = solution`），另外还会运行隐藏测试。\n" +
-				"文字题直接在题目下方新建 Markdown 单元格作答，由老师人工评分。"},
+				"文字题写在题目下方的「答：」单元格里（双击编辑），由老师人工评分。"},
 		)
 		for _, e := range cat.Exercises {
 			if e.Section != sec {
@@ -157,6 +157,9 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Markdown, ID: "q-" + safeID(e.ID), Metadata: map[string]any{},
 				Source: fmt.Sprintf("## 练习 %s %s（%s，%d 分）\n\n%s", e.ID, e.Title, kind, e.MaxPoints(), e.Question)})
 			if e.Kind != KindCode {
+				// The answer cell the grader collects for the teacher (AnswerFromCell).
+				nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Markdown, ID: "ans-" + safeID(e.ID), Source: answerCell(),
+					Metadata: map[string]any{metaKey: map[string]any{"role": "answer", "exercise": e.ID, "section": sec}}})
 				continue
 			}
 			src, ok := files[sec+"/"+e.File]
