@@ -101,3 +101,11 @@ func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 	}
 	return avgPoolReshape(x, cfg)
 }
+
+// SettingsKey describes every package setting that changes the graphs built for the named
+// backend (the Conv2D implementation ImplFor picks, and whether Slice gradients avoid Pad), e.g.
+// "conv=im2col,padfree=false". Callers that cache compiled graphs add it to their cache key, so
+// that SetConvImpl takes effect on graphs compiled before it too.
+func SettingsKey(backendName string) string {
+	return fmt.Sprintf("conv=%s,padfree=%v", ImplFor(backendName), forcePadFreeGrad)
+}

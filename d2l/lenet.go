@@ -103,9 +103,20 @@ func NewLinear(inFeatures, outFeatures int) *Linear {
 func (l *Linear) Forward(X *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Linear.Forward"
 	defer guard(fn)
+	if l == nil {
+		fail(fn, "layer", "a layer made by d2l.NewLinear", "nil *Linear")
+	}
 	d := checkTensor(fn, "X", X, fmt.Sprintf("rank 2 [n, %d]", l.InFeatures), 2)
 	if d[1] != l.InFeatures {
 		fail(fn, "X", fmt.Sprintf("shape [n, %d]", l.InFeatures), "shape %v", d)
+	}
+	wantW := fmt.Sprintf("shape [%d %d] [OutFeatures, InFeatures]", l.OutFeatures, l.InFeatures)
+	if dw := checkTensor(fn, "Weight", l.Weight, wantW, 2); dw[0] != l.OutFeatures || dw[1] != l.InFeatures {
+		fail(fn, "Weight", wantW, "shape %v", dw)
+	}
+	wantB := fmt.Sprintf("shape [%d] [OutFeatures]", l.OutFeatures)
+	if db := checkTensor(fn, "Bias", l.Bias, wantB, 1); db[0] != l.OutFeatures {
+		fail(fn, "Bias", wantB, "shape %v", db)
 	}
 	return exec3("linear", linearGraph, X, l.Weight, l.Bias)
 }
@@ -177,13 +188,21 @@ func buildLayer(fn string, layer Layer, x *graph.Node, params []*graph.Node) *gr
 
 // Sequential is nn.Sequential: layers applied one after the other. Forward runs the whole
 // network as one compiled GoMLX graph (compiled once per input shape); TrainCh6 trains it with
-// one compiled graph per step (forward, backward and SGD update).
+// one compiled graph per step (forward, backward and SGD update). The graphs follow the layers:
+// replacing a layer, adding one or changing a layer's configuration is seen by the next
+// Forward, TrainBatch or EvaluateAccuracy.
+//
+// Concurrency: Forward, TrainBatch and EvaluateAccuracy may be called from several goroutines
+// on the same network (they take turns). Changing Layers, or a layer's fields, while one of
+// them runs is a data race: do it between calls.
 type Sequential struct {
 	// Layers in order; for _, layer := range net.Layers { X = layer.Forward(X) } runs them one by one.
 	Layers []Layer
 
-	mu                   sync.Mutex
-	forward, train, eval *graph.Exec
+	// mu serialises Forward, TrainBatch and EvaluateAccuracy on this network: one of them at a
+	// time reads or replaces the parameters and the compiled graphs.
+	mu     sync.Mutex
+	graphs *seqGraphs // for the layers as they were when last run; see graphsLocked
 }
 
 // NewSequential returns the network made of layers (nn.Sequential(*layers)).
@@ -263,34 +282,50 @@ func (s *Sequential) paramValues() []*tensors.Tensor {
 	return out
 }
 
-// buildGraph applies every layer to x; params holds all parameters in Parameters order.
-func (s *Sequential) buildGraph(fn string, x *graph.Node, params []*graph.Node) *graph.Node {
-	for _, l := range s.Layers {
-		r, _ := paramRefs(l)
-		x = buildLayer(fn, l, x, params[:len(r)])
-		params = params[len(r):]
+// checkParams validates every parameter tensor of the network (non-nil, float32, no NaN) and
+// returns them in Parameters order. s.mu must be held.
+func (s *Sequential) checkParams(fn string) []*tensors.Tensor {
+	var out []*tensors.Tensor
+	for _, p := range s.Parameters() {
+		checkTensor(fn, "parameter "+p.Name, p.Value, "a float32 tensor")
+		out = append(out, p.Value)
 	}
-	return x
+	return out
 }
 
-// Forward runs the network on X (for LeNet X [n, 1, 28, 28] -> logits [n, 10]) as one graph.
+// Forward runs the network on X (for LeNet X [n, 1, 28, 28] -> logits [n, 10]) as one graph,
+// compiled once per input shape for the layers the network holds now: after a layer is replaced
+// or reconfigured (net.Layers[1] = d2l.NewReLU(), conv.Padding = ...), the next call builds
+// the new network's graph and frees the old one.
 func (s *Sequential) Forward(X *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Sequential.Forward"
 	defer guard(fn)
-	checkTensor(fn, "X", X, "a float32 batch")
-	s.mu.Lock()
-	if s.forward == nil {
-		s.forward = graph.MustNewExec(Backend(), func(in []*graph.Node) *graph.Node {
-			return s.buildGraph(fn, in[0], in[1:])
-		})
+	if s == nil {
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
 	}
-	e := s.forward
-	s.mu.Unlock()
+	dx := checkTensor(fn, "X", X, "a float32 batch [n, ...]")
+	if len(dx) == 0 {
+		fail(fn, "X", "a float32 batch [n, ...]", "a scalar")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.graphsLocked(fn)
 	args := []any{X}
-	for _, p := range s.paramValues() {
+	for _, p := range s.checkParams(fn) {
 		args = append(args, p)
 	}
-	return first(e.Exec(args...))
+	outs, err := g.forward.Exec(args...)
+	if err != nil {
+		panic(inputError(fn, X, err))
+	}
+	return outs[0]
+}
+
+// inputError reports a graph that failed to build for the batch X as a bad X.
+func inputError(fn string, X *tensors.Tensor, err error) *Error {
+	e := runError(fn, err)
+	return &Error{Func: fn, Arg: "X", Got: fmt.Sprintf("%s: %s", shapeDesc(X), e.Got),
+		Want: "a batch whose shape the network's layers accept"}
 }
 
 // String prints the network as PyTorch does:
