@@ -107,5 +107,7 @@ func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 // "conv=im2col,padfree=false". Callers that cache compiled graphs add it to their cache key, so
 // that SetConvImpl takes effect on graphs compiled before it too.
 func SettingsKey(backendName string) string {
+	padFreeMu.RLock()
+	defer padFreeMu.RUnlock()
 	return fmt.Sprintf("conv=%s,padfree=%v", ImplFor(backendName), forcePadFreeGrad)
 }

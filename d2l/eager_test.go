@@ -2,8 +2,10 @@ package d2l
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
+	"github.com/d2l-go/d2l-go/cnn"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -153,4 +155,32 @@ func TestCompileReadsCapturesOnce(t *testing.T) {
 	err := Try(func() { op.Call(X) })
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "d2l.Op.Call: got a closed Op")
+}
+
+// TestConvImplIsPartOfTheKey: cnn.SetConvImpl takes effect on ops and networks run before it,
+// because cnn's settings are part of every cache key.
+func TestConvImplIsPartOfTheKey(t *testing.T) {
+	conv := NewConv2d(1, 2, KernelSize(3))
+	net := NewSequential(conv)
+	X := Rand(1, 1, 5, 5)
+	want := conv.Forward(X)
+	net.Forward(X)
+	hasKey := func(sub string) bool {
+		opExecs.mu.Lock()
+		defer opExecs.mu.Unlock()
+		for k := range opExecs.m {
+			if strings.Contains(k, sub) {
+				return true
+			}
+		}
+		return false
+	}
+	cnn.SetConvImpl(cnn.ConvGather)
+	defer cnn.SetConvImpl(cnn.ConvAuto)
+	assert.True(t, AllClose(want, conv.Forward(X), 1e-5))
+	assert.True(t, hasKey("conv=gather"), "a new graph was compiled for the gather implementation")
+	assert.True(t, AllClose(want, net.Forward(X), 1e-5))
+	net.mu.Lock()
+	assert.Contains(t, net.graphs.key, "conv=gather")
+	net.mu.Unlock()
 }
