@@ -192,14 +192,33 @@ var mnistCache = struct {
 //	for X, y := range trainIter.Batches() { ... } // X [256, 1, 28, 28] in [0, 1], y [256] int32
 //
 // When the files are missing it panics with a *Error that names the package to install
-// (sudo apt-get install dataset-fashion-mnist).
+// (sudo apt-get install dataset-fashion-mnist); programs that want an error value instead call
+// ReadFashionMNIST.
 func LoadDataFashionMNIST(batchSize int, opts ...DataOption) (train, test *DataIter) {
-	const fn = "d2l.LoadDataFashionMNIST"
+	return loadFashionMNIST("d2l.LoadDataFashionMNIST", batchSize, opts)
+}
+
+// ReadFashionMNIST is LoadDataFashionMNIST for programs: it returns the *Error (missing or
+// corrupt files, a bad batch size) instead of panicking.
+//
+//	trainIter, testIter, err := d2l.ReadFashionMNIST(256)
+//	if err != nil {
+//		return err // d2l.ReadFashionMNIST: argument dir: got no file ..., want ...
+//	}
+func ReadFashionMNIST(batchSize int, opts ...DataOption) (train, test *DataIter, err error) {
+	err = Try(func() { train, test = loadFashionMNIST("d2l.ReadFashionMNIST", batchSize, opts) })
+	return train, test, err
+}
+
+func loadFashionMNIST(fn string, batchSize int, opts []DataOption) (train, test *DataIter) {
 	if batchSize < 1 {
 		fail(fn, "batchSize", "batchSize >= 1", "%d", batchSize)
 	}
 	o := dataOptions{dir: FashionMNISTDir}
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			fail(fn, fmt.Sprintf("opts[%d]", i), "a DataOption (DataDir, DataLimit, DataSeed)", "nil")
+		}
 		opt(&o)
 	}
 	trainSplit := loadSplit(fn, o.dir, "train")
