@@ -1,6 +1,7 @@
 package d2l
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -249,6 +250,9 @@ type TrainResult struct {
 	History [][3]float64
 	// Device is the device it ran on, as printed.
 	Device Device
+	// Stopped is true when TrainOptions.Context was cancelled before the last batch: the figures
+	// are then those of the batches trained (TestAcc is NaN if no epoch was completed).
+	Stopped bool
 }
 
 // TrainOptions tune TrainCh6's output; the zero value is the book's behaviour.
@@ -258,6 +262,9 @@ type TrainOptions struct {
 	Progress io.Writer
 	// NoInit keeps the current weights instead of re-initialising them with Xavier-uniform.
 	NoInit bool
+	// Context, when set, stops training between two batches once it is cancelled (Ctrl-C in a
+	// program: signal.NotifyContext); TrainCh6 then prints and returns what it measured so far.
+	Context context.Context
 }
 
 // TrainCh6 trains net as the book's train_ch6: Xavier-uniform initialisation of Conv2d and
@@ -300,13 +307,24 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	numBatches := trainIter.NumBatches()
 	bar := newProgress(o.Progress, numEpochs*numBatches)
 	res := TrainResult{Device: device}
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var metric *Accumulator
-	var trainL, trainAcc, testAcc float64
+	var trainL, trainAcc float64
+	testAcc := math.NaN()
+	examples := 0.0
 	for epoch := range numEpochs {
 		epochStart := time.Now()
 		metric = NewAccumulator(3) // sum of losses, correct predictions, examples
 		i := 0
 		for X, y := range trainIter.Batches() {
+			if ctx.Err() != nil {
+				res.Stopped = true
+				break
+			}
+			examples += float64(y.Shape().Dimensions[0])
 			timer.Start()
 			l, correct := TrainBatch(net, X, y, lr)
 			metric.Add(l, correct, float64(y.Shape().Dimensions[0]))
@@ -318,6 +336,13 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 			i++
 			bar.update(epoch, numEpochs, i, numBatches, trainL, trainAcc)
 		}
+		if res.Stopped {
+			if bar.on {
+				fmt.Fprintln(o.Progress)
+			}
+			Print(fmt.Sprintf("stopped in epoch %d/%d after %d of %d batches", epoch+1, numEpochs, i, numBatches))
+			break
+		}
 		testAcc = EvaluateAccuracy(net, testIter)
 		animator.Add(float64(epoch+1), math.NaN(), math.NaN(), testAcc)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(epochStart).Seconds())
@@ -326,7 +351,9 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	}
 	animator.Finish()
 	res.TrainLoss, res.TrainAcc, res.TestAcc = trainL, trainAcc, testAcc
-	res.ExamplesPerSec = metric.Get(2) * float64(numEpochs) / timer.Sum()
+	if timer.Sum() > 0 {
+		res.ExamplesPerSec = examples / timer.Sum()
+	}
 	Print(fmt.Sprintf("loss %.3f, train acc %.3f, test acc %.3f", trainL, trainAcc, testAcc))
 	Print(fmt.Sprintf("%.1f examples/sec on %s", res.ExamplesPerSec, device))
 	return res
