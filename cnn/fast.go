@@ -88,9 +88,11 @@ func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	return nil
 }
 
-// isGoBackend reports whether name (compute.Backend.Name()) is GoMLX's pure-Go backend, whose
-// BackendName is "go" and whose Name() is "Go Backend".
-func isGoBackend(name string) bool { return name == "go" || name == "Go Backend" }
+// IsGoBackend reports whether name (compute.Backend.Name(), any case) is GoMLX's pure-Go
+// backend, whose BackendName is "go" and whose Name() is "Go Backend".
+func IsGoBackend(name string) bool { return strings.EqualFold(name, "go") || strings.EqualFold(name, "Go Backend") }
+
+func isGoBackend(name string) bool { return IsGoBackend(name) }
 
 // avgPoolFast returns AvgPool2D through avgPoolReshape on the pure-Go backend, where it takes
 // 2-2.5x less CPU than strided slices (forward and backward); nil elsewhere (ONNX Runtime runs

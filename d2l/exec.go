@@ -46,6 +46,25 @@ type lruEntry[V any] struct {
 	used    uint64
 	refs    int
 	evicted bool
+	run     sync.Mutex // held while running v on backends that cannot run it concurrently
+}
+
+// exclusive locks mu when the backend's executables may not run concurrently and returns the
+// matching unlock (a no-op otherwise). GoMLX's pure-Go backend and XLA run one executable from
+// several goroutines at once; ONNX Runtime's CPU executables do not (compute-onnx shares one
+// input array per executable), and backends not known to be safe are treated likewise.
+func exclusive(mu *sync.Mutex) (unlock func()) {
+	if concurrentExecs() {
+		return func() {}
+	}
+	mu.Lock()
+	return mu.Unlock
+}
+
+// concurrentExecs reports whether the backend's executables may run from several goroutines.
+func concurrentExecs() bool {
+	name := strings.ToLower(Backend().Name())
+	return cnn.IsGoBackend(name) || strings.Contains(name, "xla") || strings.Contains(name, "pjrt")
 }
 
 func newLRU[V any](maxEntries int, free func(V)) *lru[V] {
@@ -147,6 +166,7 @@ func execOp[F graph.ExecGraphFn](key string, f F, inputs ...any) *tensors.Tensor
 		e = opExecs.add(key, ex)
 	}
 	defer opExecs.release(e)
+	defer exclusive(&e.run)()
 	return first(e.v.Exec(inputs...))
 }
 
@@ -345,6 +365,7 @@ func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
 			g.Finalize() // the same graph is compiled already
 			built = true
 			defer evalCache.release(e)
+			defer exclusive(&e.run)()
 			return e.v.Run(args...)
 		}
 	}
@@ -359,6 +380,7 @@ func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
 	built = true
 	e := evalCache.add(key, g)
 	defer evalCache.release(e)
+	defer exclusive(&e.run)()
 	return e.v.Run(args...)
 }
 
@@ -367,6 +389,7 @@ func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
 // not on later calls (use Eval to read them on every call). Safe for concurrent use.
 type Op struct {
 	mu     sync.RWMutex // Call holds it for reading, Close for writing
+	runMu  sync.Mutex   // see exclusive
 	exec   *graph.Exec
 	closed bool
 }
@@ -410,7 +433,9 @@ func (op *Op) run(fn string, inputs []any) []*tensors.Tensor {
 	for i, t := range ts {
 		args[i] = t
 	}
+	unlock := exclusive(&op.runMu)
 	outs, err := op.exec.Exec(args...)
+	unlock()
 	if err != nil {
 		panic(runError(fn, err))
 	}
