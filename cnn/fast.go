@@ -90,15 +90,18 @@ func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 
 // IsGoBackend reports whether name (compute.Backend.Name(), any case) is GoMLX's pure-Go
 // backend, whose BackendName is "go" and whose Name() is "Go Backend".
-func IsGoBackend(name string) bool { return strings.EqualFold(name, "go") || strings.EqualFold(name, "Go Backend") }
+func IsGoBackend(name string) bool {
+	return strings.EqualFold(name, "go") || strings.EqualFold(name, "Go Backend")
+}
 
 func isGoBackend(name string) bool { return IsGoBackend(name) }
 
 // avgPoolFast returns AvgPool2D through avgPoolReshape on the pure-Go backend, where it takes
-// 2-2.5x less CPU than strided slices (forward and backward); nil elsewhere (ONNX Runtime runs
-// both about equally fast) and for overlapping or padded windows.
+// 2-2.5x less CPU than strided slices (forward and backward), and on backends without Pad (ONNX
+// Runtime), where both run about equally fast but strided slices need this package's custom
+// Slice gradient; nil elsewhere and for overlapping or padded windows.
 func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
-	if !isGoBackend(x.Graph().Backend().Name()) {
+	if !isGoBackend(x.Graph().Backend().Name()) && !padFreeSlices(x.Graph()) {
 		return nil
 	}
 	return avgPoolReshape(x, cfg)

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/d2l-go/d2l-go/cnn"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -282,12 +283,18 @@ func (s *Sequential) paramValues() []*tensors.Tensor {
 	return out
 }
 
-// checkParams validates every parameter tensor of the network (non-nil, float32, no NaN) and
-// returns them in Parameters order. s.mu must be held.
+// checkParams validates every parameter tensor of the network (non-nil, float32; shapes are
+// checked by building the graph) and returns them in Parameters order. Their values are not
+// read: on an accelerator that would copy them to the host on every step. s.mu must be held.
 func (s *Sequential) checkParams(fn string) []*tensors.Tensor {
 	var out []*tensors.Tensor
 	for _, p := range s.Parameters() {
-		checkTensor(fn, "parameter "+p.Name, p.Value, "a float32 tensor")
+		if p.Value == nil {
+			fail(fn, "parameter "+p.Name, "a float32 tensor", "nil")
+		}
+		if p.Value.DType() != dtypes.Float32 {
+			fail(fn, "parameter "+p.Name, "dtype float32", "dtype %s", p.Value.DType())
+		}
 		out = append(out, p.Value)
 	}
 	return out
