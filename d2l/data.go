@@ -117,11 +117,27 @@ type DataIter struct {
 	splitLabel string
 }
 
+// check panics with a *Error naming fn when d is nil or its BatchSize is not positive.
+func (d *DataIter) check(fn string) {
+	if d == nil {
+		fail(fn, "iterator", "an iterator from d2l.LoadDataFashionMNIST", "nil")
+	}
+	if d.BatchSize < 1 {
+		fail(fn, "BatchSize", "BatchSize >= 1", "%d", d.BatchSize)
+	}
+}
+
 // NumExamples returns the number of examples in the split.
-func (d *DataIter) NumExamples() int { return d.n }
+func (d *DataIter) NumExamples() int {
+	d.check("d2l.DataIter.NumExamples")
+	return d.n
+}
 
 // NumBatches returns the number of batches of one pass: ceil(NumExamples / BatchSize).
-func (d *DataIter) NumBatches() int { return (d.n + d.BatchSize - 1) / d.BatchSize }
+func (d *DataIter) NumBatches() int {
+	d.check("d2l.DataIter.NumBatches")
+	return (d.n + d.BatchSize - 1) / d.BatchSize
+}
 
 // String describes the iterator, e.g. "DataIter(train: 60000 examples, batch 256, shuffled)".
 func (d *DataIter) String() string {
@@ -135,6 +151,7 @@ func (d *DataIter) String() string {
 // Batches returns one pass over the split: for X, y := range it.Batches() { ... }.
 // X is [b, 1, h, w] float32, y is [b] int32.
 func (d *DataIter) Batches() iter.Seq2[*tensors.Tensor, *tensors.Tensor] {
+	d.check("d2l.DataIter.Batches")
 	order := make([]int, d.n)
 	for i := range order {
 		order[i] = i
@@ -163,6 +180,7 @@ func (d *DataIter) Batches() iter.Seq2[*tensors.Tensor, *tensors.Tensor] {
 
 // Example returns example i of the split (in file order): its image [1, h, w] and label.
 func (d *DataIter) Example(i int) (*tensors.Tensor, int) {
+	d.check("d2l.DataIter.Example")
 	if i < 0 || i >= d.n {
 		fail("d2l.DataIter.Example", "i", fmt.Sprintf("an index in [0, %d)", d.n), "%d", i)
 	}

@@ -184,3 +184,34 @@ func TestConvImplIsPartOfTheKey(t *testing.T) {
 	assert.Contains(t, net.graphs.key, "conv=gather")
 	net.mu.Unlock()
 }
+
+// TestNilEntryPoints: nil receivers and arguments of the network and data API are reported as
+// one-line *Error, not as runtime panics.
+func TestNilEntryPoints(t *testing.T) {
+	var net *Sequential
+	var it *DataIter
+	var acc *Accumulator
+	for _, tc := range []struct {
+		name string
+		f    func()
+		msg  string
+	}{
+		{"Forward", func() { net.Forward(Ones(1, 2)) }, "d2l.Sequential.Forward: argument net: got nil"},
+		{"Parameters", func() { net.Parameters() }, "d2l.Sequential.Parameters: argument net: got nil"},
+		{"InitXavier", func() { InitXavier(net) }, "d2l.InitXavier: argument net: got nil"},
+		{"InitXavier nil weight", func() { InitXavier(NewSequential(&Conv2d{})) }, "d2l.InitXavier: argument net.Layers[0].Weight: got"},
+		{"PrintLayerShapes", func() { PrintLayerShapes(net, Ones(1)) }, "d2l.PrintLayerShapes: argument net: got nil"},
+		{"Batches", func() { it.Batches() }, "d2l.DataIter.Batches: argument iterator: got nil"},
+		{"BatchSize 0", func() { (&DataIter{}).NumBatches() }, "d2l.DataIter.NumBatches: argument BatchSize: got 0, want BatchSize >= 1"},
+		{"Accumulator", func() { acc.Add(1) }, "d2l.Accumulator.Add: argument accumulator: got nil"},
+		{"Sequential with a nil layer", func() { (&Sequential{Layers: []Layer{nil}}).Forward(Ones(1, 2)) }, "d2l.Sequential.Forward: argument net.Layers[0]: got nil"},
+		{"Eval nil graph", func() { Eval[func(*graph.Node) *graph.Node](nil, Ones(1)) }, "d2l.Eval: argument graphFn: got nil"},
+		{"Op nil", func() { (*Op)(nil).Call(Ones(1)) }, "d2l.Op.Call: argument op: got nil"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Try(tc.f)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.msg)
+		})
+	}
+}

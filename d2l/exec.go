@@ -339,6 +339,9 @@ func runError(fn string, r any) *Error {
 }
 
 func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
+	if reflect.ValueOf(graphFn).IsNil() {
+		fail(fn, "graphFn", "a GoMLX graph function", "nil")
+	}
 	ts := toTensors(fn, inputs)
 	g := graph.NewGraph(Backend(), fn)
 	var built bool
@@ -401,6 +404,9 @@ type Op struct {
 //	defer op.Close()
 //	Y := op.Call(X) // X [n, ...] -> Y [n, ...]
 func Compile[F graph.ExecGraphFn](graphFn F) *Op {
+	if reflect.ValueOf(graphFn).IsNil() {
+		fail("d2l.Compile", "graphFn", "a GoMLX graph function", "nil")
+	}
 	e, err := graph.NewExec(Backend(), graphFn)
 	if err != nil {
 		panic(&Error{Func: "d2l.Compile", Arg: "graphFn", Got: oneLine(err.Error()), Want: "a GoMLX graph function"})

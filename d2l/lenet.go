@@ -244,6 +244,9 @@ type Parameter struct {
 
 // Parameters returns the learnable tensors of the network in order (net.parameters()).
 func (s *Sequential) Parameters() []Parameter {
+	if s == nil {
+		fail("d2l.Sequential.Parameters", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
 	var ps []Parameter
 	for i, l := range s.Layers {
 		refs, names := paramRefs(l)
@@ -356,13 +359,27 @@ func (s *Sequential) String() string {
 // a = sqrt(6 / (fanIn + fanOut)), fanIn = c_in*kh*kw (or in_features), fanOut = c_out*kh*kw (or
 // out_features). Biases keep their values. It draws from the generator that Seed resets.
 func InitXavier(net *Sequential) {
-	for _, l := range net.Layers {
+	if net == nil {
+		fail("d2l.InitXavier", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
+	net.mu.Lock() // not while the network trains or runs
+	defer net.mu.Unlock()
+	for i, l := range net.Layers {
 		switch l := l.(type) {
 		case *Conv2d:
+			if l == nil {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Conv2d")
+			}
+			if l.Weight == nil || l.Weight.Rank() != 4 {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d].Weight", i), "a rank-4 weight [co, ci, kh, kw]", "%v", l.Weight)
+			}
 			d := dims(l.Weight)
 			rf := d[2] * d[3]
 			l.Weight = uniform(math.Sqrt(6/float64(d[1]*rf+d[0]*rf)), d...)
 		case *Linear:
+			if l == nil {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Linear")
+			}
 			l.Weight = uniform(math.Sqrt(6/float64(l.InFeatures+l.OutFeatures)), l.OutFeatures, l.InFeatures)
 		}
 	}
@@ -373,6 +390,9 @@ func InitXavier(net *Sequential) {
 //
 //	Conv2d output shape:	 torch.Size([1, 6, 28, 28])
 func PrintLayerShapes(net *Sequential, X *tensors.Tensor) {
+	if net == nil {
+		fail("d2l.PrintLayerShapes", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
 	for _, layer := range net.Layers {
 		X = layer.Forward(X)
 		Print(LayerName(layer), "output shape: \t", Size(X))

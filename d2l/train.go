@@ -30,6 +30,9 @@ func NewAccumulator(n int) *Accumulator {
 
 // Add adds vals[i] to total i; it takes exactly as many values as the Accumulator holds.
 func (a *Accumulator) Add(vals ...float64) {
+	if a == nil {
+		fail("d2l.Accumulator.Add", "accumulator", "one made by d2l.NewAccumulator", "nil")
+	}
 	if len(vals) != len(a.data) {
 		fail("d2l.Accumulator.Add", "vals", fmt.Sprintf("%d values", len(a.data)), "%d values", len(vals))
 	}
@@ -43,6 +46,9 @@ func (a *Accumulator) Reset() { clear(a.data) }
 
 // Get returns total i (metric[i] in the book).
 func (a *Accumulator) Get(i int) float64 {
+	if a == nil {
+		fail("d2l.Accumulator.Get", "accumulator", "one made by d2l.NewAccumulator", "nil")
+	}
 	if i < 0 || i >= len(a.data) {
 		fail("d2l.Accumulator.Get", "i", fmt.Sprintf("an index in [0, %d)", len(a.data)), "%d", i)
 	}
