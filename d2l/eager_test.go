@@ -215,3 +215,36 @@ func TestNilEntryPoints(t *testing.T) {
 		})
 	}
 }
+
+// TestEvictedGraphsAreFreed: graphs Eval drops from its cache, and the graphs of a Sequential
+// whose layers changed, are finalized (their backend executables released).
+func TestEvictedGraphsAreFreed(t *testing.T) {
+	X := Tensor([]float32{1})
+	Eval(func(x *graph.Node) *graph.Node { return graph.AddScalar(x, -12345) }, X)
+	var first *graph.Graph
+	evalCache.mu.Lock()
+	var newest uint64
+	for _, e := range evalCache.m {
+		if e.used > newest {
+			newest, first = e.used, e.v
+		}
+	}
+	evalCache.mu.Unlock()
+	require.NotNil(t, first)
+	for i := range evalCacheSize + 1 {
+		k := float64(i)
+		Eval(func(x *graph.Node) *graph.Node { return graph.AddScalar(x, k+0.5) }, X)
+	}
+	assert.False(t, first.IsValid(), "the evicted graph was finalized")
+	assert.LessOrEqual(t, evalCache.len(), evalCacheSize)
+
+	net := NewSequential(NewLinear(2, 2), NewSigmoid())
+	net.Forward(Ones(1, 2))
+	net.mu.Lock()
+	old := net.graphs.forward
+	net.mu.Unlock()
+	net.Layers[1] = NewReLU()
+	net.Forward(Ones(1, 2))
+	_, err := old.Exec(Ones(1, 2), net.Parameters()[0].Value, net.Parameters()[1].Value)
+	assert.Error(t, err, "the old network's graphs were finalized")
+}
