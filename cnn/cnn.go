@@ -17,6 +17,17 @@
 // (pooling is built from padding, strided slices and element-wise Max/Add, so it does not need
 // the backend's SelectAndScatter). Nothing here validates user input beyond what graph building
 // does: the eager package d2l checks arguments and reports one-line errors.
+//
+// Gradients: two of GoMLX v0.28.1's gradients are wrong or unusable for these graphs (the input
+// gradient of a convolution with an even-sized kernel; the Slice gradient on backends without
+// Pad, such as ONNX Runtime). This package replaces them on the nodes it builds only, through
+// graph.IdentityWithCustomGradient (see grad.go): importing cnn leaves GoMLX's global gradient
+// table (graph.VJPRegistration) unchanged and reads no unexported GoMLX field, so graphs built
+// with plain GoMLX ops behave exactly as GoMLX defines them.
+//
+// Settings: SetConvImpl and $D2L_CONV_IMPL choose how Conv2D is computed for graphs built after
+// the call; SettingsKey describes them, for callers that cache compiled graphs (d2l adds it to
+// every cache key).
 package cnn
 
 import (
