@@ -127,6 +127,10 @@ func TestTryRepanicsForeignPanics(t *testing.T) {
 	boom := errors.New("boom")
 	assert.PanicsWithValue(t, boom, func() { _ = Try(func() { panic(boom) }) })
 	assert.PanicsWithValue(t, "runtime bug", func() { _ = Try(func() { panic("runtime bug") }) })
+	var nilSlice []*graph.Node
+	assert.Panics(t, func() {
+		_ = Try(func() { Eval(func(x *graph.Node) *graph.Node { return nilSlice[1] }, Ones(1)) })
+	}, "a bug in a graph function is not an input error")
 	err := Try(func() { Corr2D(nil, nil) })
 	var de *Error
 	require.ErrorAs(t, err, &de)

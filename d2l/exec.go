@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -349,6 +350,9 @@ func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
 		if r := recover(); r != nil {
 			if !built {
 				g.Finalize()
+			}
+			if _, ok := r.(runtime.Error); ok {
+				panic(r) // a bug in graphFn (nil dereference, index out of range): keep its stack
 			}
 			panic(runError(fn, r))
 		}

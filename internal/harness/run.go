@@ -107,6 +107,9 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 	copied.Wait()
 	res.Elapsed = time.Since(start)
 	_ = os.WriteFile(res.Log, log.Bytes(), 0o644)
+	if runErr != nil && ctx.Err() != nil {
+		return res, fmt.Errorf("harness.Execute %s: stopped after %s: %w", base, res.Elapsed.Round(time.Millisecond), ctx.Err())
+	}
 	if runErr != nil {
 		return res, fmt.Errorf("harness.Execute %s: nbconvert: %w after %s: %s (full log: %s)",
 			base, runErr, res.Elapsed.Round(time.Millisecond), lastError(log.String()), res.Log)
