@@ -17,11 +17,21 @@
 // (pooling is built from padding, strided slices and element-wise Max/Add, so it does not need
 // the backend's SelectAndScatter). Nothing here validates user input beyond what graph building
 // does: the eager package d2l checks arguments and reports one-line errors.
+//
+// Gradients: two of GoMLX v0.28.1's gradients are wrong or unusable for these graphs (the input
+// gradient of a convolution with an even-sized kernel; the Slice gradient on backends without
+// Pad, such as ONNX Runtime). This package replaces them on the nodes it builds only, through
+// graph.IdentityWithCustomGradient (see grad.go): importing cnn leaves GoMLX's global gradient
+// table (graph.VJPRegistration) unchanged and reads no unexported GoMLX field, so graphs built
+// with plain GoMLX ops behave exactly as GoMLX defines them.
+//
+// Settings: SetConvImpl and $D2L_CONV_IMPL choose how Conv2D is computed for graphs built after
+// the call; SettingsKey describes them, for callers that cache compiled graphs (d2l adds it to
+// every cache key).
 package cnn
 
 import (
 	"github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
 // OutSize returns the output length of a convolution or pooling along one axis:
@@ -70,11 +80,7 @@ func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	wDims := w.Shape().Dimensions
 	x, padH := fitAxis(x, 2, wDims[2], cfg.Padding[0], sh)
 	x, padW := fitAxis(x, 3, wDims[3], cfg.Padding[1], sw)
-	return graph.Convolve(x, w).
-		ChannelsAxis(images.ChannelsFirst).
-		StridePerAxis(sh, sw).
-		PaddingPerDim([][2]int{padH, padW}).
-		Done()
+	return convolve2D(x, w, [2]int{sh, sw}, [2][2]int{padH, padW})
 }
 
 // fitAxis prepares one spatial axis of x for graph.Convolve so that its gradient can be built:
@@ -97,7 +103,7 @@ func fitAxis(x *graph.Node, axis, k, p, s int) (*graph.Node, [2]int) {
 		start, end = 0, min(end, 0)
 	}
 	if end < 0 {
-		x = graph.SliceAxis(x, axis, graph.AxisRange(0, n+end))
+		x = sliceAxis(x, axis, graph.AxisRange(0, n+end))
 		end = 0
 	}
 	return x, [2]int{start, end}
@@ -198,7 +204,7 @@ func poolWindows(x *graph.Node, cfg PoolConfig, fill *graph.Node, op func(a, b *
 	var acc *graph.Node
 	for i := range kh {
 		for j := range kw {
-			win := graph.Slice(xp, graph.AxisRange(), graph.AxisRange(),
+			win := slice(xp, graph.AxisRange(), graph.AxisRange(),
 				graph.AxisRange(i, i+(oh-1)*sh+1).Stride(sh),
 				graph.AxisRange(j, j+(ow-1)*sw+1).Stride(sw))
 			if acc == nil {

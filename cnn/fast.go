@@ -88,16 +88,31 @@ func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	return nil
 }
 
-// isGoBackend reports whether name (compute.Backend.Name()) is GoMLX's pure-Go backend, whose
-// BackendName is "go" and whose Name() is "Go Backend".
-func isGoBackend(name string) bool { return name == "go" || name == "Go Backend" }
+// IsGoBackend reports whether name (compute.Backend.Name(), any case) is GoMLX's pure-Go
+// backend, whose BackendName is "go" and whose Name() is "Go Backend".
+func IsGoBackend(name string) bool {
+	return strings.EqualFold(name, "go") || strings.EqualFold(name, "Go Backend")
+}
+
+func isGoBackend(name string) bool { return IsGoBackend(name) }
 
 // avgPoolFast returns AvgPool2D through avgPoolReshape on the pure-Go backend, where it takes
-// 2-2.5x less CPU than strided slices (forward and backward); nil elsewhere (ONNX Runtime runs
-// both about equally fast) and for overlapping or padded windows.
+// 2-2.5x less CPU than strided slices (forward and backward), and on backends without Pad (ONNX
+// Runtime), where both run about equally fast but strided slices need this package's custom
+// Slice gradient; nil elsewhere and for overlapping or padded windows.
 func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
-	if !isGoBackend(x.Graph().Backend().Name()) {
+	if !isGoBackend(x.Graph().Backend().Name()) && !padFreeSlices(x.Graph()) {
 		return nil
 	}
 	return avgPoolReshape(x, cfg)
+}
+
+// SettingsKey describes every package setting that changes the graphs built for the named
+// backend (the Conv2D implementation ImplFor picks, and whether Slice gradients avoid Pad), e.g.
+// "conv=im2col,padfree=false". Callers that cache compiled graphs add it to their cache key, so
+// that SetConvImpl takes effect on graphs compiled before it too.
+func SettingsKey(backendName string) string {
+	padFreeMu.RLock()
+	defer padFreeMu.RUnlock()
+	return fmt.Sprintf("conv=%s,padfree=%v", ImplFor(backendName), forcePadFreeGrad)
 }

@@ -1,55 +1,56 @@
 package cnn
 
-// Gradient fixes, installed into graph.VJPRegistration when the package is loaded:
+// Gradients of the graphs this package builds, attached to those graphs' nodes only: GoMLX's
+// global gradient table (graph.VJPRegistration) is left as it is, and no unexported GoMLX field
+// is read. Two of GoMLX v0.28.1's gradients are replaced:
 //
-//   - Convolution: GoMLX v0.28.1's gradient of ConvGeneral with respect to the input is wrong for
+//   - Convolution: GoMLX's gradient of ConvGeneral with respect to the input is wrong for
 //     kernels of even size (it pads the reversed convolution one element short on the left; the
-//     1x2 edge kernel of 6.2.4 hits it). For the plain NCHW 2-D convolutions built here it is
-//     replaced by a transposed convolution built from zero-interleaving, zero blocks and an
-//     unpadded Convolve, which runs on every backend. Other convolutions keep GoMLX's gradient.
-//   - Strided Slice (and so the pooling of this package): GoMLX builds its gradient with
-//     graph.Pad, which ONNX Runtime's backend lacks; there it falls back to
+//     1x2 edge kernel of 6.2.4 hits it). The convolutions Conv2D builds get a transposed
+//     convolution built from zero-interleaving, zero blocks and an unpadded Convolve, which runs
+//     on every backend (Conv2DGradInput, Conv2DGradKernel).
+//   - Strided Slice (pooling, im2col): GoMLX builds its gradient with graph.Pad, which ONNX
+//     Runtime's backend lacks; there the slices this package builds get a gradient made of
 //     Broadcast/Concatenate/Reshape. Backends with Pad keep GoMLX's gradient.
+//
+// How (customGrad): GoMLX v0.28.1 offers custom gradients only for an identity node
+// (graph.IdentityWithCustomGradient). The op is computed on StopGradient copies of its inputs,
+// so GoMLX never differentiates it; each input passes through an identity with a custom
+// gradient, and a zero-valued term (Where(false, sum of the inputs, 0)) ties those identities to
+// the output so that autodiff reaches them. An identity on the output records the incoming
+// gradient v; the inputs' identities return the gradients computed from v. The tie costs one
+// reduction per input and one addition on the output; backends that simplify graphs (XLA)
+// remove it.
 
 import (
-	"fmt"
-	"reflect"
 	"sync"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
-// forcePadFreeGrad makes the Pad-free gradients run on every backend (tests use it to check
-// them against GoMLX's own gradients on the pure-Go backend, which has Pad).
-var forcePadFreeGrad = false
+// forcePadFreeGrad makes the Pad-free Slice gradients be used on every backend (tests use it to
+// check them against GoMLX's own gradients on the pure-Go backend, which has Pad). It is part of
+// SettingsKey.
+var (
+	padFreeMu        sync.RWMutex
+	forcePadFreeGrad = false
+)
 
-var installOnce sync.Once
+// setForcePadFree sets forcePadFreeGrad (tests).
+func setForcePadFree(on bool) {
+	padFreeMu.Lock()
+	forcePadFreeGrad = on
+	padFreeMu.Unlock()
+}
 
-// originalSliceVJP is GoMLX's Slice gradient, kept for backends that have Pad;
-// originalConvVJP is GoMLX's ConvGeneral gradient, kept for convolutions not built by Conv2D.
-var originalSliceVJP, originalConvVJP graph.VJP
-
-func init() { InstallGradients() }
-
-// InstallGradients installs the gradient fixes of this package into graph.VJPRegistration.
-// It runs at package initialisation and is idempotent; programs need not call it.
-//
-// Installed:
-//   - the gradient of a 2-D NCHW convolution (kernel [c_out, c_in, kh, kw], any stride and
-//     padding, no dilation or grouping), correct for kernels of any size;
-//   - the gradient of Slice (strided or not) for backends without Pad, built from Broadcast,
-//     Concatenate and Reshape: v [..., o, ...] is interleaved with zeros to undo the stride, then
-//     zero blocks are added before and after to restore x's shape.
-func InstallGradients() {
-	installOnce.Do(func() {
-		originalSliceVJP = graph.VJPRegistration[graph.NodeTypeSlice]
-		graph.VJPRegistration[graph.NodeTypeSlice] = sliceVJP
-		originalConvVJP = graph.VJPRegistration[graph.NodeTypeConvGeneral]
-		graph.VJPRegistration[graph.NodeTypeConvGeneral] = convVJP
-	})
+// padFreeSlices reports whether the slices built on g need the Pad-free gradient.
+func padFreeSlices(g *graph.Graph) bool {
+	padFreeMu.RLock()
+	force := forcePadFreeGrad
+	padFreeMu.RUnlock()
+	return force || !hasOp(g, compute.OpTypePad)
 }
 
 // hasOp reports whether the backend of g implements op.
@@ -57,91 +58,103 @@ func hasOp(g *graph.Graph, op compute.OpType) bool {
 	return g.Backend().Capabilities().Operations[op]
 }
 
-// sliceVJP dispatches between GoMLX's gradient (backend has Pad) and padFreeSliceVJP.
-func sliceVJP(node *graph.Node, v []*graph.Node, outputShape shapes.Shape) []*graph.Node {
-	if !forcePadFreeGrad && hasOp(node.Graph(), compute.OpTypePad) && originalSliceVJP != nil {
-		return originalSliceVJP(node, v, outputShape)
-	}
-	starts, limits, strides := sliceParams(node)
-	return []*graph.Node{padFreeSliceGrad(node.Inputs()[0], v[0], starts, limits, strides)}
-}
-
-// nodeParams returns the (unexported) parameter struct of a node, for reading with reflection.
-// GoMLX keeps the parameters of its ops unexported; a GoMLX version that renames them makes
-// the readers below panic with a message naming the field.
-func nodeParams(node *graph.Node) reflect.Value {
-	inputs := reflect.ValueOf(node).Elem().FieldByName("inputs")
-	if !inputs.IsValid() || inputs.IsNil() {
-		panic(fmt.Sprintf("cnn: node %s: GoMLX's Node has no field \"inputs\"", node.Type()))
-	}
-	params := inputs.Elem()
-	if params.Kind() == reflect.Pointer {
-		params = params.Elem()
-	}
-	return params
-}
-
-// field returns the named field of a struct value, panicking with a clear message if absent.
-func field(v reflect.Value, name string) reflect.Value {
-	f := v.FieldByName(name)
-	if !f.IsValid() {
-		panic(fmt.Sprintf("cnn: field %q not found in %s (GoMLX version changed?)", name, v.Type()))
-	}
-	return f
-}
-
-// intsOf reads a []int (or [N]int) value.
-func intsOf(v reflect.Value) []int {
-	out := make([]int, v.Len())
-	for i := range out {
-		out[i] = int(v.Index(i).Int())
-	}
-	return out
-}
-
-// convVJP replaces GoMLX's ConvGeneral gradient for the convolutions Conv2D builds: NCHW input,
-// [c_out, c_in, kh, kw] kernel, NCHW output, no dilations, no grouping. Others go to GoMLX.
-func convVJP(node *graph.Node, v []*graph.Node, outputShape shapes.Shape) []*graph.Node {
-	p := nodeParams(node)
-	axes := field(p, "axes")
-	isNCHW := func(batch, channels, spatial string, wantBatch, wantChannels int) bool {
-		sp := intsOf(field(axes, spatial))
-		return int(field(axes, batch).Int()) == wantBatch && int(field(axes, channels).Int()) == wantChannels &&
-			len(sp) == 2 && sp[0] == 2 && sp[1] == 3
-	}
-	noDilation := func(name string) bool {
-		for _, d := range intsOf(field(p, name)) {
-			if d != 1 {
-				return false
+// customGrad returns forward(inputs) computed so that the gradient reaching inputs[i] is
+// grads[i](v), v being the gradient arriving at the result (same shape as the result).
+// grads[i] is only called when inputs[i] needs a gradient; inputs marked StopGradient (and nil
+// grads) get none. The result has inputs' dtype.
+func customGrad(inputs []*graph.Node, forward func(in []*graph.Node) *graph.Node, grads []func(v *graph.Node) *graph.Node) *graph.Node {
+	var v *graph.Node // the gradient arriving at the result, set during graph.Gradient
+	stopped := make([]*graph.Node, len(inputs))
+	var tie *graph.Node
+	for i, x := range inputs {
+		if x.StopGradient() || grads[i] == nil {
+			stopped[i] = x
+			continue
+		}
+		grad := grads[i]
+		id := graph.IdentityWithCustomGradient(x, func(_, _ *graph.Node) *graph.Node {
+			if v == nil { // cannot happen: the result is processed before its inputs
+				return graph.ZerosLike(x)
 			}
-		}
-		return true
-	}
-	x, kernel := node.Inputs()[0], node.Inputs()[1]
-	if x.Rank() != 4 || !isNCHW("InputBatch", "InputChannels", "InputSpatial", 0, 1) ||
-		!isNCHW("KernelOutputChannels", "KernelInputChannels", "KernelSpatial", 0, 1) ||
-		!isNCHW("OutputBatch", "OutputChannels", "OutputSpatial", 0, 1) ||
-		!noDilation("inputDilations") || !noDilation("kernelDilations") ||
-		field(p, "channelGroupCount").Int() > 1 || field(p, "batchGroupCount").Int() > 1 {
-		return originalConvVJP(node, v, outputShape)
-	}
-	strides := []int{1, 1}
-	if s := intsOf(field(p, "strides")); len(s) == 2 {
-		strides = s
-	}
-	var pads [2][2]int
-	if pv := field(p, "paddings"); pv.Len() == 2 {
-		for a := range 2 {
-			pads[a] = [2]int{int(pv.Index(a).Index(0).Int()), int(pv.Index(a).Index(1).Int())}
+			return grad(v)
+		})
+		stopped[i] = graph.StopGradient(id)
+		s := graph.ReduceAllSum(id)
+		if tie == nil {
+			tie = s
+		} else {
+			tie = graph.Add(tie, s)
 		}
 	}
-	// Backends such as ONNX Runtime run every node of the graph, used or not: when x is marked
-	// graph.StopGradient (d2l's training step marks the images so), its gradient is not built.
-	var gx *graph.Node
-	if !x.StopGradient() {
-		gx = Conv2DGradInput(v[0], kernel, x.Shape().Dimensions, strides, pads)
+	y := forward(stopped)
+	if tie == nil {
+		return y
 	}
-	return []*graph.Node{gx, Conv2DGradKernel(v[0], x, kernel.Shape().Dimensions, strides, pads)}
+	g := y.Graph()
+	zero := graph.ScalarZero(g, y.DType())
+	tie = graph.Where(graph.Const(g, false), graph.ConvertDType(tie, y.DType()), zero)
+	y = graph.Add(y, tie)
+	return graph.IdentityWithCustomGradient(y, func(_, vy *graph.Node) *graph.Node {
+		v = vy
+		return vy
+	})
+}
+
+// convolve2D is graph.Convolve on NCHW x [n, c_in, h, w] and w [c_out, c_in, kh, kw] with
+// strides and paddings [axis][before, after], with this package's gradient.
+func convolve2D(x, w *graph.Node, strides [2]int, pads [2][2]int) *graph.Node {
+	xDims, wDims := x.Shape().Clone().Dimensions, w.Shape().Clone().Dimensions
+	st := []int{strides[0], strides[1]}
+	return customGrad([]*graph.Node{x, w}, func(in []*graph.Node) *graph.Node {
+		return graph.Convolve(in[0], in[1]).
+			ChannelsAxis(images.ChannelsFirst).
+			StridePerAxis(strides[0], strides[1]).
+			PaddingPerDim([][2]int{pads[0], pads[1]}).
+			Done()
+	}, []func(v *graph.Node) *graph.Node{
+		func(v *graph.Node) *graph.Node { return Conv2DGradInput(v, w, xDims, st, pads) },
+		func(v *graph.Node) *graph.Node { return Conv2DGradKernel(v, x, wDims, st, pads) },
+	})
+}
+
+// slice is graph.Slice for specs made by graph.AxisRange (with Stride), missing trailing axes
+// taken whole; where the backend lacks Pad its gradient is padFreeSliceGrad.
+func slice(x *graph.Node, specs ...graph.SliceAxisSpec) *graph.Node {
+	if !padFreeSlices(x.Graph()) {
+		return graph.Slice(x, specs...)
+	}
+	dims := x.Shape().Dimensions
+	starts := make([]int, len(dims))
+	strides := make([]int, len(dims))
+	for a, d := range dims {
+		strides[a] = 1
+		if a >= len(specs) || specs[a].Full {
+			continue
+		}
+		sp := specs[a]
+		starts[a] = sp.Start
+		if starts[a] < 0 {
+			starts[a] += d
+		}
+		if sp.StrideValue > 1 {
+			strides[a] = sp.StrideValue
+		}
+	}
+	return customGrad([]*graph.Node{x}, func(in []*graph.Node) *graph.Node {
+		return graph.Slice(in[0], specs...)
+	}, []func(v *graph.Node) *graph.Node{
+		func(v *graph.Node) *graph.Node { return padFreeSliceGrad(x, v, starts, nil, strides) },
+	})
+}
+
+// sliceAxis is graph.SliceAxis through slice.
+func sliceAxis(x *graph.Node, axis int, r graph.SliceAxisSpec) *graph.Node {
+	specs := make([]graph.SliceAxisSpec, x.Rank())
+	for a := range specs {
+		specs[a] = graph.AxisRange()
+	}
+	specs[axis] = r
+	return slice(x, specs...)
 }
 
 // Conv2DGradInput is the gradient of y = conv2d(x, w) (stride, padding [axis][before, after])
@@ -262,12 +275,6 @@ func zeroPadAxis(x *graph.Node, axis, before, after int) *graph.Node {
 		parts = append(parts, block(after))
 	}
 	return graph.Concatenate(parts, axis)
-}
-
-// sliceParams reads starts, limits and strides of a Slice node.
-func sliceParams(node *graph.Node) (starts, limits, strides []int) {
-	p := nodeParams(node)
-	return intsOf(field(p, "starts")), intsOf(field(p, "limits")), intsOf(field(p, "strides"))
 }
 
 // padFreeSliceGrad returns the gradient of x for y = Slice(x, starts, limits, strides) given the

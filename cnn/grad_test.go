@@ -120,8 +120,8 @@ func TestGradientsMatchPyTorch(t *testing.T) {
 	for _, padFree := range []bool{false, true} {
 		for _, c := range loadTorchCases(t) {
 			t.Run(fmt.Sprintf("%s/padFree=%v", c.Name, padFree), func(t *testing.T) {
-				forcePadFreeGrad = padFree
-				defer func() { forcePadFreeGrad = false }()
+				setForcePadFree(padFree)
+				defer setForcePadFree(false)
 				args := []any{tensorF32(c.X, c.XShape), tensorF32(c.G, c.YShape)}
 				if c.Op == "conv2d" {
 					args = append(args, tensorF32(c.W, c.WShape))
@@ -196,8 +196,8 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 	for _, padFree := range []bool{false, true} {
 		for i, cfg := range configs {
 			t.Run(fmt.Sprintf("%d_%s/padFree=%v", i, cfg.op, padFree), func(t *testing.T) {
-				forcePadFreeGrad = padFree
-				defer func() { forcePadFreeGrad = false }()
+				setForcePadFree(padFree)
+				defer setForcePadFree(false)
 				c := torchCase{Op: cfg.op, Kernel: []int{cfg.k, cfg.l}, Padding: cfg.pad[:], Stride: cfg.stride[:]}
 				x := randT(cfg.n, cfg.c, cfg.h, cfg.w)
 				var w *tensors.Tensor
@@ -275,8 +275,8 @@ func TestPadFreeSliceGradMatchesGoMLX(t *testing.T) {
 			}
 		})
 		grad := func(padFree bool) []float32 {
-			forcePadFreeGrad = padFree
-			defer func() { forcePadFreeGrad = false }()
+			setForcePadFree(padFree)
+			defer setForcePadFree(false)
 			exec := graph.MustNewExec(backend, func(x *graph.Node) *graph.Node {
 				y := graph.Slice(x, specs...)
 				weights := graph.Iota(x.Graph(), y.Shape(), 0)

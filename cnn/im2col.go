@@ -34,7 +34,7 @@ func Conv2DIm2Col(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 		wins := make([]*graph.Node, 0, kh*kw)
 		for i := range kh {
 			for j := range kw {
-				win := graph.Slice(xp, graph.AxisRange(), graph.AxisRange(),
+				win := slice(xp, graph.AxisRange(), graph.AxisRange(),
 					graph.AxisRange(i, i+(oh-1)*sh+1).Stride(sh),
 					graph.AxisRange(j, j+(ow-1)*sw+1).Stride(sw))
 				wins = append(wins, graph.Reshape(win, n, ci, 1, oh*ow))

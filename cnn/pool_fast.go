@@ -22,7 +22,7 @@ func avgPoolReshape(x *graph.Node, cfg PoolConfig) *graph.Node {
 		return nil // the graph builder of the general path reports the error
 	}
 	if oh*kh != h || ow*kw != w {
-		x = graph.Slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, oh*kh), graph.AxisRange(0, ow*kw))
+		x = slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, oh*kh), graph.AxisRange(0, ow*kw))
 	}
 	y := graph.ReduceSum(graph.Reshape(x, n, c, oh, kh, ow, kw), 3, 5)
 	return graph.DivScalar(y, float64(kh*kw))

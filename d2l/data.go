@@ -117,11 +117,27 @@ type DataIter struct {
 	splitLabel string
 }
 
+// check panics with a *Error naming fn when d is nil or its BatchSize is not positive.
+func (d *DataIter) check(fn string) {
+	if d == nil {
+		fail(fn, "iterator", "an iterator from d2l.LoadDataFashionMNIST", "nil")
+	}
+	if d.BatchSize < 1 {
+		fail(fn, "BatchSize", "BatchSize >= 1", "%d", d.BatchSize)
+	}
+}
+
 // NumExamples returns the number of examples in the split.
-func (d *DataIter) NumExamples() int { return d.n }
+func (d *DataIter) NumExamples() int {
+	d.check("d2l.DataIter.NumExamples")
+	return d.n
+}
 
 // NumBatches returns the number of batches of one pass: ceil(NumExamples / BatchSize).
-func (d *DataIter) NumBatches() int { return (d.n + d.BatchSize - 1) / d.BatchSize }
+func (d *DataIter) NumBatches() int {
+	d.check("d2l.DataIter.NumBatches")
+	return (d.n + d.BatchSize - 1) / d.BatchSize
+}
 
 // String describes the iterator, e.g. "DataIter(train: 60000 examples, batch 256, shuffled)".
 func (d *DataIter) String() string {
@@ -135,6 +151,7 @@ func (d *DataIter) String() string {
 // Batches returns one pass over the split: for X, y := range it.Batches() { ... }.
 // X is [b, 1, h, w] float32, y is [b] int32.
 func (d *DataIter) Batches() iter.Seq2[*tensors.Tensor, *tensors.Tensor] {
+	d.check("d2l.DataIter.Batches")
 	order := make([]int, d.n)
 	for i := range order {
 		order[i] = i
@@ -163,6 +180,7 @@ func (d *DataIter) Batches() iter.Seq2[*tensors.Tensor, *tensors.Tensor] {
 
 // Example returns example i of the split (in file order): its image [1, h, w] and label.
 func (d *DataIter) Example(i int) (*tensors.Tensor, int) {
+	d.check("d2l.DataIter.Example")
 	if i < 0 || i >= d.n {
 		fail("d2l.DataIter.Example", "i", fmt.Sprintf("an index in [0, %d)", d.n), "%d", i)
 	}
@@ -192,14 +210,33 @@ var mnistCache = struct {
 //	for X, y := range trainIter.Batches() { ... } // X [256, 1, 28, 28] in [0, 1], y [256] int32
 //
 // When the files are missing it panics with a *Error that names the package to install
-// (sudo apt-get install dataset-fashion-mnist).
+// (sudo apt-get install dataset-fashion-mnist); programs that want an error value instead call
+// ReadFashionMNIST.
 func LoadDataFashionMNIST(batchSize int, opts ...DataOption) (train, test *DataIter) {
-	const fn = "d2l.LoadDataFashionMNIST"
+	return loadFashionMNIST("d2l.LoadDataFashionMNIST", batchSize, opts)
+}
+
+// ReadFashionMNIST is LoadDataFashionMNIST for programs: it returns the *Error (missing or
+// corrupt files, a bad batch size) instead of panicking.
+//
+//	trainIter, testIter, err := d2l.ReadFashionMNIST(256)
+//	if err != nil {
+//		return err // d2l.ReadFashionMNIST: argument dir: got no file ..., want ...
+//	}
+func ReadFashionMNIST(batchSize int, opts ...DataOption) (train, test *DataIter, err error) {
+	err = Try(func() { train, test = loadFashionMNIST("d2l.ReadFashionMNIST", batchSize, opts) })
+	return train, test, err
+}
+
+func loadFashionMNIST(fn string, batchSize int, opts []DataOption) (train, test *DataIter) {
 	if batchSize < 1 {
 		fail(fn, "batchSize", "batchSize >= 1", "%d", batchSize)
 	}
 	o := dataOptions{dir: FashionMNISTDir}
-	for _, opt := range opts {
+	for i, opt := range opts {
+		if opt == nil {
+			fail(fn, fmt.Sprintf("opts[%d]", i), "a DataOption (DataDir, DataLimit, DataSeed)", "nil")
+		}
 		opt(&o)
 	}
 	trainSplit := loadSplit(fn, o.dir, "train")

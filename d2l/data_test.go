@@ -110,3 +110,20 @@ func TestLoadDataFashionMNISTErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "d2l.LoadDataFashionMNIST: argument dir: got "+filepath.Join(dir, "train-images-idx3-ubyte.gz"))
 }
+
+// TestReadFashionMNIST: the error-returning loader reports what LoadDataFashionMNIST panics with.
+func TestReadFashionMNIST(t *testing.T) {
+	dir := t.TempDir()
+	train, test, err := ReadFashionMNIST(256, DataDir(dir))
+	require.Error(t, err)
+	assert.Nil(t, train)
+	assert.Nil(t, test)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "d2l.ReadFashionMNIST: argument dir: got no file "+filepath.Join(dir, "train-images-idx3-ubyte.gz")+
+		", want Fashion-MNIST's idx files there: install them with `sudo apt-get install dataset-fashion-mnist`", err.Error())
+	_, _, err = ReadFashionMNIST(0)
+	assert.EqualError(t, err, "d2l.ReadFashionMNIST: argument batchSize: got 0, want batchSize >= 1")
+	_, _, err = ReadFashionMNIST(1, nil)
+	assert.EqualError(t, err, "d2l.ReadFashionMNIST: argument opts[0]: got nil, want a DataOption (DataDir, DataLimit, DataSeed)")
+}

@@ -9,12 +9,36 @@
 //	//         [37., 43.]])
 //
 // Everything is eager: functions take and return *tensors.Tensor (float32) and run GoMLX graphs
-// that are compiled once per input shape and reused (the graph-level building blocks live in
-// package cnn). Layouts follow PyTorch: images [n, c, h, w] (NCHW), kernels [c_out, c_in, kh, kw].
+// (the graph-level building blocks live in package cnn). Layouts follow PyTorch: images
+// [n, c, h, w] (NCHW), kernels [c_out, c_in, kh, kw].
 //
-// Bad input never produces a bare runtime error: it panics with a *Error whose one-line message
-// names the function, the argument, what was given and what was expected; Try turns such a panic
-// into an error. Values print as PyTorch prints them (Print, Sprint, Format, Size).
+// Eager means the result is what the code says now. Compiling is what costs, so compiled graphs
+// are reused, but only under a key that fully determines the graph:
+//   - the ops (Corr2D, Pool2D, the layers' Forward, ...) by op, configuration, input shapes,
+//     backend and cnn's settings (cnn.SetConvImpl takes effect at once);
+//   - Eval and EvalN build the caller's graph on every call, so captured variables are read
+//     now, and reuse a compiled graph only when the graph just built is the same node for node
+//     (graphs embedding a captured tensor of 32 or more elements are compiled every time);
+//   - Compile returns an Op compiled once per input shape, for loops that run one graph many
+//     times (captured variables are read when a shape is first seen);
+//   - a Sequential rebuilds its graphs when its layers or their configuration change
+//     (net.Layers[1] = d2l.NewReLU()); Forward, TrainBatch and EvaluateAccuracy use the layers
+//     it holds now.
+//
+// Caches are bounded; what they drop is finalized (backend executables, e.g. ONNX Runtime
+// sessions, are freed). The package is safe for concurrent use: ops, Eval and Op from any
+// goroutine, and Forward, TrainBatch and EvaluateAccuracy on one network (they take turns);
+// changing a network's layers while one of those runs is a data race. Where a backend cannot run
+// one executable from two goroutines at once (ONNX Runtime on CPU), d2l runs it one call at a
+// time. Importing d2l or cnn changes nothing outside them (no global GoMLX state).
+//
+// Bad input never produces a bare runtime error: every entry point checks nil, dtype and shape
+// and panics with a *Error whose one-line message names the function, the argument, what was
+// given and what was expected, before anything is changed (TrainBatch checks images and labels
+// before touching the weights). Try turns such a panic into an error and lets every other panic
+// (a bug) through. Programs that prefer errors to panics use ReadFashionMNIST rather than
+// LoadDataFashionMNIST, and Try around the rest. Values print as PyTorch prints them (Print,
+// Sprint, Format, Size).
 //
 // The compute backend is chosen once, lazily, by Backend: GOMLX_BACKEND if set, else the fastest
 // registered backend that passes SelfTest, else GoMLX's pure-Go backend. This package links only

@@ -2,6 +2,7 @@ package d2l
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 )
 
@@ -53,9 +54,9 @@ func fail(fn, arg, want, gotFormat string, args ...any) {
 	panic(&Error{Func: fn, Arg: arg, Got: fmt.Sprintf(gotFormat, args...), Want: want})
 }
 
-// Try runs f and returns the *Error it panicked with, or nil if it returned normally.
-// Any other panic value is also returned as an error (its first line), so a program or test can
-// report it without a goroutine dump.
+// Try runs f and returns the *Error it panicked with, or nil if it returned normally. Any other
+// panic (a bug, in the program or in d2l) is not an input error: Try lets it continue, with its
+// stack, instead of turning it into an error value.
 //
 //	err := d2l.Try(func() { d2l.Corr2D(X, K) })
 func Try(f func()) (err error) {
@@ -64,14 +65,11 @@ func Try(f func()) (err error) {
 		if r == nil {
 			return
 		}
-		switch v := r.(type) {
-		case *Error:
-			err = v
-		case error:
-			err = &Error{Func: "d2l", Got: "panic: " + oneLine(v.Error())}
-		default:
-			err = &Error{Func: "d2l", Got: "panic: " + oneLine(fmt.Sprint(v))}
+		if e, ok := r.(*Error); ok {
+			err = e
+			return
 		}
+		panic(r)
 	}()
 	f()
 	return nil
@@ -86,6 +84,9 @@ func guard(fn string) {
 	}
 	if e, ok := r.(*Error); ok {
 		panic(e)
+	}
+	if _, ok := r.(runtime.Error); ok {
+		panic(r) // a bug (nil dereference, index out of range, ...): keep its stack
 	}
 	msg := fmt.Sprint(r)
 	if e, ok := r.(error); ok {

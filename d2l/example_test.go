@@ -238,3 +238,49 @@ func ExampleEval() {
 	// Output:
 	// tensor([[[[-12.,  12.]]]])
 }
+
+// Eval reads the variables a graph function captures on every call.
+func ExampleEval_capturedVariable() {
+	X := d2l.Tensor([]float32{1, 2, 3})
+	k := 2.0
+	scale := func(x *graph.Node) *graph.Node { return graph.MulScalar(x, k) }
+	d2l.Print(d2l.Eval(scale, X))
+	k = 3
+	d2l.Print(d2l.Eval(scale, X))
+	// Output:
+	// tensor([2., 4., 6.])
+	// tensor([3., 6., 9.])
+}
+
+func ExampleCompile() {
+	sq := d2l.Compile(func(x *graph.Node) *graph.Node { return graph.Mul(x, x) })
+	defer sq.Close()
+	for i := range 3 {
+		d2l.Print(sq.Call(d2l.Full(float64(i), 2))) // one graph for shape [2], built on the first call
+	}
+	// Output:
+	// tensor([0., 0.])
+	// tensor([1., 1.])
+	// tensor([4., 4.])
+}
+
+func ExampleSequential_Forward() {
+	d2l.Seed(0)
+	net := d2l.NewSequential(d2l.NewLinear(2, 2), d2l.NewSigmoid())
+	X := d2l.Tensor([][]float32{{1, -1}})
+	before := net.Forward(X)
+	net.Layers[1] = d2l.NewReLU() // the next Forward runs the new network
+	after := net.Forward(X)
+	fmt.Println(d2l.AllClose(before, after, 1e-6))
+	// Output:
+	// false
+}
+
+func ExampleReadFashionMNIST() {
+	trainIter, testIter, err := d2l.ReadFashionMNIST(256, d2l.DataDir("/nonexistent"))
+	fmt.Println(trainIter == nil, testIter == nil)
+	fmt.Println(err)
+	// Output:
+	// true true
+	// d2l.ReadFashionMNIST: argument dir: got no file /nonexistent/train-images-idx3-ubyte.gz, want Fashion-MNIST's idx files there: install them with `sudo apt-get install dataset-fashion-mnist`
+}

@@ -105,6 +105,8 @@ type Conv2d struct {
 	Weight *tensors.Tensor
 	// Bias is [OutChannels], initialised like Weight; nil when created with Bias(false).
 	Bias *tensors.Tensor
+
+	hasBias bool // in Sequential's snapshots (which hold no tensors): whether Bias was set
 }
 
 // NewConv2d creates a Conv2d (nn.Conv2d(inChannels, outChannels, kernel_size, stride, padding,

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/d2l-go/d2l-go/cnn"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -103,9 +104,20 @@ func NewLinear(inFeatures, outFeatures int) *Linear {
 func (l *Linear) Forward(X *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Linear.Forward"
 	defer guard(fn)
+	if l == nil {
+		fail(fn, "layer", "a layer made by d2l.NewLinear", "nil *Linear")
+	}
 	d := checkTensor(fn, "X", X, fmt.Sprintf("rank 2 [n, %d]", l.InFeatures), 2)
 	if d[1] != l.InFeatures {
 		fail(fn, "X", fmt.Sprintf("shape [n, %d]", l.InFeatures), "shape %v", d)
+	}
+	wantW := fmt.Sprintf("shape [%d %d] [OutFeatures, InFeatures]", l.OutFeatures, l.InFeatures)
+	if dw := checkTensor(fn, "Weight", l.Weight, wantW, 2); dw[0] != l.OutFeatures || dw[1] != l.InFeatures {
+		fail(fn, "Weight", wantW, "shape %v", dw)
+	}
+	wantB := fmt.Sprintf("shape [%d] [OutFeatures]", l.OutFeatures)
+	if db := checkTensor(fn, "Bias", l.Bias, wantB, 1); db[0] != l.OutFeatures {
+		fail(fn, "Bias", wantB, "shape %v", db)
 	}
 	return exec3("linear", linearGraph, X, l.Weight, l.Bias)
 }
@@ -177,13 +189,21 @@ func buildLayer(fn string, layer Layer, x *graph.Node, params []*graph.Node) *gr
 
 // Sequential is nn.Sequential: layers applied one after the other. Forward runs the whole
 // network as one compiled GoMLX graph (compiled once per input shape); TrainCh6 trains it with
-// one compiled graph per step (forward, backward and SGD update).
+// one compiled graph per step (forward, backward and SGD update). The graphs follow the layers:
+// replacing a layer, adding one or changing a layer's configuration is seen by the next
+// Forward, TrainBatch or EvaluateAccuracy.
+//
+// Concurrency: Forward, TrainBatch and EvaluateAccuracy may be called from several goroutines
+// on the same network (they take turns). Changing Layers, or a layer's fields, while one of
+// them runs is a data race: do it between calls.
 type Sequential struct {
 	// Layers in order; for _, layer := range net.Layers { X = layer.Forward(X) } runs them one by one.
 	Layers []Layer
 
-	mu                   sync.Mutex
-	forward, train, eval *graph.Exec
+	// mu serialises Forward, TrainBatch and EvaluateAccuracy on this network: one of them at a
+	// time reads or replaces the parameters and the compiled graphs.
+	mu     sync.Mutex
+	graphs *seqGraphs // for the layers as they were when last run; see graphsLocked
 }
 
 // NewSequential returns the network made of layers (nn.Sequential(*layers)).
@@ -224,6 +244,9 @@ type Parameter struct {
 
 // Parameters returns the learnable tensors of the network in order (net.parameters()).
 func (s *Sequential) Parameters() []Parameter {
+	if s == nil {
+		fail("d2l.Sequential.Parameters", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
 	var ps []Parameter
 	for i, l := range s.Layers {
 		refs, names := paramRefs(l)
@@ -263,34 +286,56 @@ func (s *Sequential) paramValues() []*tensors.Tensor {
 	return out
 }
 
-// buildGraph applies every layer to x; params holds all parameters in Parameters order.
-func (s *Sequential) buildGraph(fn string, x *graph.Node, params []*graph.Node) *graph.Node {
-	for _, l := range s.Layers {
-		r, _ := paramRefs(l)
-		x = buildLayer(fn, l, x, params[:len(r)])
-		params = params[len(r):]
+// checkParams validates every parameter tensor of the network (non-nil, float32; shapes are
+// checked by building the graph) and returns them in Parameters order. Their values are not
+// read: on an accelerator that would copy them to the host on every step. s.mu must be held.
+func (s *Sequential) checkParams(fn string) []*tensors.Tensor {
+	var out []*tensors.Tensor
+	for _, p := range s.Parameters() {
+		if p.Value == nil {
+			fail(fn, "parameter "+p.Name, "a float32 tensor", "nil")
+		}
+		if p.Value.DType() != dtypes.Float32 {
+			fail(fn, "parameter "+p.Name, "dtype float32", "dtype %s", p.Value.DType())
+		}
+		out = append(out, p.Value)
 	}
-	return x
+	return out
 }
 
-// Forward runs the network on X (for LeNet X [n, 1, 28, 28] -> logits [n, 10]) as one graph.
+// Forward runs the network on X (for LeNet X [n, 1, 28, 28] -> logits [n, 10]) as one graph,
+// compiled once per input shape for the layers the network holds now: after a layer is replaced
+// or reconfigured (net.Layers[1] = d2l.NewReLU(), conv.Padding = ...), the next call builds
+// the new network's graph and frees the old one.
 func (s *Sequential) Forward(X *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Sequential.Forward"
 	defer guard(fn)
-	checkTensor(fn, "X", X, "a float32 batch")
-	s.mu.Lock()
-	if s.forward == nil {
-		s.forward = graph.MustNewExec(Backend(), func(in []*graph.Node) *graph.Node {
-			return s.buildGraph(fn, in[0], in[1:])
-		})
+	if s == nil {
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
 	}
-	e := s.forward
-	s.mu.Unlock()
+	dx := checkTensor(fn, "X", X, "a float32 batch [n, ...]")
+	if len(dx) == 0 {
+		fail(fn, "X", "a float32 batch [n, ...]", "a scalar")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.graphsLocked(fn)
 	args := []any{X}
-	for _, p := range s.paramValues() {
+	for _, p := range s.checkParams(fn) {
 		args = append(args, p)
 	}
-	return first(e.Exec(args...))
+	outs, err := g.forward.Exec(args...)
+	if err != nil {
+		panic(inputError(fn, X, err))
+	}
+	return outs[0]
+}
+
+// inputError reports a graph that failed to build for the batch X as a bad X.
+func inputError(fn string, X *tensors.Tensor, err error) *Error {
+	e := runError(fn, err)
+	return &Error{Func: fn, Arg: "X", Got: fmt.Sprintf("%s: %s", shapeDesc(X), e.Got),
+		Want: "a batch whose shape the network's layers accept"}
 }
 
 // String prints the network as PyTorch does:
@@ -314,13 +359,27 @@ func (s *Sequential) String() string {
 // a = sqrt(6 / (fanIn + fanOut)), fanIn = c_in*kh*kw (or in_features), fanOut = c_out*kh*kw (or
 // out_features). Biases keep their values. It draws from the generator that Seed resets.
 func InitXavier(net *Sequential) {
-	for _, l := range net.Layers {
+	if net == nil {
+		fail("d2l.InitXavier", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
+	net.mu.Lock() // not while the network trains or runs
+	defer net.mu.Unlock()
+	for i, l := range net.Layers {
 		switch l := l.(type) {
 		case *Conv2d:
+			if l == nil {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Conv2d")
+			}
+			if l.Weight == nil || l.Weight.Rank() != 4 {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d].Weight", i), "a rank-4 weight [co, ci, kh, kw]", "%v", l.Weight)
+			}
 			d := dims(l.Weight)
 			rf := d[2] * d[3]
 			l.Weight = uniform(math.Sqrt(6/float64(d[1]*rf+d[0]*rf)), d...)
 		case *Linear:
+			if l == nil {
+				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Linear")
+			}
 			l.Weight = uniform(math.Sqrt(6/float64(l.InFeatures+l.OutFeatures)), l.OutFeatures, l.InFeatures)
 		}
 	}
@@ -331,6 +390,9 @@ func InitXavier(net *Sequential) {
 //
 //	Conv2d output shape:	 torch.Size([1, 6, 28, 28])
 func PrintLayerShapes(net *Sequential, X *tensors.Tensor) {
+	if net == nil {
+		fail("d2l.PrintLayerShapes", "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
 	for _, layer := range net.Layers {
 		X = layer.Forward(X)
 		Print(LayerName(layer), "output shape: \t", Size(X))

@@ -55,7 +55,7 @@ func BenchmarkOps(b *testing.B) {
 }
 
 // BenchmarkLeNetTrainStep256 times one TrainBatch of the book's LeNet at batch 256 (forward,
-// backward and SGD update in one compiled graph, parameters donated and replaced).
+// backward and SGD update in one compiled graph, parameters replaced).
 func BenchmarkLeNetTrainStep256(b *testing.B) {
 	Seed(2)
 	net := LeNet()

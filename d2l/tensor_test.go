@@ -144,18 +144,21 @@ func TestSize(t *testing.T) {
 	assert.Equal(t, Shape{2, 3}, Size(Ones(2, 3)))
 }
 
+// TestEvalCachesGraphs: Eval builds the graph on every call but compiles a given graph once.
 func TestEvalCachesGraphs(t *testing.T) {
 	builds := 0
 	square := func(x *graph.Node) *graph.Node {
 		builds++
-		return graph.Mul(x, x)
+		return graph.Mul(graph.MulScalar(x, 1.5), x)
 	}
+	compiles := evalCompiles.Load()
 	for range 3 {
-		assert.Equal(t, []float32{1, 4, 9}, values(Eval(square, Tensor([]float32{1, 2, 3}))))
+		assert.Equal(t, []float32{1.5, 6, 13.5}, values(Eval(square, Tensor([]float32{1, 2, 3}))))
 	}
-	assert.Equal(t, 1, builds, "one compilation per shape")
-	assert.Equal(t, []float32{16}, values(Eval(square, Tensor([]float32{4}))))
-	assert.Equal(t, 2, builds, "a new shape compiles again")
+	assert.Equal(t, 3, builds, "built on every call")
+	assert.Equal(t, int64(1), evalCompiles.Load()-compiles, "one compilation per shape")
+	assert.Equal(t, []float32{24}, values(Eval(square, Tensor([]float32{4}))))
+	assert.Equal(t, int64(2), evalCompiles.Load()-compiles, "a new shape compiles again")
 
 	// Two closures of the same literal with different captured values must not share a graph.
 	scale := func(c float64) func(x *graph.Node) *graph.Node {

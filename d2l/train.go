@@ -1,6 +1,7 @@
 package d2l
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -30,6 +31,9 @@ func NewAccumulator(n int) *Accumulator {
 
 // Add adds vals[i] to total i; it takes exactly as many values as the Accumulator holds.
 func (a *Accumulator) Add(vals ...float64) {
+	if a == nil {
+		fail("d2l.Accumulator.Add", "accumulator", "one made by d2l.NewAccumulator", "nil")
+	}
 	if len(vals) != len(a.data) {
 		fail("d2l.Accumulator.Add", "vals", fmt.Sprintf("%d values", len(a.data)), "%d values", len(vals))
 	}
@@ -43,6 +47,9 @@ func (a *Accumulator) Reset() { clear(a.data) }
 
 // Get returns total i (metric[i] in the book).
 func (a *Accumulator) Get(i int) float64 {
+	if a == nil {
+		fail("d2l.Accumulator.Get", "accumulator", "one made by d2l.NewAccumulator", "nil")
+	}
 	if i < 0 || i >= len(a.data) {
 		fail("d2l.Accumulator.Get", "i", fmt.Sprintf("an index in [0, %d)", len(a.data)), "%d", i)
 	}
@@ -96,46 +103,6 @@ func (t *Timer) CumSum() []float64 {
 	return out
 }
 
-// trainStep is the compiled training step of a Sequential for softmax cross-entropy and SGD.
-// Inputs: the parameters (Parameters order), X [n, ...], y [n] int32, lr (float32 scalar).
-// Outputs: the updated parameters, the summed loss over the batch and the number of correct
-// predictions (both float32 scalars). Forward, backward and update are one graph, compiled
-// once per batch shape.
-func (s *Sequential) trainStep(fn string) *graph.Exec {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.train == nil {
-		np := len(s.refs())
-		s.train = graph.MustNewExec(Backend(), func(in []*graph.Node) []*graph.Node {
-			params, x, y, lr := in[:np], in[np], in[np+1], in[np+2]
-			// StopGradient: no gradient of the images is built (ONNX Runtime would compute it).
-			logits := s.buildGraph(fn, graph.StopGradient(x), params)
-			perExample := crossEntropyGraph(logits, y)
-			loss := graph.ReduceAllMean(perExample)
-			grads := graph.Gradient(loss, params...)
-			out := make([]*graph.Node, 0, np+2)
-			for i, p := range params {
-				out = append(out, graph.Sub(p, graph.Mul(graph.ConvertDType(lr, p.DType()), grads[i])))
-			}
-			return append(out, graph.ReduceAllSum(perExample), correctGraph(logits, y))
-		})
-	}
-	return s.train
-}
-
-// evalStep is the compiled evaluation of a Sequential: the number of correct predictions on
-// (X, y) as a float32 scalar.
-func (s *Sequential) evalStep(fn string) *graph.Exec {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.eval == nil {
-		s.eval = graph.MustNewExec(Backend(), func(in []*graph.Node) *graph.Node {
-			return correctGraph(s.buildGraph(fn, in[0], in[2:]), in[1])
-		})
-	}
-	return s.eval
-}
-
 // crossEntropyGraph returns -log softmax(logits)[y] per example: logits [n, k], y [n] -> [n].
 func crossEntropyGraph(logits, y *graph.Node) *graph.Node {
 	k := logits.Shape().Dimensions[1]
@@ -162,31 +129,78 @@ func scalar(t *tensors.Tensor) float64 {
 
 // TrainBatch runs one SGD step of net on (X, y) with softmax cross-entropy averaged over the
 // batch, and returns the summed loss of the batch (before the update) and the number of correct
-// predictions. X is [n, ...] float32, y [n] int32. The step is one compiled graph (forward,
-// backward and update), compiled once per batch shape; the network's parameter tensors are
-// replaced by the updated ones, and the old ones are donated to the step so that their buffers
-// are reused: tensors read earlier from net.Parameters() or a layer's Weight are then invalid.
+// predictions. X is [n, ...] float32, y [n] int32 with labels in [0, k) for k output classes.
+// The step is one compiled graph (forward, backward and update), compiled once per batch shape
+// for the layers net holds now; the network's parameter tensors are replaced by the updated
+// ones. Tensors read earlier from net.Parameters() or a layer's Weight keep their values.
+//
+// Everything is checked before the step runs: on bad input TrainBatch panics with a *Error and
+// the parameters are unchanged. Safe to call concurrently with Forward and EvaluateAccuracy on
+// the same network (see Sequential).
 func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, correct float64) {
 	const fn = "d2l.TrainBatch"
 	defer guard(fn)
-	refs := net.refs()
-	args := make([]any, 0, len(refs)+3)
-	for _, r := range refs {
-		donated, err := graph.DonateTensorBuffer(*r, Backend(), 0)
-		if err != nil {
-			panic(err)
-		}
-		args = append(args, donated)
+	if net == nil {
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
+	if !isFinite(lr) {
+		fail(fn, "lr", "a finite learning rate", "%v", lr)
+	}
+	checkBatch(fn, net, X, y)
+	net.mu.Lock()
+	defer net.mu.Unlock()
+	g := net.graphsLocked(fn)
+	params := net.checkParams(fn)
+	args := make([]any, 0, len(params)+3)
+	for _, p := range params {
+		args = append(args, p)
 	}
 	args = append(args, X, y, float32(lr))
-	outs, err := net.trainStep(fn).Exec(args...)
+	outs, err := g.train.Exec(args...)
 	if err != nil {
-		panic(err)
+		panic(inputError(fn, X, err))
 	}
-	for i, r := range refs {
+	for i, r := range net.refs() {
 		*r = outs[i]
 	}
-	return scalar(outs[len(refs)]), scalar(outs[len(refs)+1])
+	return scalar(outs[len(params)]), scalar(outs[len(params)+1])
+}
+
+// checkBatch validates a batch (X [n, ...] float32, y [n] int32 labels in [0, k)) for net.
+// k is the output size of the last layer when it is a Linear.
+func checkBatch(fn string, net *Sequential, X, y *tensors.Tensor) {
+	dx := checkTensor(fn, "X", X, "a float32 batch [n, ...]")
+	if len(dx) == 0 {
+		fail(fn, "X", "a float32 batch [n, ...]", "a scalar")
+	}
+	if y == nil {
+		fail(fn, "y", fmt.Sprintf("int32 labels [%d]", dx[0]), "nil")
+	}
+	if y.DType() != dtypes.Int32 {
+		fail(fn, "y", fmt.Sprintf("dtype int32 (labels [%d])", dx[0]), "dtype %s", y.DType())
+	}
+	if d := y.Shape().Dimensions; len(d) != 1 || d[0] != dx[0] {
+		fail(fn, "y", fmt.Sprintf("shape [%d] (one label per example of X %v)", dx[0], dx), "shape %v", d)
+	}
+	k := -1
+	net.mu.Lock()
+	if n := len(net.Layers); n > 0 {
+		if l, ok := net.Layers[n-1].(*Linear); ok && l != nil {
+			k = l.OutFeatures
+		}
+	}
+	net.mu.Unlock()
+	tensors.MustConstFlatData(y, func(flat []int32) {
+		for i, v := range flat {
+			if v < 0 || (k > 0 && int(v) >= k) {
+				want := "labels >= 0"
+				if k > 0 {
+					want = fmt.Sprintf("labels in [0, %d)", k)
+				}
+				fail(fn, "y", want, "label %d at index %d", v, i)
+			}
+		}
+	})
 }
 
 // EvaluateAccuracy returns the fraction of examples of data that net classifies correctly
@@ -194,12 +208,30 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 func EvaluateAccuracy(net *Sequential, data *DataIter) float64 {
 	const fn = "d2l.EvaluateAccuracy"
 	defer guard(fn)
+	if net == nil {
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
+	}
+	if data == nil {
+		fail(fn, "data", "an iterator from d2l.LoadDataFashionMNIST", "nil")
+	}
 	metric := NewAccumulator(2) // correct predictions, examples
-	e := net.evalStep(fn)
-	params := net.paramValues()
 	for X, y := range data.Batches() {
-		args := append([]any{X, y}, anySlice(params)...)
-		metric.Add(scalar(first(e.Exec(args...))), float64(y.Shape().Dimensions[0]))
+		checkBatch(fn, net, X, y)
+		correct := func() float64 {
+			net.mu.Lock()
+			defer net.mu.Unlock()
+			g := net.graphsLocked(fn)
+			args := append([]any{X, y}, anySlice(net.checkParams(fn))...)
+			out, err := g.eval.Exec(args...)
+			if err != nil {
+				panic(inputError(fn, X, err))
+			}
+			return scalar(out[0])
+		}()
+		metric.Add(correct, float64(y.Shape().Dimensions[0]))
+	}
+	if metric.Get(1) == 0 {
+		return 0
 	}
 	return metric.Get(0) / metric.Get(1)
 }
@@ -225,6 +257,9 @@ type TrainResult struct {
 	History [][3]float64
 	// Device is the device it ran on, as printed.
 	Device Device
+	// Stopped is true when TrainOptions.Context was cancelled before the last batch: the figures
+	// are then those of the batches trained (TestAcc is NaN if no epoch was completed).
+	Stopped bool
 }
 
 // TrainOptions tune TrainCh6's output; the zero value is the book's behaviour.
@@ -235,6 +270,9 @@ type TrainOptions struct {
 	Progress io.Writer
 	// NoInit keeps the current weights instead of re-initialising them with Xavier-uniform.
 	NoInit bool
+	// Context, when set, stops training between two batches once it is cancelled (Ctrl-C in a
+	// program: signal.NotifyContext); TrainCh6 then prints and returns what it measured so far.
+	Context context.Context
 }
 
 // TrainCh6 trains net as the book's train_ch6: Xavier-uniform initialisation of Conv2d and
@@ -277,13 +315,24 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	numBatches := trainIter.NumBatches()
 	bar := newProgress(o.Progress)
 	res := TrainResult{Device: device}
+	ctx := o.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	var metric *Accumulator
-	var trainL, trainAcc, testAcc float64
+	var trainL, trainAcc float64
+	testAcc := math.NaN()
+	examples := 0.0
 	for epoch := range numEpochs {
 		epochStart := time.Now()
 		metric = NewAccumulator(3) // sum of losses, correct predictions, examples
 		i := 0
 		for X, y := range trainIter.Batches() {
+			if ctx.Err() != nil {
+				res.Stopped = true
+				break
+			}
+			examples += float64(y.Shape().Dimensions[0])
 			timer.Start()
 			l, correct := TrainBatch(net, X, y, lr)
 			metric.Add(l, correct, float64(y.Shape().Dimensions[0]))
@@ -295,6 +344,13 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 			i++
 			bar.update(epoch, numEpochs, i, numBatches, trainL, trainAcc)
 		}
+		if res.Stopped {
+			if bar.on {
+				fmt.Fprintln(o.Progress)
+			}
+			Print(fmt.Sprintf("stopped in epoch %d/%d after %d of %d batches", epoch+1, numEpochs, i, numBatches))
+			break
+		}
 		testAcc = EvaluateAccuracy(net, testIter)
 		animator.Add(float64(epoch+1), math.NaN(), math.NaN(), testAcc)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(epochStart).Seconds())
@@ -303,7 +359,9 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	}
 	animator.Finish()
 	res.TrainLoss, res.TrainAcc, res.TestAcc = trainL, trainAcc, testAcc
-	res.ExamplesPerSec = metric.Get(2) * float64(numEpochs) / timer.Sum()
+	if timer.Sum() > 0 {
+		res.ExamplesPerSec = examples / timer.Sum()
+	}
 	Print(fmt.Sprintf("loss %.3f, train acc %.3f, test acc %.3f", trainL, trainAcc, testAcc))
 	Print(fmt.Sprintf("%.1f examples/sec on %s", res.ExamplesPerSec, device))
 	return res

@@ -17,12 +17,11 @@ grep -qx "module $module" "$root/go.mod" 2>/dev/null || fail "$root/go.mod is no
 [[ -n ${GONB_TMP_DIR:-} && -f $GONB_TMP_DIR/go.mod ]] ||
 	fail "GONB_TMP_DIR is unset or has no go.mod: run this from a GoNB cell as !*\"\$GONB_DIR/setup.sh\""
 cd "$GONB_TMP_DIR"
-# Require d2l-go (replaced by this checkout) and, at the repository's versions, every module
-# its go.mod requires, so that cells build against exactly the versions d2l is tested with.
-requires=$(awk '/^require \($/ { inblock = 1; next }
-	inblock && /^\)/ { inblock = 0; next }
-	inblock && NF >= 2 { print "-require=" $1 "@" $2 }
-	/^require [^(]/ { print "-require=" $2 "@" $3 }' "$root/go.mod") || fail "cannot read $root/go.mod"
+# Require d2l-go (replaced by this checkout) and, at the repository's versions, every module of
+# its build list (what `go list -m all` selects for the repository, as Go itself resolves it),
+# so that cells build against exactly the versions d2l is tested with.
+requires=$(go -C "$root" list -mod=readonly -m -f '{{if not .Main}}-require={{.Path}}@{{.Version}}{{end}}' all) ||
+	fail "go list -m all in $root"
 # shellcheck disable=SC2086 # one word per requirement
 go mod edit -require="$module@v0.0.0-00010101000000-000000000000" -replace="$module=$root" $requires ||
 	fail "go mod edit in $GONB_TMP_DIR"

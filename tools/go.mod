@@ -1,6 +1,6 @@
 module github.com/d2l-go/d2l-go/tools
 
-go 1.26.8
+go 1.26.0
 
 tool (
 	github.com/janpfeifer/gonb

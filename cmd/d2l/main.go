@@ -115,6 +115,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(stderr, "d2l %s: interrupted\n", c.Name)
+		return 130 // as a shell reports a command ended by SIGINT
 	case errors.Is(err, errUsage):
 		if msg := strings.TrimPrefix(err.Error(), errUsage.Error()); strings.TrimLeft(msg, ": ") != "" {
 			fmt.Fprintf(stderr, "d2l %s: %s\n", c.Name, strings.TrimLeft(msg, ": "))

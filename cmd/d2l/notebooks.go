@@ -84,13 +84,28 @@ func runNotebooks(ctx context.Context, args []string) error {
 		done[i] = make(chan struct{})
 	}
 	results := make([]*harness.Result, len(docs))
-	go r.RunAll(ctx, p, docs, *jobs, func(i int, res *harness.Result) {
-		results[i] = res
-		close(done[i])
-	})
+	// Returning early (an error, Ctrl-C) cancels the notebooks still running and waits for
+	// them to end: nbconvert and its kernel are stopped, none is left behind.
+	ctx, cancel := context.WithCancel(ctx)
+	allDone := make(chan struct{})
+	defer func() {
+		cancel()
+		<-allDone
+	}()
+	go func() {
+		defer close(allDone)
+		r.RunAll(ctx, p, docs, *jobs, func(i int, res *harness.Result) {
+			results[i] = res
+			close(done[i])
+		})
+	}()
 	failed := 0
 	for i, d := range docs {
-		<-done[i]
+		select {
+		case <-done[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 		res := results[i]
 		fmt.Println(res.Summary())
 		if *times && res.Executed != nil {

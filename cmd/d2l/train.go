@@ -23,7 +23,7 @@ func init() {
 }
 
 // runTrain parses the flags, loads Fashion-MNIST and runs d2l.TrainCh6 on d2l.LeNet().
-func runTrain(_ context.Context, args []string) error {
+func runTrain(ctx context.Context, args []string) error {
 	c := commands["train"]
 	fs := flags(c, os.Stderr)
 	epochs := fs.Int("epochs", 10, "number of passes over the training set")
@@ -51,12 +51,21 @@ func runTrain(_ context.Context, args []string) error {
 		return fmt.Errorf("%w: want --epochs >= 1, --batch >= 1, --lr > 0, --limit >= 0; got %d, %d, %v, %d",
 			errUsage, *epochs, *batch, *lr, *limit)
 	}
-	return d2l.Try(func() {
-		d2l.Seed(*seed)
-		trainIter, testIter := d2l.LoadDataFashionMNIST(*batch, d2l.DataLimit(*limit), d2l.DataSeed(uint64(*seed)))
+	d2l.Seed(*seed)
+	trainIter, testIter, err := d2l.ReadFashionMNIST(*batch, d2l.DataLimit(*limit), d2l.DataSeed(uint64(*seed)))
+	if err != nil {
+		return err
+	}
+	var res d2l.TrainResult
+	err = d2l.Try(func() {
 		net := d2l.LeNet()
 		fmt.Fprintf(os.Stderr, "LeNet (%d parameters) on %d training / %d test images, backend %s\n",
 			net.NumParams(), trainIter.NumExamples(), testIter.NumExamples(), d2l.BackendName())
-		d2l.TrainCh6(net, trainIter, testIter, *epochs, *lr, d2l.TryGPU())
+		// Ctrl-C (ctx) stops training after the batch that runs; the figures so far are printed.
+		res = d2l.TrainCh6(net, trainIter, testIter, *epochs, *lr, d2l.TryGPU(), d2l.TrainOptions{Context: ctx})
 	})
+	if err == nil && res.Stopped {
+		return ctx.Err()
+	}
+	return err
 }

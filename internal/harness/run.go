@@ -79,21 +79,37 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
 		"--ExecutePreprocessor.kernel_name=gonb",
 		"--stdout", path)
-	cmd.Env = r.Tools.Env(r.DataDir)
-	// Kill the kernel with nbconvert when ctx ends: they share a process group.
+	// When ctx ends: SIGINT to nbconvert's group (nbconvert then shuts its kernel down), SIGKILL
+	// to the group after WaitDelay, and in any case every process of this run that is left
+	// (the kernel runs in a session of its own) is killed once nbconvert has ended: see procs.go.
+	marker := newRunMarker()
+	cmd.Env = append(r.Tools.Env(r.DataDir), RunMarkerEnv+"="+marker)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
 	cmd.WaitDelay = 5 * time.Second
 	// The executed notebook comes on stdout and is parsed from memory: the test cache of
 	// `go test` then does not see a freshly written file read back (which would make the
-	// notebook tests uncacheable); nbconvert's and the kernel's logs come on stderr.
+	// notebook tests uncacheable); nbconvert's and the kernel's logs come on stderr. The pipes
+	// are os.Pipe files, so that cmd.Wait returns when nbconvert ends even if a kernel it left
+	// behind still holds them; killMarked then closes them.
 	var out, log bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &log
+	copied, closeWriters, err := pipeTo(cmd, &out, &log)
+	if err != nil {
+		return nil, fmt.Errorf("harness.Execute: %w", err)
+	}
 	start := time.Now()
-	runErr := cmd.Run()
+	runErr := cmd.Start()
+	closeWriters()
+	if runErr == nil {
+		runErr = cmd.Wait()
+	}
+	killMarked(marker)
+	copied.Wait()
 	res.Elapsed = time.Since(start)
 	_ = os.WriteFile(res.Log, log.Bytes(), 0o644)
+	if runErr != nil && ctx.Err() != nil {
+		return res, fmt.Errorf("harness.Execute %s: stopped after %s: %w", base, res.Elapsed.Round(time.Millisecond), ctx.Err())
+	}
 	if runErr != nil {
 		return res, fmt.Errorf("harness.Execute %s: nbconvert: %w after %s: %s (full log: %s)",
 			base, runErr, res.Elapsed.Round(time.Millisecond), lastError(log.String()), res.Log)
