@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,6 +66,7 @@ func runCheck(ctx context.Context, args []string) error {
 		fmt.Println(string(b))
 	} else {
 		grader.CheckReport(os.Stdout, res)
+		fmt.Println(stillToCome(cat, fs.Args()))
 	}
 	if res.Score < res.Max {
 		var failed []string
@@ -76,4 +78,27 @@ func runCheck(ctx context.Context, args []string) error {
 		return fmt.Errorf("%d of %d public points; failing: %s", res.Score, res.Max, strings.Join(failed, " "))
 	}
 	return nil
+}
+
+// stillToCome says what grading adds to the public tests of the exercises checked (all when
+// only is empty): hidden tests and their points, manual items and their points.
+func stillToCome(cat *grader.Catalog, only []string) string {
+	hidden, hiddenPoints, manual, manualPoints := 0, 0, 0, 0
+	for _, e := range cat.Exercises {
+		if len(only) > 0 && !slices.Contains(only, e.ID) {
+			continue
+		}
+		if e.Kind == grader.KindManual {
+			manual++
+			manualPoints += e.MaxPoints()
+			continue
+		}
+		hidden += len(e.Hidden) + e.HiddenCount
+		hiddenPoints += e.HiddenPoints
+		for _, t := range e.Hidden {
+			hiddenPoints += t.Points
+		}
+	}
+	return fmt.Sprintf("still to come when graded / 评分时还有: %d hidden tests (%d points), %d manual items (%d points; answers in secNN/ANSWERS.md)",
+		hidden, hiddenPoints, manual, manualPoints)
 }

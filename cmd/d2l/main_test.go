@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/d2l-go/d2l-go/internal/grader"
 	"github.com/d2l-go/d2l-go/internal/literate"
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
@@ -80,4 +81,15 @@ func TestAcceptOutputs(t *testing.T) {
 	got, err := os.ReadFile(src)
 	require.NoError(t, err)
 	assert.Equal(t, "# Demo\n\n```go\n%%\nfmt.Println(1)\n```\n```output\n1\n```\n\n```go\n%%\npanic(1)\n```\n", string(got))
+}
+
+// TestStillToCome: d2l check names the hidden tests and manual items grading adds.
+func TestStillToCome(t *testing.T) {
+	cat := &grader.Catalog{Exercises: []*grader.Exercise{
+		{ID: "6.3-1", Kind: grader.KindCode, HiddenCount: 2, HiddenPoints: 3},
+		{ID: "6.3-2", Kind: grader.KindCode, Hidden: []grader.Test{{Name: "TestHidden_X", Points: 2, Hidden: true}}},
+		{ID: "6.3-3", Kind: grader.KindManual, ManualPoints: 1},
+	}}
+	assert.Equal(t, "still to come when graded / 评分时还有: 3 hidden tests (5 points), 1 manual items (1 points; answers in secNN/ANSWERS.md)", stillToCome(cat, nil))
+	assert.Contains(t, stillToCome(cat, []string{"6.3-1"}), ": 2 hidden tests (3 points), 0 manual items")
 }
