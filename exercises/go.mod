@@ -1,6 +1,6 @@
 module github.com/d2l-go/d2l-go/exercises
 
-go 1.26.8
+go 1.26.5
 
 require github.com/d2l-go/d2l-go v0.0.0-00010101000000-000000000000
 

@@ -196,10 +196,17 @@ func StripAnswers(md []byte) []byte {
 
 // exercisesGoMod returns the go.mod of the generated exercises module: it
 // builds against the library of the surrounding checkout (replace => ../) and
-// lists the checkout's requirements so that its packages resolve offline.
+// lists the checkout's requirements so that its packages resolve offline. Its go
+// directive is the checkout's.
 func exercisesGoMod(rootGoMod []byte) []byte {
+	goVersion := "1.26"
+	for _, line := range strings.Split(string(rootGoMod), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+			goVersion = strings.TrimSpace(v)
+		}
+	}
 	var sb strings.Builder
-	sb.WriteString("module " + ExercisesModule + "\n\ngo 1.26.8\n\nrequire " + RepoModule + " v0.0.0-00010101000000-000000000000\n\nrequire (\n")
+	sb.WriteString("module " + ExercisesModule + "\n\ngo " + goVersion + "\n\nrequire " + RepoModule + " v0.0.0-00010101000000-000000000000\n\nrequire (\n")
 	in := false
 	for _, line := range strings.Split(string(rootGoMod), "\n") {
 		t := strings.TrimSpace(line)
