@@ -68,6 +68,8 @@ var aptPackages = []aptPackage{
 	// cgo links ONNX Runtime into d2l train and the 6.6 notebook; without it they run pure Go.
 	{"gcc", "gcc", false, "C compiler for cgo (links ONNX Runtime)"},
 	{"libc6-dev", "/usr/include/stdlib.h", false, "C headers for cgo"},
+	// d2l grade runs every student's test process in a bubblewrap sandbox.
+	{"bubblewrap", "bwrap", false, "the sandbox of d2l grade"},
 }
 
 // present reports whether the package's marker file or program exists.
