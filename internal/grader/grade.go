@@ -28,6 +28,13 @@ type Options struct {
 	Jobs         int           // students graded at once (default GOMAXPROCS)
 	TempDir      string        // parent of the workspaces (default os.TempDir())
 	KeepWork     bool          // keep the workspaces (debugging)
+	// NoSandbox runs the test processes without bubblewrap: for d2l check (a
+	// student's own code on their own machine) and -unsafe-no-sandbox. Grading
+	// without it adds a note to every report.
+	NoSandbox bool
+	Limits    Limits // per test process (default DefaultLimits)
+	bwrap     string // the bwrap found by prepare
+	prepared  bool   // sandbox checked, snapshot taken
 }
 
 func (o *Options) defaults() {
@@ -40,6 +47,37 @@ func (o *Options) defaults() {
 	if o.Jobs <= 0 {
 		o.Jobs = runtime.GOMAXPROCS(0)
 	}
+	if o.Limits == (Limits{}) {
+		o.Limits = DefaultLimits
+	}
+}
+
+// prepare finds the sandbox (unless NoSandbox) and, when grading against the
+// reference, takes the read-only snapshot every build of the run uses; the
+// returned function removes the snapshot.
+func (o *Options) prepare() (func(), error) {
+	o.defaults()
+	if o.prepared {
+		return func() {}, nil
+	}
+	if !o.NoSandbox {
+		p, err := FindSandbox()
+		if err != nil {
+			return nil, err
+		}
+		o.bwrap = p
+	}
+	done := func() {}
+	if o.Reference {
+		snap, err := takeSnapshot(o.Layout, o.TempDir)
+		if err != nil {
+			return nil, err
+		}
+		o.Layout = snap.Layout
+		done = snap.Remove
+	}
+	o.prepared = true
+	return done, nil
 }
 
 // TestResult is the outcome of one test.
@@ -89,7 +127,11 @@ type exState struct {
 
 // GradeSubmission builds and tests one submission. It never writes into sub.Dir.
 func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*StudentResult, error) {
-	opt.defaults()
+	done, err := opt.prepare()
+	if err != nil {
+		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
+	}
+	defer done()
 	start := time.Now()
 	ws, err := os.MkdirTemp(opt.TempDir, "d2l-grade-")
 	if err != nil {
@@ -100,6 +142,14 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	}
 	g := &grading{ctx: ctx, opt: opt, sub: sub, ws: ws, binDir: filepath.Join(ws, "bin"), states: map[string]*exState{},
 		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}}
+	if err := os.MkdirAll(g.binDir, 0o755); err != nil {
+		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
+	}
+	sandboxReadable(ws, g.binDir)
+	g.run = runner{bwrap: opt.bwrap, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, sub.Dir, ExercisesModule)}
+	if opt.NoSandbox && opt.Hidden {
+		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
+	}
 	g.plan()
 	out, err := g.buildSections()
 	if err != nil {
@@ -113,6 +163,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		return nil, err
 	}
 	g.runTests()
+	g.scrub()
 	g.res.Elapsed = time.Since(start)
 	return g.res, nil
 }
@@ -128,6 +179,21 @@ type grading struct {
 	states   map[string]*exState // code exercises by ID
 	order    []*exState          // all exercises in catalog order
 	sections []string            // sections with code exercises to grade
+	run      runner              // runs the test binaries
+}
+
+// scrub removes workspace, snapshot and checkout paths and hidden test file
+// names (with their line numbers) from everything the student will read.
+func (g *grading) scrub() {
+	for i, n := range g.res.Notes {
+		g.res.Notes[i] = g.run.clean(n)
+	}
+	for _, e := range g.res.Exercises {
+		e.Note = g.run.clean(e.Note)
+		for i := range e.Tests {
+			e.Tests[i].Output = g.run.clean(e.Tests[i].Output)
+		}
+	}
 }
 
 // plan lists the exercises to grade.
@@ -160,7 +226,7 @@ func (g *grading) build(pkgs []string) string {
 	if len(pkgs) == 0 {
 		return ""
 	}
-	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
+	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-trimpath", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
 	return out
 }
 
@@ -236,7 +302,7 @@ func (g *grading) secondChance(out string) (map[string]bool, error) {
 	done := map[string]bool{}
 	for sec, suspects := range retry {
 		bin, dir := filepath.Join(g.binDir, "r2_"+sec+".test"), filepath.Join(g.ws, "r2_"+sec)
-		if !fileExists(bin) || probe(g.ctx, bin, dir, g.opt.TestTimeout) != "" {
+		if !fileExists(bin) || g.probe(bin) != "" {
 			continue // per-exercise builds
 		}
 		for _, st := range suspects {
@@ -267,7 +333,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		ok := fileExists(bin)
 		why, detail := "did not compile as a whole", compileErrors(out, sec)
 		if ok {
-			if p := probe(g.ctx, bin, filepath.Join(g.ws, sec), g.opt.TestTimeout); p != "" {
+			if p := g.probe(bin); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
 			}
 		}
@@ -301,7 +367,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		if !fileExists(st.bin) {
 			st.skip = true
 			st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
-		} else if p := probe(g.ctx, st.bin, st.binDir, g.opt.TestTimeout); p != "" {
+		} else if p := g.probe(st.bin); p != "" {
 			st.skip = true
 			st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
 		}
@@ -333,7 +399,7 @@ func (g *grading) runTests() {
 			if st.skip {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
-				o := runTest(g.ctx, st.bin, st.binDir, t.Name, max(g.opt.TestTimeout, t.Timeout))
+				o := g.run.runTest(g.ctx, st.bin, t.Name, max(g.opt.TestTimeout, t.Timeout))
 				tr.Passed, tr.Output = o.Passed, o.Output
 				if o.Reason != "" && o.Reason != "test failed" {
 					tr.Output = strings.TrimSpace(o.Reason + "\n" + o.Output)
@@ -354,8 +420,8 @@ func (g *grading) runTests() {
 // probe starts a test binary without running any test: "" when it starts and
 // reports normally, else why not (a panic or os.Exit in init, an endless
 // package variable initialiser).
-func probe(ctx context.Context, bin, dir string, timeout time.Duration) string {
-	o := runTest(ctx, bin, dir, "", timeout)
+func (g *grading) probe(bin string) string {
+	o := g.run.runTest(g.ctx, bin, "", g.opt.TestTimeout)
 	if o.Passed {
 		return ""
 	}
@@ -430,6 +496,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 	}
 	pkg[harnessFile] = harnessSource(sec)
+	allowed := sectionImports(opt.Layout, sec)
 	names := make([]string, 0, len(sub.Files[sec]))
 	for name := range sub.Files[sec] {
 		names = append(names, name)
@@ -438,7 +505,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 	for _, name := range names {
 		src := sub.Files[sec][name]
 		st := states[idOf(byFile[name])]
-		if why := CheckSource(name, src); why != "" {
+		if why := CheckSource(name, src, allowed); why != "" {
 			if st != nil {
 				st.skip = true
 				st.res.Note = "rejected: " + why
