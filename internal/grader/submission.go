@@ -224,9 +224,9 @@ var baseAllowed = []string{
 // environment (d2l's data loaders, plotting, printing and backend selection
 // are left out). An empty list allows the whole package.
 var projectAllowed = map[string][]string{
-	exercisesPrefix + "grid":   nil,
-	solutionsPrefix + "grid":   nil,
-	RepoModule + "/d2l":        d2lAllowed,
+	exercisesPrefix + "grid":              nil,
+	solutionsPrefix + "grid":              nil,
+	RepoModule + "/d2l":                   d2lAllowed,
 	"github.com/gomlx/gomlx/core/tensors": {"Tensor", "FromFlatDataAndDimensions", "FromValue", "FromShape", "FromAnyValue"},
 }
 
