@@ -2,11 +2,13 @@ package grader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -113,6 +115,8 @@ type StudentResult struct {
 	Max       int               `json:"max_score"` // automatic maximum
 	Manual    int               `json:"manual_max"`
 	Elapsed   time.Duration     `json:"elapsed_ns"`
+	// NotGraded says why the folder was not graded (a symbolic link, …).
+	NotGraded string `json:"not_graded,omitempty"`
 }
 
 // exercise state while a submission is built.
@@ -615,42 +619,86 @@ func writeFiles(base string, files map[string][]byte) error {
 	return nil
 }
 
+// ErrInterrupted is returned by GradeAll when its context ends before every
+// student is graded; the results of the students finished so far come with it.
+var ErrInterrupted = errors.New("grading interrupted")
+
 // GradeAll grades every sub-folder of dir as one student, opt.Jobs at a time,
-// and returns the results in folder order.
+// and returns the results in folder order. Every entry that could be a
+// student's folder gets a result: a symbolic link or a special file gets one
+// with NotGraded saying why, and so does a student whose grading failed. When
+// ctx ends (SIGINT, SIGTERM) it stops the sandboxes and returns the students
+// finished so far with ErrInterrupted.
 func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, error) {
-	opt.defaults()
+	done, err := opt.prepare()
+	if err != nil {
+		return nil, fmt.Errorf("grader.GradeAll: %w", err)
+	}
+	defer done()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeAll: %w", err)
 	}
-	var subs []string
-	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			subs = append(subs, filepath.Join(dir, e.Name()))
+	autoMax := 0
+	for _, e := range opt.Catalog.Exercises {
+		if e.Kind == KindCode && (len(opt.Only) == 0 || slices.Contains(opt.Only, e.ID)) {
+			autoMax += e.MaxPoints()
 		}
 	}
-	results := make([]*StudentResult, len(subs))
-	errs := make([]error, len(subs))
+	results := make([]*StudentResult, len(entries))
 	sem := make(chan struct{}, opt.Jobs)
 	var wg sync.WaitGroup
-	for i, p := range subs {
+	for i, e := range entries {
+		name := e.Name()
+		notGraded := func(why string) {
+			results[i] = &StudentResult{Student: name, Max: autoMax, NotGraded: why}
+		}
+		switch t := e.Type(); {
+		case t.IsRegular():
+			continue // a file next to the students' folders (a roster, an archive): not a student
+		case t&os.ModeSymlink != 0:
+			notGraded("not graded: the folder is a symbolic link (copy the submission in instead)")
+			continue
+		case !e.IsDir():
+			notGraded("not graded: not a folder (" + fileKind(t) + ")")
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			sub, err := LoadSubmission(p, opt.Catalog)
-			if err == nil {
-				results[i], err = GradeSubmission(ctx, sub, opt)
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
 			}
-			errs[i] = err
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			sub, err := LoadSubmission(filepath.Join(dir, name), opt.Catalog)
+			var r *StudentResult
+			if err == nil {
+				r, err = GradeSubmission(ctx, sub, opt)
+			}
+			switch {
+			case ctx.Err() != nil:
+				return // unfinished: left out of the gradebook
+			case err != nil:
+				notGraded("not graded: " + pathCleaner(dir, opt.Layout.Root)(err.Error()))
+			default:
+				results[i] = r
+			}
 		}()
 	}
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("grader.GradeAll: student %s: %w", filepath.Base(subs[i]), err)
+	var out []*StudentResult
+	for _, r := range results {
+		if r != nil {
+			out = append(out, r)
 		}
 	}
-	return results, nil
+	if ctx.Err() != nil {
+		return out, fmt.Errorf("grader.GradeAll: %w after %d students", ErrInterrupted, len(out))
+	}
+	return out, nil
 }

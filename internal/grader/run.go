@@ -84,7 +84,7 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 }
 
 // String is the kept head, with a note on what was dropped.
-func (b *limitedBuffer) String() string { return b.head() + b.note() }
+func (b *limitedBuffer) String() string { return b.note() + b.head() }
 
 func (b *limitedBuffer) head() string {
 	b.mu.Lock()
@@ -99,7 +99,7 @@ func (b *limitedBuffer) note() string {
 	if b.dropped == 0 {
 		return ""
 	}
-	return fmt.Sprintf("\n… (output cut after %d bytes: %d more bytes dropped)", b.max, b.dropped)
+	return fmt.Sprintf("(output cut after %d bytes: %d more bytes dropped)\n", b.max, b.dropped)
 }
 
 // framing is the head and the tail, for finding the test's own result lines.
@@ -211,7 +211,7 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	if r.clean != nil {
 		text = r.clean(text)
 	}
-	o := runOutcome{Output: truncate(condensePanic(cleanOutput(text)), 16<<10) + out.note()}
+	o := runOutcome{Output: strings.TrimSpace(out.note() + "\n" + truncate(condensePanic(cleanOutput(text)), 16<<10))}
 	code, reported := parseResult(result, nonce)
 	exit := -1
 	var ee *exec.ExitError
