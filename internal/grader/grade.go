@@ -69,6 +69,9 @@ func (o *Options) prepare() (func(), error) {
 		}
 		o.bwrap = p
 	}
+	if err := ensureModules(context.Background(), o.Layout); err != nil {
+		return nil, err
+	}
 	done := func() {}
 	if o.Reference {
 		snap, err := takeSnapshot(o.Layout, o.TempDir)

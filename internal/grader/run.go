@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -375,4 +376,50 @@ func pathCleaner(dirs ...string) func(string) string {
 		}
 		return hideHidden(s)
 	}
+}
+
+var modulesReady sync.Map // root -> error
+
+// ensureModules makes sure the module cache holds what the test builds need,
+// since the builds run offline (GOPROXY=off): it loads the reference packages
+// and their tests offline and, when something is missing, once more with the
+// caller's own GOPROXY, which downloads it. Without network it fails with one
+// line saying what to run.
+func ensureModules(ctx context.Context, l Layout) error {
+	root, _ := filepath.Abs(l.Root)
+	key := root + "\x00" + os.Getenv("GOMODCACHE") + "\x00" + os.Getenv("GOPROXY")
+	if err, ok := modulesReady.Load(key); ok {
+		e, _ := err.(error)
+		return e
+	}
+	dir, pkgs := root, "./solutions/..."
+	if !fileExists(filepath.Join(l.Solutions, "doc.go")) && fileExists(filepath.Join(l.Exercises, "go.mod")) {
+		dir, pkgs = l.Exercises, "./..."
+	}
+	list := func(env []string) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-test", pkgs)
+		cmd.Dir, cmd.Env = dir, env
+		out := &limitedBuffer{max: 64 << 10}
+		cmd.Stderr = out
+		err := cmd.Run()
+		return out.head(), err
+	}
+	var err error
+	if _, offErr := list(goEnv()); offErr != nil {
+		online := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+		if out, onErr := list(online); onErr != nil {
+			why := firstLine(strings.TrimSpace(out))
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, "module lookup disabled") || strings.Contains(line, "dial tcp") || strings.Contains(line, "missing") {
+					why = strings.TrimSpace(line)
+					break
+				}
+			}
+			err = fmt.Errorf("the Go modules the tests need are not in the module cache and could not be downloaded (%s); run `go mod download` in %s with network access, then try again", why, dir)
+		}
+	}
+	modulesReady.Store(key, err)
+	return err
 }

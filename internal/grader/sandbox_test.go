@@ -77,3 +77,18 @@ func TestSandbox(t *testing.T) {
 	_, err = os.Stat("/pwned")
 	assert.True(t, os.IsNotExist(err))
 }
+
+// TestEnsureModulesOffline is a fresh clone without network: an empty module
+// cache and GOPROXY=off. Grading must stop with one line saying what to run.
+func TestEnsureModulesOffline(t *testing.T) {
+	l, _ := testLayout(t)
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOPROXY", "off")
+	err := ensureModules(context.Background(), l)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "run `go mod download` in "+l.Root)
+	assert.NotContains(t, err.Error(), "\n")
+	_, err = GradeSubmission(context.Background(), &Submission{Name: "x"}, Options{Layout: l, Catalog: &Catalog{}, Reference: true, NoSandbox: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "go mod download")
+}
