@@ -166,7 +166,7 @@ func TestAdversarial(t *testing.T) {
 
 	before := treeDigest(t, subs)
 	checkout := map[string]string{}
-	for _, d := range []string{l.Solutions, l.Hidden} {
+	for _, d := range []string{l.Solutions, l.Hidden, filepath.Join(l.Root, "go.mod"), filepath.Join(l.Root, "go.sum")} {
 		checkout[d] = treeDigest(t, d)
 	}
 	out := filepath.Join(t.TempDir(), "out")

@@ -406,9 +406,11 @@ func ensureModules(ctx context.Context, l Layout) error {
 		err := cmd.Run()
 		return out.head(), err
 	}
+	// -mod=readonly: never touch the checkout's go.mod.
+	base := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
 	var err error
-	if _, offErr := list(goEnv()); offErr != nil {
-		online := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	if _, offErr := list(append(base, "GOPROXY=off", "GOSUMDB=off")); offErr != nil {
+		online := base
 		if out, onErr := list(online); onErr != nil {
 			why := firstLine(strings.TrimSpace(out))
 			for _, line := range strings.Split(out, "\n") {
