@@ -36,6 +36,7 @@ type Options struct {
 	NoSandbox bool
 	Limits    Limits // per test process (default DefaultLimits)
 	bwrap     string // the bwrap found by prepare
+	liveRoot  string // the checkout, before the snapshot replaced Layout
 	prepared  bool   // sandbox checked, snapshot taken
 }
 
@@ -67,8 +68,16 @@ func (o *Options) prepare() (func(), error) {
 		if err != nil {
 			return nil, err
 		}
+		tmp := o.TempDir
+		if tmp == "" {
+			tmp = os.TempDir()
+		}
+		if err := checkReachable(tmp); err != nil {
+			return nil, err
+		}
 		o.bwrap = p
 	}
+	o.liveRoot = o.Layout.Root
 	if err := ensureModules(context.Background(), o.Layout); err != nil {
 		return nil, err
 	}
@@ -153,7 +162,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
 	sandboxReadable(ws, g.binDir)
-	g.run = runner{bwrap: opt.bwrap, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, sub.Dir, ExercisesModule)}
+	g.run = runner{bwrap: opt.bwrap, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, ExercisesModule)}
 	if opt.NoSandbox && opt.Hidden {
 		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,31 +50,58 @@ var (
 )
 
 // FindSandbox returns the path of a working bwrap, or an error of one line
-// saying why there is none and how to install it (wrapping ErrNoSandbox).
+// saying why there is none and how to install it (wrapping ErrNoSandbox). It
+// checks once per process.
 func FindSandbox() (string, error) {
-	bwrapOnce.Do(func() {
-		p, err := exec.LookPath("bwrap")
-		if err != nil {
-			bwrapErr = fmt.Errorf("%w: bubblewrap (bwrap) is not installed; install it with `sudo apt-get install bubblewrap` (or run `d2l setup`), or pass -unsafe-no-sandbox to grade without isolation", ErrNoSandbox)
-			return
-		}
-		if _, err := exec.LookPath("prlimit"); err != nil {
-			bwrapErr = fmt.Errorf("%w: prlimit (util-linux) is not installed; install it with `sudo apt-get install util-linux`, or pass -unsafe-no-sandbox to grade without isolation", ErrNoSandbox)
-			return
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, p, "--unshare-all", "--die-with-parent", "--new-session", "--dev", "/dev",
-			"--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "--", trueProgram())
-		cmd.SysProcAttr = sandboxAttr()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			bwrapErr = fmt.Errorf("%w: bubblewrap (%s) cannot create its namespaces here (%s: %s); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root, or pass -unsafe-no-sandbox to grade without isolation",
-				ErrNoSandbox, p, err, firstLine(strings.TrimSpace(string(out))))
-			return
-		}
-		bwrapPath = p
-	})
+	bwrapOnce.Do(func() { bwrapPath, bwrapErr = checkSandbox() })
 	return bwrapPath, bwrapErr
+}
+
+// checkSandbox looks for bwrap and prlimit on PATH and starts an empty
+// sandbox with the namespaces the test processes get.
+func checkSandbox() (string, error) {
+	p, err := exec.LookPath("bwrap")
+	if err != nil {
+		return "", fmt.Errorf("%w: bubblewrap (bwrap) is not installed; install it with `sudo apt-get install bubblewrap` (or run `d2l setup`), or pass -unsafe-no-sandbox to grade without isolation", ErrNoSandbox)
+	}
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		return "", fmt.Errorf("%w: prlimit (util-linux) is not installed; install it with `sudo apt-get install util-linux`, or pass -unsafe-no-sandbox to grade without isolation", ErrNoSandbox)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p, "--unshare-all", "--die-with-parent", "--new-session", "--dev", "/dev",
+		"--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "--", trueProgram())
+	cmd.SysProcAttr = sandboxAttr()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%w: bubblewrap (%s) cannot create its namespaces here (%s: %s); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root, or pass -unsafe-no-sandbox to grade without isolation",
+			ErrNoSandbox, p, err, firstLine(strings.TrimSpace(string(out))))
+	}
+	return p, nil
+}
+
+// checkReachable fails when the sandbox user (nobody, for a root grader)
+// cannot reach dir, where the test binaries will be: bwrap, running as that
+// user, could not bind them and every test would fail.
+func checkReachable(dir string) error {
+	if os.Geteuid() != 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		info, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("%w: the sandbox runs as nobody, which cannot enter %s (mode %v); set TMPDIR to a folder every user can enter, such as /tmp", ErrNoSandbox, d, info.Mode().Perm())
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }
 
 // trueProgram is a program that exits 0, for the start-up check of bwrap.

@@ -92,3 +92,26 @@ func TestEnsureModulesOffline(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "go mod download")
 }
+
+// TestNoSandbox: without bwrap on PATH the grader refuses in one line that
+// says how to install it and how to go on without it.
+func TestNoSandbox(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := checkSandbox()
+	require.ErrorIs(t, err, ErrNoSandbox)
+	assert.Contains(t, err.Error(), "apt-get install bubblewrap")
+	assert.Contains(t, err.Error(), "-unsafe-no-sandbox")
+	assert.NotContains(t, err.Error(), "\n")
+}
+
+// TestUnsafeNoSandboxSays: grading without the sandbox still grades, and the
+// report says it was unconfined.
+func TestUnsafeNoSandboxSays(t *testing.T) {
+	l, cat := testLayout(t)
+	sub, err := LoadSubmission(l.Solutions, cat)
+	require.NoError(t, err)
+	res, err := GradeSubmission(context.Background(), sub, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, NoSandbox: true, Only: []string{"6.3-1"}})
+	require.NoError(t, err)
+	assert.Equal(t, res.Max, res.Score)
+	assert.Contains(t, Feedback(res), "WITHOUT a sandbox")
+}
