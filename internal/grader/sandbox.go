@@ -136,6 +136,11 @@ func sandboxCommand(ctx context.Context, bwrap, bin string, args []string, lim L
 		return cmd
 	}
 	cpuSec := int(cpu.Seconds()) + 1
+	if os.Geteuid() != 0 {
+		// RLIMIT_NPROC counts every thread of the user, not only the
+		// sandbox's: allow what the user already runs.
+		lim.Procs += userThreads()
+	}
 	pl := []string{
 		"--as=" + strconv.FormatInt(lim.Memory, 10),
 		"--fsize=" + strconv.FormatInt(lim.FileSize, 10),
@@ -167,4 +172,23 @@ func sandboxReadable(dirs ...string) {
 	for _, d := range dirs {
 		_ = os.Chmod(d, 0o711)
 	}
+}
+
+// userThreads counts the threads of the current user (RLIMIT_NPROC counts
+// them all), or 4096 when /proc cannot tell.
+func userThreads() int {
+	uid := uint32(os.Getuid())
+	paths, err := filepath.Glob("/proc/[0-9]*/task/[0-9]*")
+	if err != nil || len(paths) == 0 {
+		return 4096
+	}
+	n := 0
+	for _, p := range paths {
+		if info, err := os.Stat(p); err == nil {
+			if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Uid == uid {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -115,3 +115,20 @@ func TestUnsafeNoSandboxSays(t *testing.T) {
 	assert.Equal(t, res.Max, res.Score)
 	assert.Contains(t, Feedback(res), "WITHOUT a sandbox")
 }
+
+// TestGradeAllInterrupted: a run interrupted (SIGINT/SIGTERM cancel the
+// context) returns at once, with ErrInterrupted and only finished students.
+func TestGradeAllInterrupted(t *testing.T) {
+	l, cat := testLayout(t)
+	subs := t.TempDir()
+	for _, s := range []string{"alice", "bob"} {
+		copyTree(t, filepath.Join(l.Solutions, "sec63"), filepath.Join(subs, s, "sec63"), nil)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	res, err := GradeAll(ctx, subs, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, Only: []string{"6.3-1"}})
+	require.ErrorIs(t, err, ErrInterrupted)
+	assert.Empty(t, res)
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
