@@ -56,7 +56,7 @@ func runCheck(ctx context.Context, args []string) error {
 	l := grader.NewLayout(root)
 	l.Exercises = dir
 	res, err := grader.GradeSubmission(ctx, sub, grader.Options{
-		Layout: l, Catalog: cat, Only: fs.Args(), TestTimeout: *timeout,
+		Layout: l, Catalog: cat, Only: fs.Args(), TestTimeout: *timeout, NoSandbox: true, // a student's own code on their own machine
 	})
 	if err != nil {
 		return err

@@ -72,6 +72,8 @@ var aptPackages = []aptPackage{
 	// and a CJK font for the Chinese titles (without one, Chinese characters are drawn as boxes).
 	{"fonts-dejavu-core", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", false, "font of the figures' PNG form"},
 	{"fonts-wqy-microhei", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", false, "Chinese font of the figures' PNG form"},
+	// d2l grade runs every student's test process in a bubblewrap sandbox.
+	{"bubblewrap", "bwrap", false, "the sandbox of d2l grade"},
 }
 
 // present reports whether the package's marker file or program exists.

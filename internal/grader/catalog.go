@@ -1,12 +1,3 @@
-// Package grader builds the student stubs of the chapter 6 exercises from the
-// reference solutions and grades submissions (edited Go files or edited
-// exercise notebooks) with public and hidden tests, each test in its own
-// process under a hard timeout.
-//
-// Sources (see solutions/doc.go): solutions/secNN holds the reference code with
-// solution regions, the public tests and README.md (questions, reference
-// answers, rubrics); internal/grader/hidden/secNN holds the hidden tests.
-// Every test function carries a directive `//d2l:test <exercise> points=<n>`.
 package grader
 
 import (

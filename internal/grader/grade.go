@@ -2,11 +2,13 @@ package grader
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -28,6 +30,14 @@ type Options struct {
 	Jobs         int           // students graded at once (default GOMAXPROCS)
 	TempDir      string        // parent of the workspaces (default os.TempDir())
 	KeepWork     bool          // keep the workspaces (debugging)
+	// NoSandbox runs the test processes without bubblewrap: for d2l check (a
+	// student's own code on their own machine) and -unsafe-no-sandbox. Grading
+	// without it adds a note to every report.
+	NoSandbox bool
+	Limits    Limits // per test process (default DefaultLimits)
+	bwrap     string // the bwrap found by prepare
+	liveRoot  string // the checkout, before the snapshot replaced Layout
+	prepared  bool   // sandbox checked, snapshot taken
 }
 
 func (o *Options) defaults() {
@@ -40,6 +50,48 @@ func (o *Options) defaults() {
 	if o.Jobs <= 0 {
 		o.Jobs = runtime.GOMAXPROCS(0)
 	}
+	if o.Limits == (Limits{}) {
+		o.Limits = DefaultLimits
+	}
+}
+
+// prepare finds the sandbox (unless NoSandbox) and, when grading against the
+// reference, takes the read-only snapshot every build of the run uses; the
+// returned function removes the snapshot.
+func (o *Options) prepare() (func(), error) {
+	o.defaults()
+	if o.prepared {
+		return func() {}, nil
+	}
+	if !o.NoSandbox {
+		p, err := FindSandbox()
+		if err != nil {
+			return nil, err
+		}
+		tmp := o.TempDir
+		if tmp == "" {
+			tmp = os.TempDir()
+		}
+		if err := checkReachable(tmp); err != nil {
+			return nil, err
+		}
+		o.bwrap = p
+	}
+	o.liveRoot = o.Layout.Root
+	if err := ensureModules(context.Background(), o.Layout); err != nil {
+		return nil, err
+	}
+	done := func() {}
+	if o.Reference {
+		snap, err := takeSnapshot(o.Layout, o.TempDir)
+		if err != nil {
+			return nil, err
+		}
+		o.Layout = snap.Layout
+		done = snap.Remove
+	}
+	o.prepared = true
+	return done, nil
 }
 
 // TestResult is the outcome of one test.
@@ -75,6 +127,8 @@ type StudentResult struct {
 	Max       int               `json:"max_score"` // automatic maximum
 	Manual    int               `json:"manual_max"`
 	Elapsed   time.Duration     `json:"elapsed_ns"`
+	// NotGraded says why the folder was not graded (a symbolic link, …).
+	NotGraded string `json:"not_graded,omitempty"`
 }
 
 // exercise state while a submission is built.
@@ -89,7 +143,11 @@ type exState struct {
 
 // GradeSubmission builds and tests one submission. It never writes into sub.Dir.
 func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*StudentResult, error) {
-	opt.defaults()
+	done, err := opt.prepare()
+	if err != nil {
+		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
+	}
+	defer done()
 	start := time.Now()
 	ws, err := os.MkdirTemp(opt.TempDir, "d2l-grade-")
 	if err != nil {
@@ -100,6 +158,14 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	}
 	g := &grading{ctx: ctx, opt: opt, sub: sub, ws: ws, binDir: filepath.Join(ws, "bin"), states: map[string]*exState{},
 		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}}
+	if err := os.MkdirAll(g.binDir, 0o755); err != nil {
+		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
+	}
+	sandboxReadable(ws, g.binDir)
+	g.run = runner{bwrap: opt.bwrap, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, ExercisesModule)}
+	if opt.NoSandbox && opt.Hidden {
+		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
+	}
 	g.plan()
 	out, err := g.buildSections()
 	if err != nil {
@@ -113,6 +179,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		return nil, err
 	}
 	g.runTests()
+	g.scrub()
 	g.res.Elapsed = time.Since(start)
 	return g.res, nil
 }
@@ -128,6 +195,21 @@ type grading struct {
 	states   map[string]*exState // code exercises by ID
 	order    []*exState          // all exercises in catalog order
 	sections []string            // sections with code exercises to grade
+	run      runner              // runs the test binaries
+}
+
+// scrub removes workspace, snapshot and checkout paths and hidden test file
+// names (with their line numbers) from everything the student will read.
+func (g *grading) scrub() {
+	for i, n := range g.res.Notes {
+		g.res.Notes[i] = g.run.clean(n)
+	}
+	for _, e := range g.res.Exercises {
+		e.Note = g.run.clean(e.Note)
+		for i := range e.Tests {
+			e.Tests[i].Output = g.run.clean(e.Tests[i].Output)
+		}
+	}
 }
 
 // plan lists the exercises to grade.
@@ -160,7 +242,7 @@ func (g *grading) build(pkgs []string) string {
 	if len(pkgs) == 0 {
 		return ""
 	}
-	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
+	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-trimpath", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
 	return out
 }
 
@@ -236,7 +318,7 @@ func (g *grading) secondChance(out string) (map[string]bool, error) {
 	done := map[string]bool{}
 	for sec, suspects := range retry {
 		bin, dir := filepath.Join(g.binDir, "r2_"+sec+".test"), filepath.Join(g.ws, "r2_"+sec)
-		if !fileExists(bin) || probe(g.ctx, bin, dir, g.opt.TestTimeout) != "" {
+		if !fileExists(bin) || g.probe(bin) != "" {
 			continue // per-exercise builds
 		}
 		for _, st := range suspects {
@@ -267,7 +349,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		ok := fileExists(bin)
 		why, detail := "did not compile as a whole", compileErrors(out, sec)
 		if ok {
-			if p := probe(g.ctx, bin, filepath.Join(g.ws, sec), g.opt.TestTimeout); p != "" {
+			if p := g.probe(bin); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
 			}
 		}
@@ -301,7 +383,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		if !fileExists(st.bin) {
 			st.skip = true
 			st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
-		} else if p := probe(g.ctx, st.bin, st.binDir, g.opt.TestTimeout); p != "" {
+		} else if p := g.probe(st.bin); p != "" {
 			st.skip = true
 			st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
 		}
@@ -333,7 +415,7 @@ func (g *grading) runTests() {
 			if st.skip {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
-				o := runTest(g.ctx, st.bin, st.binDir, t.Name, max(g.opt.TestTimeout, t.Timeout))
+				o := g.run.runTest(g.ctx, st.bin, t.Name, max(g.opt.TestTimeout, t.Timeout))
 				tr.Passed, tr.Output = o.Passed, o.Output
 				if o.Reason != "" && o.Reason != "test failed" {
 					tr.Output = strings.TrimSpace(o.Reason + "\n" + o.Output)
@@ -354,8 +436,8 @@ func (g *grading) runTests() {
 // probe starts a test binary without running any test: "" when it starts and
 // reports normally, else why not (a panic or os.Exit in init, an endless
 // package variable initialiser).
-func probe(ctx context.Context, bin, dir string, timeout time.Duration) string {
-	o := runTest(ctx, bin, dir, "", timeout)
+func (g *grading) probe(bin string) string {
+	o := g.run.runTest(g.ctx, bin, "", g.opt.TestTimeout)
 	if o.Passed {
 		return ""
 	}
@@ -430,6 +512,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 	}
 	pkg[harnessFile] = harnessSource(sec)
+	allowed := sectionImports(opt.Layout, sec)
 	names := make([]string, 0, len(sub.Files[sec]))
 	for name := range sub.Files[sec] {
 		names = append(names, name)
@@ -438,7 +521,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 	for _, name := range names {
 		src := sub.Files[sec][name]
 		st := states[idOf(byFile[name])]
-		if why := CheckSource(name, src); why != "" {
+		if why := CheckSource(name, src, allowed); why != "" {
 			if st != nil {
 				st.skip = true
 				st.res.Note = "rejected: " + why
@@ -548,42 +631,86 @@ func writeFiles(base string, files map[string][]byte) error {
 	return nil
 }
 
+// ErrInterrupted is returned by GradeAll when its context ends before every
+// student is graded; the results of the students finished so far come with it.
+var ErrInterrupted = errors.New("grading interrupted")
+
 // GradeAll grades every sub-folder of dir as one student, opt.Jobs at a time,
-// and returns the results in folder order.
+// and returns the results in folder order. Every entry that could be a
+// student's folder gets a result: a symbolic link or a special file gets one
+// with NotGraded saying why, and so does a student whose grading failed. When
+// ctx ends (SIGINT, SIGTERM) it stops the sandboxes and returns the students
+// finished so far with ErrInterrupted.
 func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, error) {
-	opt.defaults()
+	done, err := opt.prepare()
+	if err != nil {
+		return nil, fmt.Errorf("grader.GradeAll: %w", err)
+	}
+	defer done()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeAll: %w", err)
 	}
-	var subs []string
-	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			subs = append(subs, filepath.Join(dir, e.Name()))
+	autoMax := 0
+	for _, e := range opt.Catalog.Exercises {
+		if e.Kind == KindCode && (len(opt.Only) == 0 || slices.Contains(opt.Only, e.ID)) {
+			autoMax += e.MaxPoints()
 		}
 	}
-	results := make([]*StudentResult, len(subs))
-	errs := make([]error, len(subs))
+	results := make([]*StudentResult, len(entries))
 	sem := make(chan struct{}, opt.Jobs)
 	var wg sync.WaitGroup
-	for i, p := range subs {
+	for i, e := range entries {
+		name := e.Name()
+		notGraded := func(why string) {
+			results[i] = &StudentResult{Student: name, Max: autoMax, NotGraded: why}
+		}
+		switch t := e.Type(); {
+		case t.IsRegular():
+			continue // a file next to the students' folders (a roster, an archive): not a student
+		case t&os.ModeSymlink != 0:
+			notGraded("not graded: the folder is a symbolic link (copy the submission in instead)")
+			continue
+		case !e.IsDir():
+			notGraded("not graded: not a folder (" + fileKind(t) + ")")
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			sub, err := LoadSubmission(p, opt.Catalog)
-			if err == nil {
-				results[i], err = GradeSubmission(ctx, sub, opt)
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
 			}
-			errs[i] = err
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			sub, err := LoadSubmission(filepath.Join(dir, name), opt.Catalog)
+			var r *StudentResult
+			if err == nil {
+				r, err = GradeSubmission(ctx, sub, opt)
+			}
+			switch {
+			case ctx.Err() != nil:
+				return // unfinished: left out of the gradebook
+			case err != nil:
+				notGraded("not graded: " + pathCleaner(dir, opt.Layout.Root)(err.Error()))
+			default:
+				results[i] = r
+			}
 		}()
 	}
 	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("grader.GradeAll: student %s: %w", filepath.Base(subs[i]), err)
+	var out []*StudentResult
+	for _, r := range results {
+		if r != nil {
+			out = append(out, r)
 		}
 	}
-	return results, nil
+	if ctx.Err() != nil {
+		return out, fmt.Errorf("grader.GradeAll: %w after %d students", ErrInterrupted, len(out))
+	}
+	return out, nil
 }

@@ -37,7 +37,11 @@ type ExtractedFile struct {
 // GoNB magics (%…, !…) are dropped, imports are hoisted to the top and the
 // package clause is added. Cells naming the same file are joined in order.
 func ExtractNotebook(path string) ([]ExtractedFile, error) {
-	nb, err := notebook.ReadFile(path)
+	b, err := readRegular(path, maxNotebookBytes)
+	if err != nil {
+		return nil, fmt.Errorf("grader.ExtractNotebook: %w", err)
+	}
+	nb, err := notebook.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractNotebook: %w", err)
 	}

@@ -1,14 +1,19 @@
 package grader
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // GradescopeTest is one entry of Gradescope's results.json "tests" list.
@@ -34,7 +39,7 @@ type Gradescope struct {
 // function ("6.3-4 TestMirrorPad1D"), hidden tests visible after publication,
 // manual items with no score and their rubric as output.
 func ToGradescope(r *StudentResult) Gradescope {
-	g := Gradescope{Score: float64(r.Score), Visibility: "visible", Output: strings.Join(r.Notes, "\n")}
+	g := Gradescope{Score: float64(r.Score), Visibility: "visible", Output: strings.TrimSpace(r.NotGraded + "\n" + strings.Join(r.Notes, "\n"))}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
 			g.Tests = append(g.Tests, GradescopeTest{
@@ -72,6 +77,9 @@ func Feedback(r *StudentResult) string {
 		fmt.Fprintf(&sb, "；另有人工评分项 / plus manual items: %d 分", r.Manual)
 	}
 	sb.WriteString("\n\n")
+	if r.NotGraded != "" {
+		sb.WriteString("**" + r.NotGraded + "**\n\n")
+	}
 	if len(r.Notes) > 0 {
 		sb.WriteString("## 说明 / Notes\n\n")
 		for _, n := range r.Notes {
@@ -136,7 +144,7 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 		}
 		header = append(header, h)
 	}
-	header = append(header, "total", "max")
+	header = append(header, "total", "max", "report", "note")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -153,7 +161,7 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 			}
 			row = append(row, cell)
 		}
-		row = append(row, strconv.Itoa(r.Score), strconv.Itoa(r.Max))
+		row = append(row, strconv.Itoa(r.Score), strconv.Itoa(r.Max), ReportDir(r.Student), r.NotGraded)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -162,13 +170,67 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 	return cw.Error()
 }
 
-// WriteReports writes OUT/gradebook.csv and, per student, OUT/<student>/results.json
-// (Gradescope) and OUT/<student>/feedback.md.
+// GradebookFile is the gradebook WriteReports writes into the output folder.
+const GradebookFile = "gradebook.csv"
+
+var plainNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._@+-]{0,99}$`)
+
+// ReportDir is the folder of a student's reports inside the output folder:
+// the student's folder name when it is plain (letters, digits, ._@+-, not
+// starting with a dot) and not the gradebook's name; otherwise "_" with the
+// plain part of the name and a hash, so that no student name can collide
+// with the grader's own files or another student's reports.
+func ReportDir(student string) string {
+	if plainNameRE.MatchString(student) && !strings.EqualFold(student, GradebookFile) {
+		return student
+	}
+	var sb strings.Builder
+	for _, r := range student {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_-+@", r) {
+			sb.WriteRune(r)
+		}
+		if sb.Len() > 60 {
+			break
+		}
+	}
+	h := sha256.Sum256([]byte(student))
+	return "_" + sb.String() + "-" + hex.EncodeToString(h[:4])
+}
+
+// CheckFolders refuses an output folder inside the submissions folder or the
+// reverse (reports would land among the submissions, or be graded as one).
+func CheckFolders(submissions, out string) error {
+	a, err1 := filepath.Abs(submissions)
+	b, err2 := filepath.Abs(out)
+	if err := errors.Join(err1, err2); err != nil {
+		return fmt.Errorf("grader.CheckFolders: %w", err)
+	}
+	if r, err := filepath.EvalSymlinks(a); err == nil {
+		a = r
+	}
+	if r, err := filepath.EvalSymlinks(b); err == nil {
+		b = r
+	}
+	within := func(x, dir string) bool {
+		rel, err := filepath.Rel(dir, x)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, "../")
+	}
+	switch {
+	case within(b, a):
+		return fmt.Errorf("grader.CheckFolders: -out %s is inside -submissions %s; choose an output folder outside the submissions", out, submissions)
+	case within(a, b):
+		return fmt.Errorf("grader.CheckFolders: -submissions %s is inside -out %s; choose an output folder outside the submissions", submissions, out)
+	}
+	return nil
+}
+
+// WriteReports writes OUT/gradebook.csv and, per student, OUT/<ReportDir>/results.json
+// (Gradescope) and OUT/<ReportDir>/feedback.md.
 func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("grader.WriteReports: %w", err)
 	}
-	f, err := os.Create(filepath.Join(out, "gradebook.csv"))
+	f, err := os.Create(filepath.Join(out, GradebookFile))
 	if err != nil {
 		return fmt.Errorf("grader.WriteReports: %w", err)
 	}
@@ -180,7 +242,7 @@ func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
 		return err
 	}
 	for _, r := range results {
-		dir := filepath.Join(out, r.Student)
+		dir := filepath.Join(out, ReportDir(r.Student))
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,9 +20,11 @@ import (
 )
 
 // harnessFile is injected into every package the grader builds. Its TestMain
-// reports the result of m.Run on file descriptor 3, prefixed by a nonce the
-// student's code never sees on stdout; a test that never reaches that line
-// (os.Exit, a crash, a panic in a goroutine, a timeout) has failed.
+// reads a nonce from file descriptor 4 and reports the result of m.Run on file
+// descriptor 3, prefixed by that nonce. Student code cannot reach either
+// descriptor: the import allowlist forbids os, syscall and the like, and the
+// sandbox has no /proc. The harness line is one of three pieces of evidence a
+// pass needs (see runTest); none of them is text the student's code can print.
 const harnessFile = "zz_d2l_grader_main_test.go"
 
 func harnessSource(pkg string) []byte {
@@ -29,15 +32,19 @@ func harnessSource(pkg string) []byte {
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"testing"
 )
 
 func TestMain(m *testing.M) {
-	nonce := os.Getenv("D2L_GRADER_NONCE")
-	os.Unsetenv("D2L_GRADER_NONCE")
+	var nonce []byte
+	if in := os.NewFile(4, "d2l-grader-nonce"); in != nil {
+		nonce, _ = io.ReadAll(io.LimitReader(in, 64))
+		in.Close()
+	}
 	code := m.Run()
-	if f := os.NewFile(3, "d2l-grader-result"); f != nil && nonce != "" {
+	if f := os.NewFile(3, "d2l-grader-result"); f != nil && len(nonce) > 0 {
 		fmt.Fprintf(f, "%s %d\n", nonce, code)
 		f.Close()
 	}
@@ -46,35 +53,65 @@ func TestMain(m *testing.M) {
 `)
 }
 
-// limitedBuffer keeps the first max bytes written to it.
+// limitedBuffer keeps the first max bytes written to it and the last 4 KiB,
+// counting what it dropped.
 type limitedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	max int
-	cut bool
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	tail    []byte
+	max     int
+	dropped int64
 }
+
+const tailKeep = 4 << 10
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room < len(p) {
-		if room > 0 {
-			b.buf.Write(p[:room])
-		}
-		b.cut = true
-		return len(p), nil
+	n := len(p)
+	if room := b.max - b.buf.Len(); room > 0 {
+		k := min(room, len(p))
+		b.buf.Write(p[:k])
+		p = p[k:]
 	}
-	return b.buf.Write(p)
+	if len(p) > 0 {
+		b.dropped += int64(len(p))
+		b.tail = append(b.tail, p...)
+		if len(b.tail) > 2*tailKeep {
+			b.tail = append(b.tail[:0], b.tail[len(b.tail)-tailKeep:]...)
+		}
+	}
+	return n, nil
 }
 
-func (b *limitedBuffer) String() string {
+// String is the kept head, with a note on what was dropped.
+func (b *limitedBuffer) String() string { return b.note() + b.head() }
+
+func (b *limitedBuffer) head() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	s := b.buf.String()
-	if b.cut {
-		s += "\n… (output cut)"
+	return b.buf.String()
+}
+
+// note says how much was dropped, or "".
+func (b *limitedBuffer) note() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.dropped == 0 {
+		return ""
 	}
-	return s
+	return fmt.Sprintf("(output cut after %d bytes: %d more bytes dropped)\n", b.max, b.dropped)
+}
+
+// framing is the head and the tail, for finding the test's own result lines.
+func (b *limitedBuffer) framing() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	t := b.tail
+	if len(t) > tailKeep {
+		t = t[len(t)-tailKeep:]
+	}
+	return b.buf.String() + "\n" + string(t)
 }
 
 // runOutcome is what one test process did.
@@ -84,9 +121,28 @@ type runOutcome struct {
 	Reason string // why it failed, when the test did not report a result
 }
 
-// runTest runs one test function of a compiled test binary in its own process
-// group, killing the group after timeout.
-func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) runOutcome {
+// runner runs compiled test binaries, sandboxed unless bwrap is "".
+type runner struct {
+	bwrap  string
+	limits Limits
+	clean  func(string) string // removes workspace and instructor paths from output
+}
+
+// runTest runs one test function (or, with test "", none: a start-up probe)
+// of a compiled test binary in its own sandboxed process, killing the whole
+// sandbox after timeout.
+//
+// The test passes only on three pieces of evidence, none of which the
+// student's code can forge with the packages it may import: (1) the exit
+// status of the process, as the kernel reports it, is 0; (2) the harness's
+// TestMain wrote "<nonce> 0" on file descriptor 3, with a nonce given on file
+// descriptor 4 (never in the environment, the arguments or a file); (3) the
+// testing package's own test2json framing shows "--- PASS" for exactly that
+// test name, which was selected by the anchored -test.run. Text printed on
+// stdout never counts by itself: a student can print framing lines, but not
+// change the exit status (no os.Exit, no flag or os.Args access) or write to
+// descriptor 3.
+func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Duration) runOutcome {
 	nonceBytes := make([]byte, 16)
 	_, _ = rand.Read(nonceBytes)
 	nonce := hex.EncodeToString(nonceBytes)
@@ -95,19 +151,33 @@ func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) 
 		return runOutcome{Reason: "grader error: " + err.Error()}
 	}
 	defer pr.Close()
-	cmd := exec.Command(bin, "-test.run", "^"+test+"$", "-test.count=1", "-test.v",
-		"-test.timeout="+(timeout+5*time.Second).String())
-	cmd.Dir = dir
-	cmd.Env = testEnv(nonce)
-	out := &limitedBuffer{max: 16 << 10}
+	nr, nw, err := os.Pipe()
+	if err != nil {
+		pw.Close()
+		return runOutcome{Reason: "grader error: " + err.Error()}
+	}
+	run := "^" + test + "$"
+	if test == "" {
+		run = "^$"
+	}
+	args := []string{"-test.run", run, "-test.count=1", "-test.v=test2json", "-test.paniconexit0",
+		"-test.timeout=" + (timeout + 5*time.Second).String()}
+	cmd := sandboxCommand(ctx, r.bwrap, bin, args, r.limits, 2*timeout+5*time.Second)
+	cmd.Dir = os.TempDir()
+	cmd.Env = testEnv(r.bwrap != "")
+	out := &limitedBuffer{max: r.limits.Output}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.ExtraFiles = []*os.File{pw}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.ExtraFiles = []*os.File{pw, nr}
 	if err := cmd.Start(); err != nil {
 		pw.Close()
+		nr.Close()
+		nw.Close()
 		return runOutcome{Reason: "could not start the test binary: " + err.Error()}
 	}
 	pw.Close()
+	nr.Close()
+	_, _ = nw.Write([]byte(nonce))
+	nw.Close()
 	var result []byte
 	readDone := make(chan struct{})
 	go func() {
@@ -131,30 +201,39 @@ func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) 
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		waitErr = <-waitDone
 	}
-	// Children that kept the pipe open are gone with the group; do not wait forever.
+	// Children that kept the pipe open are gone with the group (and, in the
+	// sandbox, with its PID namespace); do not wait forever.
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	select {
 	case <-readDone:
 	case <-time.After(2 * time.Second):
 	}
-	ws := filepath.Dir(dir) + string(filepath.Separator)
-	o := runOutcome{Output: condensePanic(strings.ReplaceAll(cleanOutput(out.String()), ws, ""))}
+	text := out.head()
+	if r.clean != nil {
+		text = r.clean(text)
+	}
+	o := runOutcome{Output: strings.TrimSpace(out.note() + "\n" + truncate(condensePanic(cleanOutput(text)), 16<<10))}
 	code, reported := parseResult(result, nonce)
+	exit := -1
+	var ee *exec.ExitError
+	if errors.As(waitErr, &ee) {
+		exit = ee.ExitCode()
+	} else if waitErr == nil {
+		exit = 0
+	}
+	framed := test == "" || passFramed(out.framing(), test)
 	switch {
+	case timedOut && ctx.Err() != nil:
+		o.Reason = "not run: the grading was interrupted"
 	case timedOut:
 		o.Reason = fmt.Sprintf("timed out after %s and was killed (an endless loop?)", timeout)
-	case reported && code == 0:
+	case reported && code == 0 && exit == 0 && framed:
 		o.Passed = true
+	case reported && code == 0 && exit == 0:
+		o.Reason = "the test did not run (no PASS of " + test + " from the testing package)"
 	case reported:
 		o.Reason = "test failed"
 	default:
-		exit := -1
-		var ee *exec.ExitError
-		if errors.As(waitErr, &ee) {
-			exit = ee.ExitCode()
-		} else if waitErr == nil {
-			exit = 0
-		}
 		switch {
 		case exit == 0:
 			o.Reason = "the program exited (status 0) before the test finished: does the code call os.Exit?"
@@ -164,13 +243,32 @@ func runTest(ctx context.Context, bin, dir, test string, timeout time.Duration) 
 			o.Reason = "timed out (an endless loop?)"
 		case strings.Contains(o.Output, "[recovered"):
 			o.Reason = "the code panicked"
+		case strings.Contains(o.Output, "out of memory") || strings.Contains(o.Output, "cannot allocate memory"):
+			o.Reason = fmt.Sprintf("the program ran out of memory (the limit is %d MiB)", r.limits.Memory>>20)
 		case strings.Contains(o.Output, "panic:"):
 			o.Reason = fmt.Sprintf("the program crashed (exit status %d): a panic outside the test, e.g. in a goroutine the code started", exit)
+		case exit == -1 && strings.Contains(fmt.Sprint(waitErr), "killed"):
+			o.Reason = "the program was killed (a resource limit: CPU time, memory or processes)"
 		default:
 			o.Reason = fmt.Sprintf("the program stopped (exit status %d) before the test finished", exit)
 		}
 	}
 	return o
+}
+
+// passFramed reports whether the testing package's test2json framing (lines
+// starting with the byte 0x16) shows that test passing and not failing.
+func passFramed(out, test string) bool {
+	pass, fail := false, false
+	for _, line := range strings.Split(out, "\n") {
+		switch {
+		case strings.HasPrefix(line, "\x16--- PASS: "+test+" ("):
+			pass = true
+		case strings.HasPrefix(line, "\x16--- FAIL: "+test+" ("):
+			fail = true
+		}
+	}
+	return pass && !fail
 }
 
 func parseResult(b []byte, nonce string) (code int, ok bool) {
@@ -188,8 +286,9 @@ func parseResult(b []byte, nonce string) (code int, ok bool) {
 func cleanOutput(s string) string {
 	var keep []string
 	for _, line := range strings.Split(s, "\n") {
+		line = strings.ReplaceAll(line, "\x16", "")
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "=== RUN") || t == "PASS" || t == "FAIL" || strings.HasPrefix(t, "=== PAUSE") || strings.HasPrefix(t, "=== CONT") {
+		if strings.HasPrefix(t, "=== NAME") || strings.HasPrefix(t, "=== RUN") || t == "PASS" || t == "FAIL" || strings.HasPrefix(t, "=== PAUSE") || strings.HasPrefix(t, "=== CONT") {
 			continue
 		}
 		keep = append(keep, line)
@@ -207,7 +306,7 @@ func condensePanic(s string) string {
 	var frames []string
 	for _, l := range strings.Split(s[i:], "\n") {
 		t := strings.TrimSpace(l)
-		if strings.HasPrefix(t, "sec6") || strings.HasPrefix(t, "fb_sec6") {
+		if (strings.HasPrefix(t, "sec6") || strings.HasPrefix(t, "fb_sec6") || strings.HasPrefix(t, "r2_sec6")) && !strings.Contains(t, "hidden test") {
 			if j := strings.Index(t, " +0x"); j > 0 {
 				t = t[:j]
 			}
@@ -218,13 +317,16 @@ func condensePanic(s string) string {
 }
 
 // testEnv is the environment of a test process: nothing of the grader's own
-// environment but what a Go program needs.
-func testEnv(nonce string) []string {
-	env := []string{"D2L_GRADER_NONCE=" + nonce, "GOMAXPROCS=1", "HOME=" + os.TempDir(), "TMPDIR=" + os.TempDir()}
-	for _, k := range []string{"PATH", "GOMLX_BACKEND", "LD_LIBRARY_PATH"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
+// environment but what a Go program needs (no secret: the nonce travels on a
+// file descriptor).
+func testEnv(sandboxed bool) []string {
+	tmp := os.TempDir()
+	if sandboxed {
+		tmp = "/tmp"
+	}
+	env := []string{"GOMAXPROCS=1", "HOME=" + tmp, "TMPDIR=" + tmp, "PATH=/usr/bin:/bin"}
+	if v, ok := os.LookupEnv("GOMLX_BACKEND"); ok {
+		env = append(env, "GOMLX_BACKEND="+v)
 	}
 	return env
 }
@@ -253,4 +355,73 @@ func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...str
 		return out.String(), fmt.Errorf("build timed out after %s", timeout)
 	}
 	return out.String(), err
+}
+
+var hiddenFileRE = regexp.MustCompile(`[\w./-]*_hidden_test\.go(?::\d+)*`)
+
+// hideHidden replaces every mention of a hidden test file, with its line
+// numbers, by "a hidden test".
+func hideHidden(s string) string { return hiddenFileRE.ReplaceAllString(s, "a hidden test") }
+
+// pathCleaner returns a function that removes the given folders (workspace,
+// snapshot, checkout) from text shown to students, and hidden test files.
+func pathCleaner(dirs ...string) func(string) string {
+	return func(s string) string {
+		for _, d := range dirs {
+			if d == "" || d == "/" {
+				continue
+			}
+			s = strings.ReplaceAll(s, d+string(os.PathSeparator), "")
+			s = strings.ReplaceAll(s, d, ".")
+		}
+		return hideHidden(s)
+	}
+}
+
+var modulesReady sync.Map // root -> error
+
+// ensureModules makes sure the module cache holds what the test builds need,
+// since the builds run offline (GOPROXY=off): it loads the reference packages
+// and their tests offline and, when something is missing, once more with the
+// caller's own GOPROXY, which downloads it. Without network it fails with one
+// line saying what to run.
+func ensureModules(ctx context.Context, l Layout) error {
+	root, _ := filepath.Abs(l.Root)
+	key := root + "\x00" + os.Getenv("GOMODCACHE") + "\x00" + os.Getenv("GOPROXY")
+	if err, ok := modulesReady.Load(key); ok {
+		e, _ := err.(error)
+		return e
+	}
+	dir, pkgs := root, "./solutions/..."
+	if !fileExists(filepath.Join(l.Solutions, "doc.go")) && fileExists(filepath.Join(l.Exercises, "go.mod")) {
+		dir, pkgs = l.Exercises, "./..."
+	}
+	list := func(env []string) (string, error) {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "list", "-deps", "-test", pkgs)
+		cmd.Dir, cmd.Env = dir, env
+		out := &limitedBuffer{max: 64 << 10}
+		cmd.Stderr = out
+		err := cmd.Run()
+		return out.head(), err
+	}
+	// -mod=readonly: never touch the checkout's go.mod.
+	base := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	var err error
+	if _, offErr := list(append(base, "GOPROXY=off", "GOSUMDB=off")); offErr != nil {
+		online := base
+		if out, onErr := list(online); onErr != nil {
+			why := firstLine(strings.TrimSpace(out))
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, "module lookup disabled") || strings.Contains(line, "dial tcp") || strings.Contains(line, "missing") {
+					why = strings.TrimSpace(line)
+					break
+				}
+			}
+			err = fmt.Errorf("the Go modules the tests need are not in the module cache and could not be downloaded (%s); run `go mod download` in %s with network access, then try again", why, dir)
+		}
+	}
+	modulesReady.Store(key, err)
+	return err
 }

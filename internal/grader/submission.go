@@ -1,15 +1,20 @@
 package grader
 
 import (
+	"errors"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Submission is what one student handed in: Go files per section package,
@@ -38,10 +43,18 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 	base := strings.Count(filepath.Clean(dir), string(filepath.Separator))
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
+			if p != dir {
+				s.note("%s: skipped: cannot be read", rel(dir, p))
+				return nil
+			}
 			return err
 		}
 		if d.Type()&os.ModeSymlink != 0 {
 			s.note("%s: symbolic link ignored", rel(dir, p))
+			return nil
+		}
+		if !d.IsDir() && !d.Type().IsRegular() {
+			s.note("%s: skipped: not a regular file (%s)", rel(dir, p), fileKind(d.Type()))
 			return nil
 		}
 		if d.IsDir() {
@@ -56,7 +69,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 		case strings.HasSuffix(name, ".ipynb"):
 			notebooks = append(notebooks, p)
 		case name == "go.mod":
-			if b, err := os.ReadFile(p); err == nil && hasForeignReplace(b) {
+			if b, err := readRegular(p, maxSourceBytes); err == nil && hasForeignReplace(b) {
 				s.note("%s: ignored, with its replace directives (the grader always builds with its own go.mod)", rel(dir, p))
 			}
 		case strings.HasSuffix(name, ".go") && sectionDirRE.MatchString(parent):
@@ -68,9 +81,10 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 				ignoredTests++
 				return nil
 			}
-			b, err := os.ReadFile(p)
+			b, err := readRegular(p, maxSourceBytes)
 			if err != nil {
-				return err
+				s.note("%s: skipped: %v", rel(dir, p), err)
+				return nil
 			}
 			if s.Files[parent] == nil {
 				s.Files[parent] = map[string][]byte{}
@@ -89,7 +103,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 	for _, nb := range notebooks {
 		cells, err := ExtractNotebook(nb)
 		if err != nil {
-			s.note("%s: %v", rel(dir, nb), err)
+			s.note("%s: %s", rel(dir, nb), strings.ReplaceAll(strings.ReplaceAll(err.Error(), nb, filepath.Base(nb)), dir+string(filepath.Separator), ""))
 			continue
 		}
 		for _, c := range cells {
@@ -136,44 +150,205 @@ func hasForeignReplace(gomod []byte) bool {
 	return false
 }
 
-// forbiddenImport says why an import path may not appear in a submission, or "".
-func forbiddenImport(path string) string {
-	switch {
-	case path == "os/exec", path == "unsafe", path == "syscall", path == "plugin", path == "C",
-		path == "os/signal", path == "runtime/cgo", path == "runtime/debug", path == "embed",
-		path == "net" || strings.HasPrefix(path, "net/"),
-		strings.HasPrefix(path, "golang.org/x/sys"):
-		return "may run programs, touch memory or the system directly"
-	case path == solutionsPrefix+"grid" || path == solutionsPrefix+"testutil":
-		return "" // the given helpers, rewritten to exercises/…
-	case strings.HasPrefix(path, RepoModule+"/internal/"), strings.HasPrefix(path, solutionsPrefix),
-		strings.HasPrefix(path, ExercisesModule+"/internal/"), strings.HasPrefix(path, "internal/"),
-		strings.Contains(path, "/hidden"), strings.Contains(path, "/grader"):
-		return "is the grader's or the reference's code"
+// The most a submitted file may weigh; larger files are skipped with a note.
+const (
+	maxSourceBytes   = 1 << 20
+	maxNotebookBytes = 8 << 20
+)
+
+// readRegular reads a regular file of at most max bytes without following a
+// symbolic link and without blocking on a FIFO or a device.
+func readRegular(p string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("cannot be read (%s)", errText(err))
 	}
-	return ""
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", fileKind(info.Mode().Type()))
+	}
+	if info.Size() > max {
+		return nil, fmt.Errorf("too large (%d bytes; at most %d)", info.Size(), max)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("too large (more than %d bytes)", max)
+	}
+	return b, nil
 }
 
-// CheckSource parses a submitted file and returns why it must be rejected
-// (forbidden imports, //go:linkname, cgo), or "" when it may be compiled. A
-// file that does not parse is not rejected here: the compiler reports it.
-func CheckSource(name string, src []byte) string {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, parser.ImportsOnly|parser.ParseComments)
-	if err != nil {
-		return ""
+// errText is an error without the path an *os.PathError carries.
+func errText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
 	}
-	for _, is := range f.Imports {
-		p, _ := strconv.Unquote(is.Path.Value)
-		if why := forbiddenImport(p); why != "" {
-			return fmt.Sprintf("%s:%d: import %q is not allowed (%s)", name, fset.Position(is.Pos()).Line, p, why)
+	return err.Error()
+}
+
+// fileKind names a non-regular file type.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "symbolic link"
+	case m&os.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&os.ModeSocket != 0:
+		return "socket"
+	case m&os.ModeDevice != 0:
+		return "device"
+	case m.IsDir():
+		return "folder"
+	}
+	return "special file"
+}
+
+// baseAllowed are the standard packages every section may import: pure
+// computation and formatting, nothing that reaches files, processes, flags,
+// the environment, the network, the runtime or memory directly.
+var baseAllowed = []string{
+	"cmp", "errors", "fmt", "maps", "math", "math/bits", "math/cmplx", "math/rand/v2",
+	"slices", "sort", "strconv", "strings", "sync", "sync/atomic", "time", "unicode", "unicode/utf8",
+}
+
+// projectAllowed are the project packages (as a student's file names them)
+// and, for each, the only identifiers a submission may use from it: none of
+// them reads or writes files, starts processes, or reads flags or the
+// environment (d2l's data loaders, plotting, printing and backend selection
+// are left out). An empty list allows the whole package.
+var projectAllowed = map[string][]string{
+	exercisesPrefix + "grid":              nil,
+	solutionsPrefix + "grid":              nil,
+	RepoModule + "/d2l":                   d2lAllowed,
+	"github.com/gomlx/gomlx/core/tensors": {"Tensor", "FromFlatDataAndDimensions", "FromValue", "FromShape", "FromAnyValue"},
+}
+
+// d2lAllowed are the d2l identifiers a submission may use: the layers, their
+// options and the LeNet of 6.6.
+var d2lAllowed = []string{
+	"Module", "Sequential", "NewSequential", "NewConv2d", "NewLinear", "NewFlatten", "NewReLU", "NewSigmoid",
+	"NewTanh", "NewMaxPool2d", "NewAvgPool2d", "NewDropout", "KernelSize", "Padding", "Stride", "LeNet",
+	"Conv2d", "Linear", "Flatten", "ReLU", "Sigmoid", "Tanh", "MaxPool2d", "AvgPool2d",
+}
+
+// sectionImports returns the imports a section's submission may use: the
+// base standard packages and the project packages the section's reference
+// code imports.
+func sectionImports(l Layout, sec string) map[string][]string {
+	allowed := map[string][]string{}
+	for _, p := range baseAllowed {
+		allowed[p] = nil
+	}
+	paths, _ := filepath.Glob(filepath.Join(l.Solutions, sec, "*.go"))
+	if len(paths) == 0 { // a student's clone without solutions/: every project package
+		for p, ids := range projectAllowed {
+			allowed[p] = ids
+		}
+		return allowed
+	}
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		b, err := readRegular(p, maxSourceBytes)
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), p, b, parser.ImportsOnly)
+		if err != nil {
+			continue
+		}
+		for _, is := range f.Imports {
+			ip, _ := strconv.Unquote(is.Path.Value)
+			ip = strings.Replace(ip, solutionsPrefix, exercisesPrefix, 1)
+			if ids, ok := projectAllowed[ip]; ok {
+				allowed[ip] = ids
+				if ip == exercisesPrefix+"grid" {
+					allowed[solutionsPrefix+"grid"] = nil
+				}
+			}
+		}
+	}
+	return allowed
+}
+
+// CheckSource parses a submitted file and returns why it must be rejected,
+// or "" when it may be compiled: an import outside allowed (nil: the base
+// standard packages and every project package of projectAllowed), an
+// identifier of a project package outside its list, //go:linkname,
+// //go:embed, cgo directives. A file that does not parse is not rejected here:
+// the compiler reports it.
+func CheckSource(name string, src []byte, allowed map[string][]string) string {
+	if allowed == nil {
+		allowed = map[string][]string{}
+		for _, p := range baseAllowed {
+			allowed[p] = nil
+		}
+		for p, ids := range projectAllowed {
+			allowed[p] = ids
 		}
 	}
 	for _, line := range strings.Split(string(src), "\n") {
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "//go:linkname") || strings.HasPrefix(t, "//go:embed") || strings.HasPrefix(t, "#cgo") {
-			return fmt.Sprintf("%s: directive %q is not allowed", name, strings.Fields(t)[0])
+		if strings.HasPrefix(t, "//go:") || strings.HasPrefix(t, "#cgo") || strings.HasPrefix(t, "//line ") || strings.HasPrefix(t, "/*line ") {
+			d := strings.Fields(t)[0]
+			if d != "//go:build" && d != "//go:noinline" && d != "//go:nosplit" {
+				return fmt.Sprintf("%s: directive %q is not allowed", name, d)
+			}
 		}
 	}
-	return ""
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return ""
+	}
+	names := map[string][]string{} // local name -> allowed identifiers
+	var list []string
+	for p := range allowed {
+		list = append(list, p)
+	}
+	sort.Strings(list)
+	for _, is := range f.Imports {
+		p, _ := strconv.Unquote(is.Path.Value)
+		ids, ok := allowed[p]
+		if !ok {
+			return fmt.Sprintf("%s:%d: import %q is not allowed; this section may import only %s", name, fset.Position(is.Pos()).Line, p, strings.Join(list, ", "))
+		}
+		local := p[strings.LastIndex(p, "/")+1:]
+		if p == "math/rand/v2" {
+			local = "rand"
+		}
+		if is.Name != nil {
+			local = is.Name.Name
+		}
+		if local == "." && len(ids) > 0 {
+			return fmt.Sprintf("%s:%d: import %q may not be a dot import", name, fset.Position(is.Pos()).Line, p)
+		}
+		if len(ids) > 0 {
+			names[local] = ids
+		}
+	}
+	var why string
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok || why != "" {
+			return why == ""
+		}
+		x, ok := sel.X.(*ast.Ident)
+		if !ok {
+			return true
+		}
+		if ids, ok := names[x.Name]; ok && !slices.Contains(ids, sel.Sel.Name) {
+			why = fmt.Sprintf("%s:%d: %s.%s is not allowed in a submission; allowed from %s: %s", name, fset.Position(sel.Pos()).Line, x.Name, sel.Sel.Name, x.Name, strings.Join(ids, ", "))
+		}
+		return true
+	})
+	return why
 }

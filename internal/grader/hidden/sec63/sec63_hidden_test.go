@@ -40,7 +40,7 @@ func TestHidden_Corr2DPadStride(t *testing.T) {
 		ph, pw := r.IntN(3), r.IntN(3)
 		sh, sw := 1+r.IntN(3), 1+r.IntN(3)
 		X, K := testutil.Rand2D(r, h, w), testutil.Rand2D(r, kh, kw)
-		testutil.Close2D(t, ref.Corr2DPadStride(X, K, ph, pw, sh, sw), Corr2DPadStride(X, K, ph, pw, sh, sw), testutil.Tol,
+		testutil.Close2D(t, ref.Corr2DPadStride(X, K, ph, pw, sh, sw), Corr2DPadStride(copy2(X), copy2(K), ph, pw, sh, sw), testutil.Tol,
 			fmt.Sprintf("Corr2DPadStride(X [%d %d], K [%d %d], %d, %d, %d, %d)", h, w, kh, kw, ph, pw, sh, sw))
 	}
 }
@@ -52,7 +52,20 @@ func TestHidden_MirrorPad(t *testing.T) {
 	r := testutil.Rng(634)
 	for _, c := range [][3]int{{5, 6, 1}, {4, 4, 3}, {7, 3, 2}, {2, 2, 1}} {
 		X := testutil.Rand2D(r, c[0], c[1])
-		testutil.Close1D(t, ref.MirrorPad1D(X[0], c[2]), MirrorPad1D(X[0], c[2]), 0, fmt.Sprintf("MirrorPad1D(x [%d], %d)", c[1], c[2]))
-		testutil.Close2D(t, ref.MirrorPad2D(X, c[2]), MirrorPad2D(X, c[2]), 0, fmt.Sprintf("MirrorPad2D(X %v, %d)", c[:2], c[2]))
+		testutil.Close1D(t, ref.MirrorPad1D(X[0], c[2]), MirrorPad1D(copy1(X[0]), c[2]), 0, fmt.Sprintf("MirrorPad1D(x [%d], %d)", c[1], c[2]))
+		testutil.Close2D(t, ref.MirrorPad2D(X, c[2]), MirrorPad2D(copy2(X), c[2]), 0, fmt.Sprintf("MirrorPad2D(X %v, %d)", c[:2], c[2]))
 	}
+}
+
+// The student's code gets its own deep copy of every input (copy1…copy4) and
+// the reference is computed first, so that code that changes its input
+// cannot change what it is compared with.
+func copy1(x []float32) []float32 { return append([]float32(nil), x...) }
+
+func copy2(m [][]float32) [][]float32 {
+	out := make([][]float32, len(m))
+	for i := range m {
+		out[i] = copy1(m[i])
+	}
+	return out
 }

@@ -18,7 +18,7 @@ func TestHidden_ComposeKernels(t *testing.T) {
 	r := testutil.Rng(6410)
 	for _, c := range [][4]int{{1, 1, 3, 3}, {2, 2, 2, 2}, {3, 1, 1, 4}, {4, 3, 2, 5}} {
 		K1, K2 := testutil.Rand2D(r, c[0], c[1]), testutil.Rand2D(r, c[2], c[3])
-		testutil.Close2D(t, ref.ComposeKernels(K1, K2), ComposeKernels(K1, K2), testutil.Tol, fmt.Sprintf("ComposeKernels(K1 %v, K2 %v)", c[:2], c[2:]))
+		testutil.Close2D(t, ref.ComposeKernels(K1, K2), ComposeKernels(copy2(K1), copy2(K2)), testutil.Tol, fmt.Sprintf("ComposeKernels(K1 %v, K2 %v)", c[:2], c[2:]))
 	}
 }
 
@@ -62,7 +62,7 @@ func TestHidden_Corr2DMultiInOutMatMul(t *testing.T) {
 	for _, c := range [][5]int{{1, 1, 4, 4, 1}, {3, 2, 5, 6, 2}, {2, 4, 3, 7, 3}} {
 		X := testutil.Rand3D(r, c[0], c[2], c[3])
 		K := testutil.Rand4D(r, c[1], c[0], c[4], c[4])
-		testutil.Close3D(t, ref.Corr2DMultiInOutMatMul(X, K), Corr2DMultiInOutMatMul(X, K), testutil.Tol,
+		testutil.Close3D(t, ref.Corr2DMultiInOutMatMul(X, K), Corr2DMultiInOutMatMul(copy3(X), copy4(K)), testutil.Tol,
 			fmt.Sprintf("Corr2DMultiInOutMatMul(X [%d %d %d], K [%d %d %d %d])", c[0], c[2], c[3], c[1], c[0], c[4], c[4]))
 	}
 }
@@ -75,6 +75,35 @@ func TestHidden_Conv1x1MatMul(t *testing.T) {
 	for _, c := range [][4]int{{1, 1, 2, 2}, {3, 5, 4, 3}, {6, 2, 1, 7}} {
 		X := testutil.Rand3D(r, c[0], c[2], c[3])
 		W := testutil.Rand2D(r, c[1], c[0])
-		testutil.Close3D(t, ref.Conv1x1MatMul(X, W), Conv1x1MatMul(X, W), testutil.Tol, fmt.Sprintf("Conv1x1MatMul(X [%d %d %d], W [%d %d])", c[0], c[2], c[3], c[1], c[0]))
+		testutil.Close3D(t, ref.Conv1x1MatMul(X, W), Conv1x1MatMul(copy3(X), copy2(W)), testutil.Tol, fmt.Sprintf("Conv1x1MatMul(X [%d %d %d], W [%d %d])", c[0], c[2], c[3], c[1], c[0]))
 	}
+}
+
+// The student's code gets its own deep copy of every input (copy1…copy4) and
+// the reference is computed first, so that code that changes its input
+// cannot change what it is compared with.
+func copy1(x []float32) []float32 { return append([]float32(nil), x...) }
+
+func copy2(m [][]float32) [][]float32 {
+	out := make([][]float32, len(m))
+	for i := range m {
+		out[i] = copy1(m[i])
+	}
+	return out
+}
+
+func copy3(m [][][]float32) [][][]float32 {
+	out := make([][][]float32, len(m))
+	for i := range m {
+		out[i] = copy2(m[i])
+	}
+	return out
+}
+
+func copy4(m [][][][]float32) [][][][]float32 {
+	out := make([][][][]float32, len(m))
+	for i := range m {
+		out[i] = copy3(m[i])
+	}
+	return out
 }

@@ -1,0 +1,134 @@
+package grader
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestSandbox runs testdata/escape, a program that tries what a student's
+// code would try if it got past the import allowlist, in the sandbox of the
+// test processes, and checks that every attempt fails and nothing outside
+// changed: the checkout, a class folder, an output folder.
+func TestSandbox(t *testing.T) {
+	bwrap, err := FindSandbox()
+	require.NoError(t, err, "the grader's tests need bubblewrap")
+	l, _ := testLayout(t)
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "bin", "escape.test")
+	build := exec.Command("go", "build", "-o", bin, "./testdata/escape")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	sandboxReadable(filepath.Dir(tmp), tmp, filepath.Dir(bin))
+	class, outputs := filepath.Join(tmp, "class"), filepath.Join(tmp, "out")
+	for _, d := range []string{class + "/alice/sec61", outputs + "/alice"} {
+		require.NoError(t, os.MkdirAll(d, 0o755))
+	}
+	require.NoError(t, os.WriteFile(class+"/alice/sec61/conv1d.go", []byte("package sec61\n"), 0o644))
+	require.NoError(t, os.WriteFile(outputs+"/gradebook.csv", []byte("student,total\nalice,10\n"), 0o644))
+	require.NoError(t, os.WriteFile(outputs+"/alice/feedback.md", []byte("10/10\n"), 0o644))
+	targets := []string{l.Root + "/go.mod", l.Hidden + "/sec62/sec62_hidden_test.go", l.Solutions + "/sec62/toeplitz.go",
+		class + "/alice/sec61/conv1d.go", class, outputs + "/gradebook.csv", outputs, bin}
+	before := map[string]string{}
+	for _, d := range []string{class, outputs, l.Solutions, l.Hidden} {
+		before[d] = treeDigest(t, d)
+	}
+	r := runner{bwrap: bwrap, limits: DefaultLimits}
+	for _, c := range []struct {
+		mode    string
+		timeout time.Duration
+		says    string // in the output
+	}{
+		{"files@" + strings.Join(targets, ","), 5 * time.Second, "blocked: read /proc/self/environ"},
+		{"fds", 5 * time.Second, ""},
+		{"kill", 5 * time.Second, "blocked: still alive"},
+		{"net", 5 * time.Second, "blocked: dial"},
+		{"disk", 10 * time.Second, "wrote "},
+		{"memory", 10 * time.Second, ""},
+		{"output", 20 * time.Second, "output cut"},
+		{"stall", 3 * time.Second, "started a detached child"},
+		{"forkbomb", 10 * time.Second, ""},
+		{"spin", 2 * time.Second, ""},
+	} {
+		name, _, _ := strings.Cut(c.mode, "@")
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			o := r.runTest(context.Background(), bin, c.mode, c.timeout)
+			took := time.Since(start)
+			t.Logf("%s: %s in %s\n%s", name, o.Reason, took.Round(time.Millisecond), truncate(o.Output, 600))
+			assert.False(t, o.Passed)
+			assert.NotContains(t, o.Output, "ESCAPED")
+			assert.Contains(t, o.Output, c.says)
+			assert.Less(t, took, c.timeout+3*time.Second, "the sandbox was not ended in time")
+			assert.LessOrEqual(t, len(o.Output), 20<<10)
+		})
+	}
+	for d, h := range before {
+		assert.Equal(t, h, treeDigest(t, d), "%s changed", d)
+	}
+	_, err = os.Stat("/pwned")
+	assert.True(t, os.IsNotExist(err))
+}
+
+// TestEnsureModulesOffline is a fresh clone without network: an empty module
+// cache and GOPROXY=off. Grading must stop with one line saying what to run.
+func TestEnsureModulesOffline(t *testing.T) {
+	l, _ := testLayout(t)
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOPROXY", "off")
+	err := ensureModules(context.Background(), l)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "run `go mod download` in "+l.Root)
+	assert.NotContains(t, err.Error(), "\n")
+	_, err = GradeSubmission(context.Background(), &Submission{Name: "x"}, Options{Layout: l, Catalog: &Catalog{}, Reference: true, NoSandbox: true})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "go mod download")
+}
+
+// TestNoSandbox: without bwrap on PATH the grader refuses in one line that
+// says how to install it and how to go on without it.
+func TestNoSandbox(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	_, err := checkSandbox()
+	require.ErrorIs(t, err, ErrNoSandbox)
+	assert.Contains(t, err.Error(), "apt-get install bubblewrap")
+	assert.Contains(t, err.Error(), "-unsafe-no-sandbox")
+	assert.NotContains(t, err.Error(), "\n")
+}
+
+// TestUnsafeNoSandboxSays: grading without the sandbox still grades, and the
+// report says it was unconfined.
+func TestUnsafeNoSandboxSays(t *testing.T) {
+	l, cat := testLayout(t)
+	sub, err := LoadSubmission(l.Solutions, cat)
+	require.NoError(t, err)
+	res, err := GradeSubmission(context.Background(), sub, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, NoSandbox: true, Only: []string{"6.3-1"}})
+	require.NoError(t, err)
+	assert.Equal(t, res.Max, res.Score)
+	assert.Contains(t, Feedback(res), "WITHOUT a sandbox")
+}
+
+// TestGradeAllInterrupted: a run interrupted (SIGINT/SIGTERM cancel the
+// context) returns at once, with ErrInterrupted and only finished students.
+func TestGradeAllInterrupted(t *testing.T) {
+	l, cat := testLayout(t)
+	subs := t.TempDir()
+	for _, s := range []string{"alice", "bob"} {
+		copyTree(t, filepath.Join(l.Solutions, "sec63"), filepath.Join(subs, s, "sec63"), nil)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	start := time.Now()
+	res, err := GradeAll(ctx, subs, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, Only: []string{"6.3-1"}})
+	require.ErrorIs(t, err, ErrInterrupted)
+	assert.Empty(t, res)
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
