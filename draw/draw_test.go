@@ -456,3 +456,65 @@ func ExampleHeatMap() {
 	// draw.HeatMap: 2 map(s) of 2×3
 	// PNG: 444 × 230
 }
+
+func TestArchitecture(t *testing.T) {
+	lenet := []draw.Layer{
+		{Name: "Conv2d", Detail: "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))", Shape: []int{6, 28, 28}},
+		{Name: "Sigmoid", Shape: []int{6, 28, 28}},
+		{Name: "AvgPool2d", Shape: []int{6, 14, 14}},
+		{Name: "Flatten", Shape: []int{1176}},
+		{Name: "Linear", Shape: []int{10}},
+	}
+	tests := []struct {
+		name       string
+		input      []int
+		layers     []draw.Layer
+		opts       []draw.Option
+		layerTexts [][]string // texts of each layer group: name, detail, shape
+		inputTexts []string
+		desc       string
+	}{
+		{
+			name: "LeNet's first layers", input: []int{1, 28, 28}, layers: lenet,
+			layerTexts: [][]string{
+				{"Conv2d", "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))", "6×28×28"},
+				{"Sigmoid", "6×28×28"}, {"AvgPool2d", "6×14×14"}, {"Flatten", "1176"}, {"Linear", "10"},
+			},
+			inputTexts: []string{"输入", "1×28×28"},
+			desc:       "draw.Architecture: 输入 1×28×28 → Conv2d 6×28×28 → Sigmoid 6×28×28 → AvgPool2d 6×14×14 → Flatten 1176 → Linear 10",
+		},
+		{
+			name: "one layer, named input, title", input: []int{4}, layers: []draw.Layer{{Name: "Linear", Shape: []int{2}}},
+			opts:       []draw.Option{draw.Labels("x"), draw.Title("MLP")},
+			layerTexts: [][]string{{"Linear", "2"}},
+			inputTexts: []string{"x", "4"},
+			desc:       "draw.Architecture: x 4 → Linear 2, MLP",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := draw.Architecture(tc.input, tc.layers, tc.opts...)
+			p := parseSVG(t, f.SVG())
+			assert.Equal(t, tc.layerTexts, p.groups["layer"])
+			assert.Equal(t, [][]string{tc.inputTexts}, p.groups["input"])
+			assert.Equal(t, tc.desc, p.desc)
+			assert.Equal(t, tc.desc, f.Text())
+			img, err := png.Decode(bytes.NewReader(f.PNG()))
+			require.NoError(t, err)
+			w, h := f.Size()
+			assert.Equal(t, [2]int{int(2 * w), int(2 * h)}, [2]int{img.Bounds().Dx(), img.Bounds().Dy()}, "PNG form: twice the SVG's size")
+			// Taller with every layer: at least 50 units a layer.
+			assert.GreaterOrEqual(t, h, 50*float64(len(tc.layers)))
+		})
+	}
+	// Boxes are coloured by kind: the conv box is blue, the pool box green (in the PNG).
+	f := draw.Architecture([]int{1, 28, 28}, lenet)
+	assert.Contains(t, f.SVG(), `fill="#c6dbef"`)
+	assert.Contains(t, f.SVG(), `fill="#c7e9c0"`)
+	assert.Contains(t, f.SVG(), `fill="#fdd0a2"`)
+
+	assert.PanicsWithError(t, "draw.Architecture: argument layers: got none, want at least one layer", func() { draw.Architecture([]int{1}, nil) })
+	assert.PanicsWithError(t, "draw.Architecture: argument layers[0]: got an empty Name, want the layer's name", func() {
+		draw.Architecture([]int{1}, []draw.Layer{{Shape: []int{1}}})
+	})
+}

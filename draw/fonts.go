@@ -60,6 +60,13 @@ func loadFonts() []*sfnt.Font {
 						break
 					}
 				}
+				// A font whose tables are not 4-byte aligned (wqy-microhei.ttc): realign a copy.
+				if fixed, err := realignedFont(data, 0); err == nil {
+					if f, err := opentype.Parse(fixed); err == nil {
+						fonts = append(fonts, f)
+						break
+					}
+				}
 			}
 		}
 		if f, err := opentype.Parse(goregular.TTF); err == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/d2l-go/d2l-go/d2l"
 	"github.com/d2l-go/d2l-go/internal/harness"
 	"github.com/d2l-go/d2l-go/internal/literate"
 	"github.com/d2l-go/d2l-go/internal/notebook"
@@ -98,6 +99,9 @@ func TestCommittedOutputs(t *testing.T) {
 // TestExecute executes every notebook headless and checks its outputs. Without jupyter or
 // gonb it is skipped (failed when $CI is set); -short skips it. $D2L_NOTEBOOK_JOBS sets
 // how many notebooks run at once (default 2: about 20% faster than 1 on 2 cores).
+// $D2L_EPOCHS (read by d2l.Epochs in 6.6's training cell) is 2 unless set: the book's 10
+// epochs of LeNet would take most of the package's time budget on 2 cores; the committed
+// notebook is the full run, which TestLeNetFullRun checks.
 // Executed copies and logs stay in $TMPDIR/d2l-go-test-notebooks/<hash of the root>.
 func TestExecute(t *testing.T) {
 	if testing.Short() {
@@ -108,6 +112,9 @@ func TestExecute(t *testing.T) {
 		t.Skip("no notebook sources in chapter6/")
 	}
 	tools := harness.RequireTools(t)
+	if os.Getenv(d2l.EpochsEnv) == "" {
+		t.Setenv(d2l.EpochsEnv, "2")
+	}
 	jobs := 2
 	if v := os.Getenv("D2L_NOTEBOOK_JOBS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -131,4 +131,27 @@ func TestActualAndArrange(t *testing.T) {
 		kinds = append(kinds, o.Type+":"+o.Name+":"+o.Text)
 	}
 	assert.Equal(t, []string{"stream:stdout:a\n", "display_data::", "stream:stdout:b\n", "stream:stderr:w\n"}, kinds)
+
+	// A match fence: displays go after as many lines as the fence has before them.
+	for _, tc := range []struct {
+		name, want string
+		kinds      []string
+	}{
+		{"match", "[display image/svg+xml]\nloss ...\n... examples/sec\n[display image/svg+xml]\n... right\n",
+			[]string{"display_data::", "stream:stdout:loss 1\n2 examples/sec\n", "display_data::", "stream:stdout:3 right\n"}},
+		{"match fails", "[display image/svg+xml]\nacc ...\n[display image/svg+xml]\n",
+			[]string{"stream:stdout:loss 1\n2 examples/sec\n3 right\n", "display_data::", "display_data::"}},
+		{"a ... line", "[display image/svg+xml]\n...\n[display image/svg+xml]\n... right\n",
+			[]string{"stream:stdout:loss 1\n2 examples/sec\n3 right\n", "display_data::", "display_data::"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			exp := literate.Expect{Mode: literate.Match, Stdout: tc.want}
+			got := harness.Arrange([]*notebook.Output{stdout("loss 1\n2 examples/sec\n"), svg(), stdout("3 right\n"), svg()}, exp)
+			var kinds []string
+			for _, o := range got {
+				kinds = append(kinds, o.Type+":"+o.Name+":"+o.Text)
+			}
+			assert.Equal(t, tc.kinds, kinds)
+		})
+	}
 }

@@ -175,8 +175,10 @@ func Merge(doc *literate.Doc, gen literate.Options, executed *notebook.Notebook)
 // Arrange returns outputs in a stable order, for committed notebooks that do not change
 // from run to run. Jupyter receives stdout, stderr and displays on separate channels, so
 // their interleaving varies between runs; Arrange merges each stream into one output and,
-// when stdout equals the expected text, places the display outputs where the expected
-// output has their placeholders (else after stdout); stderr and errors come last.
+// when stdout agrees with the expected text (equal to it, or matching it in a
+// ```output match``` fence without a "..." line), places the display outputs where the
+// expected output has their placeholders, after as many stdout lines as the expected output
+// has before them (else after stdout); stderr and errors come last.
 func Arrange(outputs []*notebook.Output, exp literate.Expect) []*notebook.Output {
 	var stdout, stderr strings.Builder
 	var displays, others []*notebook.Output
@@ -199,22 +201,31 @@ func Arrange(outputs []*notebook.Output, exp literate.Expect) []*notebook.Output
 		}
 	}
 	wantText, placeholders := exp.Displays()
-	if strings.TrimRight(stdout.String(), "\n") == strings.TrimRight(wantText, "\n") && len(placeholders) == len(displays) && len(displays) > 0 {
-		// Walk the expected output: text lines accumulate, a placeholder emits the next display.
+	if len(placeholders) == len(displays) && len(displays) > 0 && agrees(stdout.String(), wantText, exp.Mode) {
+		// Walk the expected output: text lines are counted, a placeholder emits as many
+		// lines of stdout as were counted, then the next display.
 		got := stdout.String()
-		var chunk strings.Builder
-		next := 0
+		lines, next := 0, 0
 		for _, line := range strings.SplitAfter(exp.Stdout, "\n") {
 			if literate.IsPlaceholder(strings.TrimSuffix(line, "\n")) {
-				n := min(chunk.Len(), len(got))
+				n := 0
+				for ; lines > 0 && n < len(got); lines-- {
+					k := strings.IndexByte(got[n:], '\n')
+					if k < 0 {
+						n = len(got)
+						break
+					}
+					n += k + 1
+				}
 				text(got[:n])
 				got = got[n:]
-				chunk.Reset()
 				res = append(res, displays[next])
 				next++
 				continue
 			}
-			chunk.WriteString(line)
+			if line != "" {
+				lines++
+			}
 		}
 		text(got)
 	} else {
@@ -225,4 +236,26 @@ func Arrange(outputs []*notebook.Output, exp literate.Expect) []*notebook.Output
 		res = append(res, &notebook.Output{Type: notebook.Stream, Name: "stderr", Text: stderr.String()})
 	}
 	return append(res, others...)
+}
+
+// agrees reports whether got is the expected text want line for line: equal to it in an
+// exact fence, matching it in a match fence that has no line "..." (which would make the
+// line counts differ).
+func agrees(got, want string, mode literate.Mode) bool {
+	g, w := splitText(got), splitText(want)
+	switch mode {
+	case literate.Exact:
+		return strings.TrimRight(got, "\n") == strings.TrimRight(want, "\n")
+	case literate.Match:
+		if len(g) != len(w) {
+			return false
+		}
+		for i := range g {
+			if !matchLine(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
