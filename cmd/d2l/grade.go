@@ -15,7 +15,7 @@ func init() {
 	register(&Command{
 		Name:    "grade",
 		Summary: "instructors: grade a folder of submissions (one folder per student) into a gradebook and Gradescope results",
-		Usage:   "-submissions DIR -out DIR [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-unsafe-no-sandbox]",
+		Usage:   "-submissions DIR -out DIR [-shard i/n] [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-unsafe-no-sandbox]  |  -merge -out DIR SHARD_OUT...",
 		Run:     runGrade,
 	})
 }
@@ -30,8 +30,27 @@ func runGrade(ctx context.Context, args []string) error {
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of each test process")
 	only := fs.String("only", "", "comma-separated exercise IDs to grade (default: all)")
 	unsafe := fs.Bool("unsafe-no-sandbox", false, "run the students' code WITHOUT the bubblewrap sandbox (every report says so); only for trusted code")
+	shardFlag := fs.String("shard", "", "grade only shard i of n of the class (e.g. 2/5), on one of n machines; combine the outputs with -merge")
+	merge := fs.Bool("merge", false, "combine the -out folders of every shard, given as arguments, into one gradebook in -out")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *merge {
+		if *out == "" || fs.NArg() == 0 || *subs != "" || *shardFlag != "" {
+			return fmt.Errorf("%w: -merge takes -out and the shards' output folders as arguments", errUsage)
+		}
+		if err := grader.MergeShards(fs.Args(), *out); err != nil {
+			return err
+		}
+		fmt.Printf("merged %d shards into %s/%s\n", fs.NArg(), *out, grader.GradebookFile)
+		return nil
+	}
+	var shard grader.Shard
+	if *shardFlag != "" {
+		var err error
+		if shard, err = grader.ParseShard(*shardFlag); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
 	}
 	if *subs == "" || *out == "" || fs.NArg() > 0 {
 		return fmt.Errorf("%w: -submissions and -out are required", errUsage)
@@ -65,12 +84,22 @@ func runGrade(ctx context.Context, args []string) error {
 	start := time.Now()
 	results, err := grader.GradeAll(ctx, *subs, grader.Options{
 		Layout: l, Catalog: cat, Reference: true, Hidden: true, Jobs: *jobs, TestTimeout: *timeout, Only: ids, NoSandbox: *unsafe,
+		Shard: shard,
 	})
 	if err != nil && !errors.Is(err, grader.ErrInterrupted) {
 		return err
 	}
 	if werr := grader.WriteReports(*out, cat, results); werr != nil {
 		return werr
+	}
+	if shard.N > 1 && err == nil {
+		class, cerr := grader.ClassMembers(*subs)
+		if cerr != nil {
+			return cerr
+		}
+		if werr := grader.WriteShardManifest(*out, shard, class, results); werr != nil {
+			return werr
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("%w; wrote the gradebook of the %d students finished to %s", err, len(results), *out)

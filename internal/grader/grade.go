@@ -35,6 +35,8 @@ type Options struct {
 	// without it adds a note to every report.
 	NoSandbox bool
 	Limits    Limits // per test process (default DefaultLimits)
+	// Shard, when its N > 1, grades only the students of that shard (GradeAll).
+	Shard Shard
 	bwrap     string // the bwrap found by prepare
 	liveRoot  string // the checkout, before the snapshot replaced Layout
 	prepared  bool   // sandbox checked, snapshot taken
@@ -662,6 +664,9 @@ func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, e
 	var wg sync.WaitGroup
 	for i, e := range entries {
 		name := e.Name()
+		if !opt.Shard.Has(name) {
+			continue
+		}
 		notGraded := func(why string) {
 			results[i] = &StudentResult{Student: name, Max: autoMax, NotGraded: why}
 		}

@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,66 @@ func TestMergeShards(t *testing.T) {
 	} {
 		err := MergeShards(tc.outs, filepath.Join(base, "refused"))
 		assert.ErrorContains(t, err, tc.want, strings.Join(tc.outs, " "))
+	}
+}
+
+// TestShardMergeEqualsSingleRun grades a small class once, and again as two shards merged:
+// the gradebooks are byte for byte the same, and so is every student's results.json.
+func TestShardMergeEqualsSingleRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("grades a class three times; skipped with -short")
+	}
+	l, cat := testLayout(t)
+	subs := t.TempDir()
+	ref := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(l.Solutions, "sec63", name))
+		require.NoError(t, err)
+		return RewriteImports(b)
+	}
+	students := map[string]map[string][]byte{
+		"alice": {"out_shape.go": ref("out_shape.go"), "mirror_pad.go": ref("mirror_pad.go")},
+		"bob":   {},
+		"carol": {"out_shape.go": []byte("package sec63\n\nfunc ConvOutputShape(h, w, kh, kw, ph, pw, sh, sw int) (oh, ow int) { return h, w }\n")},
+		"dave":  {"mirror_pad.go": ref("mirror_pad.go")},
+		"erin":  {"out_shape.go": ref("out_shape.go")},
+	}
+	for name, files := range students {
+		require.NoError(t, os.MkdirAll(filepath.Join(subs, name, "sec63"), 0o755))
+		for f, b := range files {
+			require.NoError(t, os.WriteFile(filepath.Join(subs, name, "sec63", f), b, 0o644))
+		}
+	}
+	opt := Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, Only: []string{"6.3-1", "6.3-4"}}
+	grade := func(out string, sh Shard) {
+		o := opt
+		o.Shard = sh
+		res, err := GradeAll(context.Background(), subs, o)
+		require.NoError(t, err)
+		require.NoError(t, WriteReports(out, cat, res))
+		if sh.N > 1 {
+			class, err := ClassMembers(subs)
+			require.NoError(t, err)
+			require.NoError(t, WriteShardManifest(out, sh, class, res))
+			t.Logf("shard %d/%d: %d students", sh.I, sh.N, len(res))
+		}
+	}
+	base := t.TempDir()
+	single, s1, s2, merged := filepath.Join(base, "single"), filepath.Join(base, "s1"), filepath.Join(base, "s2"), filepath.Join(base, "merged")
+	grade(single, Shard{})
+	grade(s1, Shard{1, 2})
+	grade(s2, Shard{2, 2})
+	require.NoError(t, MergeShards([]string{s1, s2}, merged))
+	want, err := os.ReadFile(filepath.Join(single, GradebookFile))
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(merged, GradebookFile))
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+	assert.Contains(t, string(want), "\nalice,", "the single run graded the class")
+	for name := range students {
+		w, err := os.ReadFile(filepath.Join(single, name, "results.json"))
+		require.NoError(t, err)
+		g, err := os.ReadFile(filepath.Join(merged, name, "results.json"))
+		require.NoError(t, err, name)
+		assert.JSONEq(t, string(w), string(g), name)
 	}
 }
