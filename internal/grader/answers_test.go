@@ -1,8 +1,13 @@
 package grader
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/d2l-go/d2l-go/internal/notebook"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -45,4 +50,56 @@ func TestAnswerFromCell(t *testing.T) {
 	assert.Equal(t, "减半。", AnswerFromCell("**答：**\n\n减半。"))
 	assert.Equal(t, "减半。", AnswerFromCell(strings.Replace(answerCell(), answerPlaceholder, "减半。", 1)))
 	assert.Equal(t, "just text", AnswerFromCell("just text"))
+}
+
+// TestAnswersReachTheTeacher: answers written in ANSWERS.md or in a notebook's answer
+// cells end up in the student's feedback.md and results.json, next to the rubric.
+func TestAnswersReachTheTeacher(t *testing.T) {
+	l, cat := testLayout(t)
+	dir := filepath.Join(t.TempDir(), "alice")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sec63"), 0o755))
+	tmpl := string(AnswersTemplate(cat, "sec63"))
+	filled := strings.Replace(tmpl, "答：\n", "答：\n相当于把采样率减半。\n", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sec63", AnswersFile), []byte(filled), 0o644))
+	// The 6.4 exercise notebook, with one answer cell filled in.
+	nb, err := notebook.ReadFile(filepath.Join(l.Notebooks, "6.4-exercises.ipynb"))
+	require.NoError(t, err)
+	var answered string
+	for _, c := range nb.Cells {
+		if m, ok := cellMeta(c); ok && m.Role == "answer" {
+			answered = m.Exercise
+			c.Source = "**答：**\n\n反向传播的内存约为前向的两倍。"
+			break
+		}
+	}
+	require.NotEmpty(t, answered)
+	require.NoError(t, notebook.WriteFile(filepath.Join(dir, "6.4-exercises.ipynb"), nb))
+
+	sub, err := LoadSubmission(dir, cat)
+	require.NoError(t, err)
+	first := ""
+	for _, e := range cat.Exercises {
+		if e.Section == "sec63" && e.Kind == KindManual {
+			first = e.ID
+			break
+		}
+	}
+	assert.Equal(t, map[string]string{first: "相当于把采样率减半。", answered: "反向传播的内存约为前向的两倍。"}, sub.Answers)
+
+	res, err := GradeSubmission(context.Background(), sub, Options{Layout: l, Catalog: cat, Reference: true, Only: []string{first, answered, "6.3-5"}, NoSandbox: true})
+	require.NoError(t, err)
+	fb := Feedback(res)
+	assert.Contains(t, fb, "> 相当于把采样率减半。")
+	assert.Contains(t, fb, "> 反向传播的内存约为前向的两倍。")
+	assert.Contains(t, fb, "（未作答 / no answer）", "6.3-5 left empty")
+	gs := ToGradescope(res)
+	found := false
+	for _, tst := range gs.Tests {
+		if strings.HasPrefix(tst.Name, first+" ") {
+			found = true
+			assert.Contains(t, tst.Output, "相当于把采样率减半。")
+			assert.Contains(t, tst.Output, "Rubric")
+		}
+	}
+	assert.True(t, found)
 }

@@ -116,6 +116,7 @@ type ExerciseResult struct {
 	Note   string       `json:"note,omitempty"` // rejected / missing / compile error / fallback
 	Tests  []TestResult `json:"tests,omitempty"`
 	Rubric string       `json:"rubric,omitempty"` // manual items
+	Answer string       `json:"answer,omitempty"` // manual items: what the student wrote
 	// HiddenRemaining counts hidden tests not run (checks).
 	HiddenRemaining int `json:"hidden_remaining,omitempty"`
 }
@@ -228,6 +229,7 @@ func (g *grading) plan() {
 		g.order = append(g.order, st)
 		if e.Kind == KindManual {
 			st.res.Rubric = e.Rubric
+			st.res.Answer = g.sub.Answers[e.ID]
 			st.res.Note = "manual item: graded by hand with the rubric"
 			continue
 		}

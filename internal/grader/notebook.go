@@ -69,6 +69,34 @@ func ExtractNotebook(path string) ([]ExtractedFile, error) {
 	return out, nil
 }
 
+// ExtractAnswers reads the answer cells of an exercise notebook (Markdown cells whose "d2l"
+// metadata has role "answer"): what the student wrote, by exercise id, without the
+// placeholder. Cells left as generated are left out.
+func ExtractAnswers(path string) (map[string]string, error) {
+	b, err := readRegular(path, maxNotebookBytes)
+	if err != nil {
+		return nil, fmt.Errorf("grader.ExtractAnswers: %w", err)
+	}
+	nb, err := notebook.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("grader.ExtractAnswers: %w", err)
+	}
+	out := map[string]string{}
+	for _, c := range nb.Cells {
+		m, ok := cellMeta(c)
+		if !ok || m.Role != "answer" || m.Exercise == "" {
+			continue
+		}
+		if a := AnswerFromCell(c.Source); a != "" {
+			if out[m.Exercise] != "" {
+				a = out[m.Exercise] + "\n\n" + a
+			}
+			out[m.Exercise] = a
+		}
+	}
+	return out, nil
+}
+
 // cellMeta decodes the "d2l" metadata of a cell.
 func cellMeta(c *notebook.Cell) (CellMeta, bool) {
 	raw, ok := c.Metadata[metaKey]

@@ -44,7 +44,7 @@ func ToGradescope(r *StudentResult) Gradescope {
 		if e.Kind == KindManual {
 			g.Tests = append(g.Tests, GradescopeTest{
 				Name: e.ID + " " + e.Title + "（人工评分 / manual）", MaxScore: float64(e.Max),
-				Output: "Rubric:\n" + e.Rubric, Visibility: "visible", Tags: []string{"manual"},
+				Output: "Answer / 答案:\n" + answerOrNone(e.Answer) + "\n\nRubric / 评分标准:\n" + e.Rubric, Visibility: "visible", Tags: []string{"manual"},
 			})
 			continue
 		}
@@ -89,7 +89,7 @@ func Feedback(r *StudentResult) string {
 	}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
-			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n%s\n\n", e.ID, e.Title, e.Max, indentBlock(e.Rubric))
+			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n**答案 / Answer**\n\n%s\n\n**评分标准 / Rubric**\n\n%s\n\n", e.ID, e.Title, e.Max, quoteBlock(answerOrNone(e.Answer)), indentBlock(e.Rubric))
 			continue
 		}
 		fmt.Fprintf(&sb, "## %s %s — %d / %d\n\n", e.ID, e.Title, e.Score, e.Max)
@@ -113,6 +113,23 @@ func Feedback(r *StudentResult) string {
 		sb.WriteString("\n")
 	}
 	return sb.String()
+}
+
+// answerOrNone is the answer, or a note that there is none.
+func answerOrNone(a string) string {
+	if strings.TrimSpace(a) == "" {
+		return "（未作答 / no answer）"
+	}
+	return a
+}
+
+// quoteBlock quotes s as a Markdown block quote.
+func quoteBlock(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight("> "+l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func indentBlock(s string) string {

@@ -23,7 +23,10 @@ type Submission struct {
 	Name  string                       // folder name, used as the student's ID
 	Dir   string                       // the folder read (never written)
 	Files map[string]map[string][]byte // section -> file name -> source
-	Notes []string                     // what was ignored and why
+	// Answers holds the free-text answers of manual items, by exercise id: from
+	// secNN/ANSWERS.md, else from the answer cells of the exercise notebooks.
+	Answers map[string]string
+	Notes   []string // what was ignored and why
 }
 
 var sectionDirRE = regexp.MustCompile(`^sec6\d$`)
@@ -33,7 +36,25 @@ var sectionDirRE = regexp.MustCompile(`^sec6\d$`)
 // contribute their solution cells where no Go file of the same name exists.
 // _test.go files, go.mod/go.sum and unknown sections are noted and ignored.
 func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
-	s := &Submission{Name: filepath.Base(dir), Dir: dir, Files: map[string]map[string][]byte{}}
+	s := &Submission{Name: filepath.Base(dir), Dir: dir, Files: map[string]map[string][]byte{}, Answers: map[string]string{}}
+	manual := map[string]string{} // manual item id -> section
+	for _, e := range cat.Exercises {
+		if e.Kind == KindManual {
+			manual[e.ID] = e.Section
+		}
+	}
+	addAnswers := func(from string, section string, answers map[string]string) {
+		for id, a := range answers {
+			if a == "" || (section != "" && manual[id] != section) || manual[id] == "" {
+				continue
+			}
+			if prev, ok := s.Answers[id]; ok && prev != a {
+				s.note("%s: answer to %s ignored (an earlier file already answers it)", from, id)
+				continue
+			}
+			s.Answers[id] = a
+		}
+	}
 	known := map[string]bool{}
 	for _, sec := range cat.Sections() {
 		known[sec] = true
@@ -68,6 +89,13 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 		switch {
 		case strings.HasSuffix(name, ".ipynb"):
 			notebooks = append(notebooks, p)
+		case name == AnswersFile && sectionDirRE.MatchString(parent) && known[parent]:
+			b, err := readRegular(p, maxSourceBytes)
+			if err != nil {
+				s.note("%s: skipped: %v", rel(dir, p), err)
+				return nil
+			}
+			addAnswers(rel(dir, p), parent, ParseAnswers(b))
 		case name == "go.mod":
 			if b, err := readRegular(p, maxSourceBytes); err == nil && hasForeignReplace(b) {
 				s.note("%s: ignored, with its replace directives (the grader always builds with its own go.mod)", rel(dir, p))
@@ -101,6 +129,9 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 	}
 	sort.Strings(notebooks)
 	for _, nb := range notebooks {
+		if answers, err := ExtractAnswers(nb); err == nil {
+			addAnswers(rel(dir, nb), "", answers)
+		}
 		cells, err := ExtractNotebook(nb)
 		if err != nil {
 			s.note("%s: %s", rel(dir, nb), strings.ReplaceAll(strings.ReplaceAll(err.Error(), nb, filepath.Base(nb)), dir+string(filepath.Separator), ""))
