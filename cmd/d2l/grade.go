@@ -15,7 +15,7 @@ func init() {
 	register(&Command{
 		Name:    "grade",
 		Summary: "instructors: grade a folder of submissions (one folder per student) into a gradebook and Gradescope results",
-		Usage:   "-submissions DIR -out DIR [-shard i/n] [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-unsafe-no-sandbox]  |  -merge -out DIR SHARD_OUT...",
+		Usage:   "-submissions DIR -out DIR [-shard i/n] [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-unsafe-no-sandbox]  |  -merge -out DIR SHARD_OUT...  |  -manual SCORES.csv -out DIR",
 		Run:     runGrade,
 	})
 }
@@ -32,8 +32,28 @@ func runGrade(ctx context.Context, args []string) error {
 	unsafe := fs.Bool("unsafe-no-sandbox", false, "run the students' code WITHOUT the bubblewrap sandbox (every report says so); only for trusted code")
 	shardFlag := fs.String("shard", "", "grade only shard i of n of the class (e.g. 2/5), on one of n machines; combine the outputs with -merge")
 	merge := fs.Bool("merge", false, "combine the -out folders of every shard, given as arguments, into one gradebook in -out")
+	manual := fs.String("manual", "", "merge the teacher's manual scores (CSV: student,exercise,points,comment; the template is -out/manual_scores.csv) into the gradebook and results.json of -out")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *manual != "" {
+		if *out == "" || *subs != "" || *merge || fs.NArg() > 0 {
+			return fmt.Errorf("%w: -manual takes the scores file and -out, the folder graded before", errUsage)
+		}
+		root, err := grader.FindRoot(".")
+		if err != nil {
+			return err
+		}
+		l := grader.NewLayout(root)
+		cat, err := grader.LoadCatalog(l.Solutions, l.Hidden)
+		if err != nil {
+			return err
+		}
+		if err := grader.ApplyManualScores(*out, cat, *manual); err != nil {
+			return err
+		}
+		fmt.Printf("merged the manual scores of %s into %s/%s and the students' results.json\n", *manual, *out, grader.GradebookFile)
+		return nil
 	}
 	if *merge {
 		if *out == "" || fs.NArg() == 0 || *subs != "" || *shardFlag != "" {

@@ -161,7 +161,10 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 		}
 		header = append(header, h)
 	}
-	header = append(header, "total", "max", "report", "note")
+	_, manualMax := cat.MaxPoints()
+	// auto: the tests' points; manual: the teacher's, merged by ApplyManualScores (empty
+	// until then); total: both; max: the automatic and the manual maximum.
+	header = append(header, "auto", "manual", "total", "max", "report", "note")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -178,7 +181,7 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 			}
 			row = append(row, cell)
 		}
-		row = append(row, strconv.Itoa(r.Score), strconv.Itoa(r.Max), ReportDir(r.Student), r.NotGraded)
+		row = append(row, strconv.Itoa(r.Score), "", strconv.Itoa(r.Score), strconv.Itoa(r.Max+manualMax), ReportDir(r.Student), r.NotGraded)
 		if err := cw.Write(row); err != nil {
 			return err
 		}
@@ -241,8 +244,9 @@ func CheckFolders(submissions, out string) error {
 	return nil
 }
 
-// WriteReports writes OUT/gradebook.csv and, per student, OUT/<ReportDir>/results.json
-// (Gradescope) and OUT/<ReportDir>/feedback.md.
+// WriteReports writes OUT/gradebook.csv, the template OUT/manual_scores.csv (unless one
+// exists) and, per student, OUT/<ReportDir>/results.json (Gradescope) and
+// OUT/<ReportDir>/feedback.md.
 func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("grader.WriteReports: %w", err)
@@ -257,6 +261,9 @@ func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
 	}
 	if err := f.Close(); err != nil {
 		return err
+	}
+	if err := writeManualTemplate(out, cat, results); err != nil {
+		return fmt.Errorf("grader.WriteReports: %w", err)
 	}
 	for _, r := range results {
 		dir := filepath.Join(out, ReportDir(r.Student))

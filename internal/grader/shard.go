@@ -174,7 +174,32 @@ func MergeShards(outs []string, out string) error {
 		_ = cw.Write(rows[s])
 	}
 	cw.Flush()
-	return errors.Join(cw.Error(), f.Close())
+	if err := errors.Join(cw.Error(), f.Close()); err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	// The manual scores template, for the whole class.
+	var manual []string
+	for _, h := range header {
+		if id, ok := strings.CutSuffix(h, " (manual)"); ok {
+			manual = append(manual, id)
+		}
+	}
+	mf, err := os.OpenFile(filepath.Join(out, ManualScoresFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", fn, err)
+	}
+	mw := csv.NewWriter(mf)
+	_ = mw.Write(manualHeader)
+	for _, s := range class {
+		for _, id := range manual {
+			_ = mw.Write([]string{s, id, "", ""})
+		}
+	}
+	mw.Flush()
+	return errors.Join(mw.Error(), mf.Close())
 }
 
 // readGradebook reads a gradebook.csv: its header and rows.
