@@ -36,10 +36,10 @@ type Options struct {
 	NoSandbox bool
 	Limits    Limits // per test process (default DefaultLimits)
 	// Shard, when its N > 1, grades only the students of that shard (GradeAll).
-	Shard Shard
-	bwrap     string // the bwrap found by prepare
-	liveRoot  string // the checkout, before the snapshot replaced Layout
-	prepared  bool   // sandbox checked, snapshot taken
+	Shard    Shard
+	bwrap    string // the bwrap found by prepare
+	liveRoot string // the checkout, before the snapshot replaced Layout
+	prepared bool   // sandbox checked, snapshot taken
 }
 
 func (o *Options) defaults() {
