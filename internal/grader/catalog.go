@@ -41,6 +41,9 @@ type Exercise struct {
 	Title    string `json:"title"`   // short Chinese title
 	Kind     Kind   `json:"kind"`
 	File     string `json:"file,omitempty"`     // code: the one Go file the student edits
+	// Forbid lists what the file may not use, as the question says: a builtin ("max") or a
+	// package function ("grid.Pool2D", "math.Max"); CheckRules enforces it.
+	Forbid []string `json:"forbid,omitempty"`
 	Question string `json:"question,omitempty"` // Markdown, 简体中文
 	// Manual exercises: points, rubric and reference answer (grade mode only).
 	ManualPoints int    `json:"manual_points,omitempty"`
@@ -264,6 +267,8 @@ func parseReadme(path, section string) ([]*Exercise, error) {
 					cur.File = v
 				case "points":
 					cur.ManualPoints, _ = strconv.Atoi(v)
+				case "forbid":
+					cur.Forbid = strings.Split(v, ",")
 				}
 			}
 			continue

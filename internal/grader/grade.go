@@ -534,6 +534,13 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 			}
 			continue
 		}
+		if e := byFile[name]; e != nil && st != nil {
+			if why := CheckRules(name, src, e.ID, e.Forbid); why != "" {
+				st.skip = true
+				st.res.Note = "rejected: " + why
+				continue
+			}
+		}
 		src = RewriteImports(src)
 		if st != nil {
 			st.student = src
