@@ -36,15 +36,15 @@ type Test struct {
 
 // Exercise is one numbered exercise (or one part of it), e.g. "6.3-4".
 type Exercise struct {
-	ID       string `json:"id"`      // "6.3-4"
-	Section  string `json:"section"` // Go package of the section, "sec63"
-	Title    string `json:"title"`   // short Chinese title
-	Kind     Kind   `json:"kind"`
-	File     string `json:"file,omitempty"`     // code: the one Go file the student edits
+	ID      string `json:"id"`      // "6.3-4"
+	Section string `json:"section"` // Go package of the section, "sec63"
+	Title   string `json:"title"`   // short Chinese title
+	Kind    Kind   `json:"kind"`
+	File    string `json:"file,omitempty"` // code: the one Go file the student edits
 	// Forbid lists what the file may not use, as the question says: a builtin ("max") or a
 	// package function ("grid.Pool2D", "math.Max"); CheckRules enforces it.
-	Forbid []string `json:"forbid,omitempty"`
-	Question string `json:"question,omitempty"` // Markdown, 简体中文
+	Forbid   []string `json:"forbid,omitempty"`
+	Question string   `json:"question,omitempty"` // Markdown, 简体中文
 	// Manual exercises: points, rubric and reference answer (grade mode only).
 	ManualPoints int    `json:"manual_points,omitempty"`
 	Rubric       string `json:"rubric,omitempty"`
