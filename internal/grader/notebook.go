@@ -3,8 +3,10 @@ package grader
 import (
 	"encoding/json"
 	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -61,12 +63,109 @@ func ExtractNotebook(path string) ([]ExtractedFile, error) {
 		}
 		bodies[key] = append(bodies[key], c.Source)
 	}
+	// GoNB compiles every cell with the imports of all the cells run before it, and
+	// goimports adds standard packages and drops unused ones: a file gets the imports
+	// its code uses, wherever in the notebook they were written, so that it is graded as
+	// %test ran it.
+	var all []string
+	for _, c := range nb.Cells {
+		if c.Type == notebook.Code {
+			all = append(all, c.Source)
+		}
+	}
+	known := importsByName(CellsToGo("p", all))
 	var out []ExtractedFile
 	for _, key := range order {
 		m := metas[key]
-		out = append(out, ExtractedFile{Section: m.Section, File: m.File, Source: CellsToGo(m.Section, bodies[key])})
+		out = append(out, ExtractedFile{Section: m.Section, File: m.File, Source: fixImports(CellsToGo(m.Section, bodies[key]), known)})
 	}
 	return out, nil
+}
+
+// stdImports are the standard packages goimports would add for a cell that uses them.
+var stdImports = map[string]string{
+	"math": "math", "sort": "sort", "slices": "slices", "strings": "strings", "strconv": "strconv",
+	"fmt": "fmt", "errors": "errors", "maps": "maps", "cmp": "cmp",
+}
+
+// importsByName returns the import paths of a Go file by the name they are used with.
+func importsByName(src []byte) map[string]string {
+	f, err := parser.ParseFile(token.NewFileSet(), "cells.go", src, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, is := range f.Imports {
+		p, _ := strconv.Unquote(is.Path.Value)
+		name := path.Base(p)
+		if is.Name != nil {
+			name = is.Name.Name
+		}
+		out[name] = p
+	}
+	return out
+}
+
+// fixImports gives a file exactly the imports its code uses: those it lacks are taken
+// from known (the notebook's other cells) or the standard library, and unused ones are
+// dropped. A file that does not parse is returned as it is, for the compiler to report.
+func fixImports(src []byte, known map[string]string) []byte {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "cell.go", src, parser.ParseComments)
+	if err != nil {
+		return src
+	}
+	used := map[string]bool{}
+	for _, u := range f.Unresolved {
+		used[u.Name] = true
+	}
+	have := importsByName(src)
+	var paths []string
+	for name := range used {
+		if p, ok := have[name]; ok {
+			paths = append(paths, strconv.Quote(p))
+		} else if p, ok := known[name]; ok {
+			paths = append(paths, strconv.Quote(p))
+		} else if p, ok := stdImports[name]; ok {
+			paths = append(paths, strconv.Quote(p))
+		}
+	}
+	sort.Strings(paths)
+	var body []ast.Decl
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+			continue
+		}
+		body = append(body, d)
+	}
+	var sb strings.Builder
+	sb.WriteString("package " + f.Name.Name + "\n\n")
+	if len(paths) > 0 {
+		sb.WriteString("import (\n")
+		for _, p := range paths {
+			sb.WriteString("\t" + p + "\n")
+		}
+		sb.WriteString(")\n\n")
+	}
+	if len(body) > 0 {
+		start := fset.Position(body[0].Pos()).Offset
+		if doc := docOf(body[0]); doc != nil {
+			start = min(start, fset.Position(doc.Pos()).Offset)
+		}
+		sb.Write(src[start:])
+	}
+	return []byte(sb.String())
+}
+
+// docOf is the doc comment of a declaration, or nil.
+func docOf(d ast.Decl) *ast.CommentGroup {
+	switch x := d.(type) {
+	case *ast.FuncDecl:
+		return x.Doc
+	case *ast.GenDecl:
+		return x.Doc
+	}
+	return nil
 }
 
 // ExtractAnswers reads the answer cells of an exercise notebook (Markdown cells whose "d2l"

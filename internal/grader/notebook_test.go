@@ -79,3 +79,29 @@ func TestGeneratedInSync(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, stale, "run `go run ./cmd/d2l gen-exercises`")
 }
+
+// TestExtractNotebookImports: a solution cell is graded as %test ran it in GoNB, where the
+// imports of every cell, and the standard packages goimports adds, are in scope: the file
+// gets the imports its code uses from other cells or the standard library, and none that
+// it does not use.
+func TestExtractNotebookImports(t *testing.T) {
+	nb := notebook.New(nil)
+	meta := func(file string) map[string]any {
+		return map[string]any{metaKey: map[string]any{"role": "solution", "exercise": "6.5-1", "section": "sec65", "file": file}}
+	}
+	nb.Cells = []*notebook.Cell{
+		{Type: notebook.Code, ID: "imports", Source: "import (\n\t\"github.com/d2l-go/d2l-go/exercises/grid\"\n\t\"strings\"\n)", Metadata: map[string]any{}},
+		{Type: notebook.Code, ID: "a", Source: "// AvgPoolViaCorr averages.\nfunc AvgPoolViaCorr(X [][]float32, ph, pw int) [][]float32 {\n\treturn grid.Corr2D(X, AvgPoolKernel(ph, pw))\n}", Metadata: meta("avg_pool.go")},
+		{Type: notebook.Code, ID: "b", Source: "import \"fmt\"\n\nfunc AvgPoolKernel(ph, pw int) [][]float32 {\n\tK := grid.Zeros(ph, pw)\n\t_ = math.Abs(1)\n\treturn K\n}", Metadata: meta("avg_pool.go")},
+	}
+	path := filepath.Join(t.TempDir(), "nb.ipynb")
+	require.NoError(t, notebook.WriteFile(path, nb))
+	files, err := ExtractNotebook(path)
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	src := string(files[0].Source)
+	assert.Contains(t, src, "import (\n\t\"github.com/d2l-go/d2l-go/exercises/grid\"\n\t\"math\"\n)", "grid from the first cell, math as goimports adds it:\n%s", src)
+	assert.NotContains(t, src, "\"fmt\"", "unused imports are dropped, as goimports does")
+	assert.NotContains(t, src, "\"strings\"")
+	assert.Contains(t, src, "// AvgPoolViaCorr averages.\nfunc AvgPoolViaCorr")
+}
