@@ -20,6 +20,7 @@ package onnxrt
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/d2l-go/d2l-go/d2l"
 	"github.com/d2l-go/d2l-go/internal/ortlib"
@@ -71,4 +72,18 @@ func Library() (string, error) {
 func New() (compute.Backend, error) {
 	b, _, err := open()
 	return b, err
+}
+
+// HomeRelative writes a path under the user's home folder as ~/..., as the backend
+// notice shows the library: notebooks keep the notice in their output, and a path with
+// one machine's user name does not belong there.
+func HomeRelative(path string) string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" || home == "/" {
+		return path
+	}
+	if rel, ok := strings.CutPrefix(path, home+string(os.PathSeparator)); ok {
+		return "~" + string(os.PathSeparator) + rel
+	}
+	return path
 }

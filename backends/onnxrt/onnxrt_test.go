@@ -2,6 +2,7 @@ package onnxrt_test
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ func TestDefault(t *testing.T) {
 	if cfg := os.Getenv("GOMLX_BACKEND"); cfg != "" {
 		t.Skipf("GOMLX_BACKEND=%s chooses the backend", cfg)
 	}
-	assert.Equal(t, "ONNX Runtime (cpu, "+lib+")", d2l.BackendName())
+	assert.Equal(t, "ONNX Runtime (cpu, "+onnxrt.HomeRelative(lib)+")", d2l.BackendName())
 	Y := d2l.Corr2D(d2l.Arange(9, 3, 3), d2l.Tensor([][]float32{{0, 1}, {2, 3}}))
 	assert.Equal(t, "tensor([[19., 25.],\n        [37., 43.]])", d2l.Format(Y))
 }
@@ -63,4 +64,11 @@ func TestLibraryMissing(t *testing.T) {
 	_, err := onnxrt.Library()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "ONNXRUNTIME_SHARED_LIBRARY_PATH=/nonexistent/libonnxruntime.so.1")
+}
+
+func TestHomeRelative(t *testing.T) {
+	home, err := os.UserHomeDir()
+	require.NoError(t, err)
+	assert.Equal(t, "~/.local/share/x.so", onnxrt.HomeRelative(filepath.Join(home, ".local/share/x.so")))
+	assert.Equal(t, "/usr/lib/x.so", onnxrt.HomeRelative("/usr/lib/x.so"))
 }

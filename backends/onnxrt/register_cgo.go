@@ -38,5 +38,5 @@ func open() (b compute.Backend, desc string, err error) {
 	if b == nil {
 		return nil, "", errors.New("ONNX Runtime returned no backend")
 	}
-	return b, "ONNX Runtime (cpu, " + lib + ")", nil
+	return b, "ONNX Runtime (cpu, " + HomeRelative(lib) + ")", nil
 }
