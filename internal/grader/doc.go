@@ -80,4 +80,22 @@
 // Without a working bwrap, grading refuses to start (FindSandbox says why
 // and how to install it) unless Options.NoSandbox is set (d2l grade
 // -unsafe-no-sandbox); every report then says it was graded unconfined.
+//
+// # Rules, answers, manual scores, shards
+//
+//   - Rules a question states (`forbid=` in its directive: "grid.Pool2D",
+//     "max", ...) are checked on the student's file by CheckRules, in grading
+//     and in `d2l check`; a file that breaks one scores 0 for its exercise.
+//   - Free-text answers come from secNN/ANSWERS.md (AnswersTemplate,
+//     ParseAnswers) or from the answer cells of the exercise notebooks
+//     (ExtractAnswers), and are shown with the rubric in feedback.md and
+//     results.json. WriteReports writes manual_scores.csv, a template a
+//     teacher fills in; ApplyManualScores validates it and merges it into
+//     gradebook.csv and results.json.
+//   - A solution cell of a notebook is compiled with the imports its code
+//     uses from the notebook's other cells or the standard library, as GoNB
+//     compiled it for %test.
+//   - Options.Shard grades one shard of a class (Shard.Has: a hash of the
+//     folder name); WriteShardManifest records the class, and MergeShards
+//     combines the shards' outputs into the gradebook a single run writes.
 package grader
