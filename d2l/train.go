@@ -345,9 +345,7 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 			bar.update(epoch, numEpochs, i, numBatches, trainL, trainAcc)
 		}
 		if res.Stopped {
-			if bar.on {
-				fmt.Fprintln(o.Progress)
-			}
+			bar.clear()
 			Print(fmt.Sprintf("stopped in epoch %d/%d after %d of %d batches", epoch+1, numEpochs, i, numBatches))
 			break
 		}
@@ -406,16 +404,20 @@ func (p *progress) update(epoch, numEpochs, i, numBatches int, loss, acc float64
 	_ = p.bar.Set(i)
 }
 
+// clear removes the bar of the running epoch, if one is drawn.
+func (p *progress) clear() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+		p.bar = nil
+	}
+}
+
 // epochDone clears the bar and writes the epoch's line.
 func (p *progress) epochDone(epoch, numEpochs int, loss, trainAcc, testAcc, seconds float64) {
 	if !p.on {
 		return
 	}
-	if p.bar != nil {
-		_ = p.bar.Finish()
-		_ = p.bar.Clear()
-		p.bar = nil
-	}
+	p.clear()
 	fmt.Fprintf(p.w, "epoch %d/%d: loss %.3f, train acc %.3f, test acc %.3f (%.1f s)\n",
 		epoch+1, numEpochs, loss, trainAcc, testAcc, seconds)
 }
