@@ -40,12 +40,7 @@ func runGrade(ctx context.Context, args []string) error {
 		if *out == "" || *subs != "" || *merge || fs.NArg() > 0 {
 			return fmt.Errorf("%w: -manual takes the scores file and -out, the folder graded before", errUsage)
 		}
-		root, err := grader.FindRoot(".")
-		if err != nil {
-			return err
-		}
-		l := grader.NewLayout(root)
-		cat, err := grader.LoadCatalog(l.Solutions, l.Hidden)
+		_, cat, err := instructorCatalog()
 		if err != nil {
 			return err
 		}
@@ -88,14 +83,9 @@ func runGrade(ctx context.Context, args []string) error {
 	} else {
 		fmt.Fprintln(os.Stderr, "d2l grade: WARNING: -unsafe-no-sandbox: the students' code runs unconfined; every report says so")
 	}
-	root, err := grader.FindRoot(".")
+	l, cat, err := instructorCatalog()
 	if err != nil {
 		return err
-	}
-	l := grader.NewLayout(root)
-	cat, err := grader.LoadCatalog(l.Solutions, l.Hidden)
-	if err != nil {
-		return fmt.Errorf("%w (grading needs the instructor's checkout with solutions/)", err)
 	}
 	var ids []string
 	if *only != "" {
@@ -129,4 +119,19 @@ func runGrade(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("graded %d submissions in %s; wrote %s/gradebook.csv\n", len(results), time.Since(start).Round(time.Millisecond), *out)
 	return nil
+}
+
+// instructorCatalog returns the layout of the instructor's checkout around the working
+// directory and its full catalog (solutions and hidden tests).
+func instructorCatalog() (grader.Layout, *grader.Catalog, error) {
+	root, err := grader.FindRoot(".")
+	if err != nil {
+		return grader.Layout{}, nil, err
+	}
+	l := grader.NewLayout(root)
+	cat, err := grader.LoadCatalog(l.Solutions, l.Hidden)
+	if err != nil {
+		return l, nil, fmt.Errorf("%w (grading needs the instructor's checkout with solutions/)", err)
+	}
+	return l, cat, nil
 }

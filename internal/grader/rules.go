@@ -7,7 +7,6 @@ import (
 	"go/token"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -27,12 +26,7 @@ func CheckRules(name string, src []byte, id string, forbid []string) string {
 	}
 	// Local name of each imported package -> its last path element ("grid", "math").
 	pkgOf := map[string]string{}
-	for _, is := range f.Imports {
-		p, _ := strconv.Unquote(is.Path.Value)
-		local := path.Base(p)
-		if is.Name != nil {
-			local = is.Name.Name
-		}
+	for local, p := range importsByName(src) {
 		pkgOf[local] = path.Base(p)
 	}
 	declared := map[string]bool{} // names the file declares (they shadow builtins)
