@@ -150,7 +150,9 @@ func truncate(s string, n int) string {
 }
 
 // WriteGradebook writes one CSV row per student: student, one column per
-// exercise (score, or empty for manual items), automatic total, automatic maximum.
+// exercise (score; manual items empty until ApplyManualScores), auto (the tests'
+// points), manual (empty until then), total, max (automatic and manual), the
+// report folder and a note.
 func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 	cw := csv.NewWriter(w)
 	header := []string{"student"}

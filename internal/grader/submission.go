@@ -31,6 +31,9 @@ type Submission struct {
 
 var sectionDirRE = regexp.MustCompile(`^sec6\d$`)
 
+// maxAnswerBytes bounds one free-text answer in the reports.
+const maxAnswerBytes = 32 << 10
+
 // LoadSubmission reads a student's folder: any sec6N folders (at any depth up
 // to three levels) contribute their .go files; *.ipynb exercise notebooks
 // contribute their solution cells where no Go file of the same name exists.
@@ -47,6 +50,10 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 		for id, a := range answers {
 			if a == "" || (section != "" && manual[id] != section) || manual[id] == "" {
 				continue
+			}
+			if len(a) > maxAnswerBytes {
+				a = strings.ToValidUTF8(truncate(a, maxAnswerBytes), "") // keeps the reports readable
+				s.note("%s: answer to %s cut at %d bytes", from, id, maxAnswerBytes)
 			}
 			if prev, ok := s.Answers[id]; ok && prev != a {
 				s.note("%s: answer to %s ignored (an earlier file already answers it)", from, id)
