@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/d2l-go/d2l-go/internal/notebook"
 
@@ -102,4 +103,21 @@ func TestAnswersReachTheTeacher(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+}
+
+// TestLongAnswerIsCut: an answer longer than 32 KiB is cut, on a character boundary, with a note.
+func TestLongAnswerIsCut(t *testing.T) {
+	_, cat := testLayout(t)
+	dir := filepath.Join(t.TempDir(), "bob")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "sec63"), 0o755))
+	long := strings.Repeat("长", 20000) // 60,000 bytes
+	md := strings.Replace(string(AnswersTemplate(cat, "sec63")), "答：\n", "答：\n"+long+"\n", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sec63", AnswersFile), []byte(md), 0o644))
+	sub, err := LoadSubmission(dir, cat)
+	require.NoError(t, err)
+	for _, a := range sub.Answers {
+		assert.LessOrEqual(t, len(a), maxAnswerBytes+len("\n… (cut)"))
+		assert.True(t, utf8.ValidString(a))
+	}
+	assert.Contains(t, strings.Join(sub.Notes, "\n"), "cut at 32768 bytes")
 }
