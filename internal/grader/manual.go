@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -162,7 +163,7 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 		found := false
 		for i := range g.Tests {
 			t := &g.Tests[i]
-			if !strings.HasPrefix(t.Name, s.exercise+" ") || !hasTag(t.Tags, "manual") {
+			if !strings.HasPrefix(t.Name, s.exercise+" ") || !slices.Contains(t.Tags, "manual") {
 				continue
 			}
 			p := s.points
@@ -214,13 +215,4 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 	_ = cw.Write(header)
 	_ = cw.WriteAll(rows)
 	return errors.Join(cw.Error(), gb.Close())
-}
-
-func hasTag(tags []string, tag string) bool {
-	for _, t := range tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
 }

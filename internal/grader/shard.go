@@ -97,6 +97,7 @@ func MergeShards(outs []string, out string) error {
 	}
 	var header []string
 	rows := map[string][]string{}
+	from := map[string]string{} // student -> the shard output that graded them
 	var class []string
 	seen := map[int]string{}
 	n := 0
@@ -135,6 +136,7 @@ func MergeShards(outs []string, out string) error {
 				return fmt.Errorf("%s: student %q is in two shards", fn, row[0])
 			}
 			rows[row[0]] = row
+			from[row[0]] = dir
 		}
 	}
 	for i := 1; i <= n; i++ {
@@ -154,13 +156,11 @@ func MergeShards(outs []string, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
-	for _, dir := range outs {
-		for _, row := range mustRows(dir) {
-			src := filepath.Join(dir, ReportDir(row))
-			if _, err := os.Stat(src); err == nil {
-				if err := os.CopyFS(filepath.Join(out, ReportDir(row)), os.DirFS(src)); err != nil {
-					return fmt.Errorf("%s: %w", fn, err)
-				}
+	for _, student := range class {
+		src := filepath.Join(from[student], ReportDir(student))
+		if _, err := os.Stat(src); err == nil {
+			if err := os.CopyFS(filepath.Join(out, ReportDir(student)), os.DirFS(src)); err != nil {
+				return fmt.Errorf("%s: %w", fn, err)
 			}
 		}
 	}
@@ -214,14 +214,4 @@ func readGradebook(path string) ([]string, [][]string, error) {
 		return nil, nil, fmt.Errorf("%s: not a gradebook: %v", path, err)
 	}
 	return all[0], all[1:], nil
-}
-
-// mustRows returns the student names of a shard's gradebook (already validated).
-func mustRows(dir string) []string {
-	_, body, _ := readGradebook(filepath.Join(dir, GradebookFile))
-	names := make([]string, len(body))
-	for i, r := range body {
-		names[i] = r[0]
-	}
-	return names
 }
