@@ -56,6 +56,8 @@ func LinePlot(xlabel string, xlim [2]float64, series ...Series) *Figure {
 	py := func(y float64) float64 { return plotTop + (1-y/yMax)*innerH }
 
 	b := &canvas{}
+	// A white background that also fixes the figure's size to plotW × plotH (size() adds
+	// the 12-pixel margin).
 	b.fillRect(0, 0, plotW-12, plotH-12, "#ffffff")
 	b.group("grid", func() {
 		for i := 0; i <= 5; i++ {
