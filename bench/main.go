@@ -39,7 +39,8 @@ import (
 
 // caseNames lists the cases in table order; labels describes them.
 var caseNames = []string{"conv1_fwd", "conv1_fwdbwd", "conv2_fwd", "conv2_fwdbwd", "conv3x3_fwd",
-	"maxpool_fwdbwd", "avgpool_fwdbwd", "lenet_step256"}
+	"maxpool_fwdbwd", "avgpool_fwdbwd", "lenet_step256",
+	"eager_conv1_256", "eager_conv2_256", "eager_maxpool_256", "eager_avgpool_256"}
 
 var labels = map[string]string{
 	"conv1_fwd":      "LeNet conv1 1→6 5×5 pad 2, 64×1×28×28, fwd",
@@ -50,6 +51,12 @@ var labels = map[string]string{
 	"maxpool_fwdbwd": "max pool 2×2, 64×6×28×28, fwd+bwd",
 	"avgpool_fwdbwd": "avg pool 2×2, 64×6×28×28, fwd+bwd",
 	"lenet_step256":  "LeNet training step (fwd+bwd+SGD), batch 256",
+	// The book's eager API, as a notebook cell calls it (PyTorch: F.conv2d, F.max_pool2d,
+	// F.avg_pool2d under no_grad).
+	"eager_conv1_256":   "eager `Conv2d(1, 6, 5, pad 2).Forward`, 256×1×28×28",
+	"eager_conv2_256":   "eager `Conv2d(6, 16, 5).Forward`, 256×6×14×14",
+	"eager_maxpool_256": "eager `MaxPool2d(2).Forward`, 256×6×28×28",
+	"eager_avgpool_256": "eager `AvgPool2d(2).Forward`, 256×6×28×28",
 }
 
 // result is one JSON line.
@@ -196,6 +203,14 @@ func runCase(backend compute.Backend, name string, minSeconds float64) (ms, cpu 
 		}, x)
 	case "lenet_step256":
 		step = lenetStep(r, 256)
+	case "eager_conv1_256":
+		step = eagerStep(d2l.NewConv2d(1, 6, d2l.KernelSize(5), d2l.Padding(2)), randTensor(r, 256, 1, 28, 28))
+	case "eager_conv2_256":
+		step = eagerStep(d2l.NewConv2d(6, 16, d2l.KernelSize(5)), randTensor(r, 256, 6, 14, 14))
+	case "eager_maxpool_256":
+		step = eagerStep(d2l.NewMaxPool2d(d2l.KernelSize(2), d2l.Stride(2)), randTensor(r, 256, 6, 28, 28))
+	case "eager_avgpool_256":
+		step = eagerStep(d2l.NewAvgPool2d(d2l.KernelSize(2), d2l.Stride(2)), randTensor(r, 256, 6, 28, 28))
 	default:
 		return 0, 0, fmt.Errorf("unknown case %q", name)
 	}
@@ -213,6 +228,16 @@ func convStep(backend compute.Backend, r *rand.Rand, xDims, wDims []int, pad int
 		}
 		return graph.Gradient(graph.ReduceAllSum(y), x, w, b)
 	}, x, w, b)
+}
+
+// eagerStep calls the layer's eager Forward on x, as a notebook cell does, and frees the
+// result.
+func eagerStep(layer interface {
+	Forward(*tensors.Tensor) *tensors.Tensor
+}, x *tensors.Tensor) func() error {
+	return func() error {
+		return d2l.Try(func() { layer.Forward(x).FinalizeAll() })
+	}
 }
 
 // lenetStep is one d2l.TrainBatch (forward, backward, SGD update with lr 0.9, as TrainCh6

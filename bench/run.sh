@@ -24,7 +24,7 @@ for ((i = 0; i < wait_quiet; i += 15)); do
   [ "$i" = 0 ] && echo "# waiting for a quiet machine (load average $(cut -d' ' -f1 /proc/loadavg)); WAIT_QUIET=0 skips" >&2
   sleep 15
 done
-cases=${CASES:-conv1_fwd,conv1_fwdbwd,conv2_fwd,conv2_fwdbwd,conv3x3_fwd,maxpool_fwdbwd,avgpool_fwdbwd,lenet_step256}
+cases=${CASES:-conv1_fwd,conv1_fwdbwd,conv2_fwd,conv2_fwdbwd,conv3x3_fwd,maxpool_fwdbwd,avgpool_fwdbwd,lenet_step256,eager_conv1_256,eager_conv2_256,eager_maxpool_256,eager_avgpool_256}
 threads=${TORCH_THREADS:-2}
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2

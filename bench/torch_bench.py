@@ -56,8 +56,8 @@ def conv_case(xs, ws, pad, backward):
     return fn
 
 
-def pool_case(kind, backward):
-    x = torch.rand(64, 6, 28, 28)
+def pool_case(kind, backward, batch=64):
+    x = torch.rand(batch, 6, 28, 28)
     op = F.max_pool2d if kind == "max" else F.avg_pool2d
     if not backward:
         def fn():
@@ -111,6 +111,10 @@ CASES = {
     "maxpool_fwdbwd": lambda: pool_case("max", True),
     "avgpool_fwdbwd": lambda: pool_case("avg", True),
     "lenet_step256": lambda: lenet_step_case(256),
+    "eager_conv1_256": lambda: conv_case((256, 1, 28, 28), (6, 1, 5, 5), 2, False),
+    "eager_conv2_256": lambda: conv_case((256, 6, 14, 14), (16, 6, 5, 5), 0, False),
+    "eager_maxpool_256": lambda: pool_case("max", False, 256),
+    "eager_avgpool_256": lambda: pool_case("avg", False, 256),
 }
 
 if __name__ == "__main__":

@@ -6,14 +6,13 @@ import (
 	"io"
 	"math"
 	"os"
+	"sync"
 	"time"
 
+	"github.com/d2l-go/d2l-go/internal/gonbio"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // Accumulator sums n running totals (the book's d2l.Accumulator): Add(a, b, c) adds to each.
@@ -365,40 +364,71 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	return res
 }
 
-// progress reports TrainCh6's progress outside a notebook: on a terminal, a progress bar per
-// epoch (schollz/progressbar, as GoMLX's own training loop) that gives way to the epoch's line
-// when the epoch ends; into anything else (a log file, a pipe) only the epoch lines, one per
-// epoch, without the bar's control characters. In a notebook the live plot replaces it.
+// ProgressBar is a progress bar that TrainCh6 draws on a terminal, one per epoch: Describe sets
+// its text (the epoch, the running loss and accuracy), Set moves it to batch i of the epoch's
+// batches, Clear erases it before the epoch's line is written.
+type ProgressBar interface {
+	Describe(text string)
+	Set(i int) error
+	Clear() error
+}
+
+var (
+	barMu    sync.Mutex
+	barMaker func(w io.Writer, total int) ProgressBar
+)
+
+// SetTerminalBar makes TrainCh6 draw a bar made by newBar (for total batches, on w) while an
+// epoch runs, when its output is a terminal; nil stops drawing bars. Without one, TrainCh6
+// writes only a line per epoch. Package d2l/termbar sets one when imported (the `d2l`
+// command does); notebooks draw a live plot instead and do not link it, which keeps the
+// programs GoNB builds for every cell small.
+func SetTerminalBar(newBar func(w io.Writer, total int) ProgressBar) {
+	barMu.Lock()
+	barMaker = newBar
+	barMu.Unlock()
+}
+
+// progress reports TrainCh6's progress outside a notebook: on a terminal, the bar set by
+// SetTerminalBar (if any) per epoch, which gives way to the epoch's line when the epoch ends;
+// into anything else (a log file, a pipe) only the epoch lines, one per epoch, without a bar's
+// control characters. In a notebook the live plot replaces it.
 type progress struct {
 	w        io.Writer
 	terminal bool
 	on       bool
-	bar      *progressbar.ProgressBar
+	bar      ProgressBar
+	newBar   func(w io.Writer, total int) ProgressBar
 }
 
 func newProgress(w io.Writer) *progress {
-	p := &progress{w: w, on: !gonbui.IsNotebook && w != io.Discard}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	p := &progress{w: w, on: !gonbio.IsNotebook && w != io.Discard}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
 		p.terminal = true
+		barMu.Lock()
+		p.newBar = barMaker
+		barMu.Unlock()
 	}
 	return p
+}
+
+// isTerminal reports whether f is a character device (a terminal), without linking
+// golang.org/x/term into every notebook cell.
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // update advances the bar to batch i of numBatches of the epoch, showing the running loss and
 // accuracy; the bar itself shows the count, the rate and the time left in the epoch.
 func (p *progress) update(epoch, numEpochs, i, numBatches int, loss, acc float64) {
-	if !p.on || !p.terminal {
+	if !p.on || !p.terminal || p.newBar == nil {
 		return
 	}
 	if p.bar == nil {
-		p.bar = progressbar.NewOptions(numBatches,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetWidth(24),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
+		if p.bar = p.newBar(p.w, numBatches); p.bar == nil {
+			return
+		}
 	}
 	p.bar.Describe(fmt.Sprintf("epoch %d/%d  loss %.3f  acc %.3f", epoch+1, numEpochs, loss, acc))
 	_ = p.bar.Set(i)

@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/d2l-go/d2l-go/draw"
+	"github.com/d2l-go/d2l-go/internal/gonbio"
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // ImagesFigure draws grey images in a grid of numRows x numCols with a title (one or more lines
@@ -45,7 +45,7 @@ func ImagesFigure(imgs []*tensors.Tensor, numRows, numCols int, titles []string,
 // ShowImages displays ImagesFigure(imgs, numRows, numCols, titles, 2) in a GoNB notebook
 // (show_images); outside a notebook it does nothing.
 func ShowImages(imgs []*tensors.Tensor, numRows, numCols int, titles []string) {
-	if gonbui.IsNotebook {
+	if gonbio.IsNotebook {
 		draw.Show(ImagesFigure(imgs, numRows, numCols, titles, 2))
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/d2l-go/d2l-go/draw"
-	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/d2l-go/d2l-go/internal/gonbio"
 )
 
 // Animator plots several series against x while training runs (the book's d2l.Animator): in a
@@ -42,7 +42,7 @@ func (a *Animator) Add(x float64, ys ...float64) {
 		a.X[i] = append(a.X[i], x)
 		a.Y[i] = append(a.Y[i], y)
 	}
-	if gonbui.IsNotebook {
+	if gonbio.IsNotebook {
 		if a.live == nil {
 			a.live = draw.NewLive()
 		}
@@ -54,7 +54,7 @@ func (a *Animator) Add(x float64, ys ...float64) {
 // final state and stays in the notebook's output (as SVG and PNG); if nothing was drawn yet,
 // it draws the plot once. Outside a notebook it does nothing.
 func (a *Animator) Finish() {
-	if !gonbui.IsNotebook || (a.live != nil && a.live.Shown()) {
+	if !gonbio.IsNotebook || (a.live != nil && a.live.Shown()) {
 		return
 	}
 	draw.Show(a.Figure())

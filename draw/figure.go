@@ -8,7 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/d2l-go/d2l-go/internal/gonbio"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -87,14 +87,14 @@ func Show(figs ...*Figure) {
 		if f == nil {
 			continue
 		}
-		if gonbui.IsNotebook {
-			gonbui.SendData(f.displayData(""))
+		if gonbio.IsNotebook {
+			_ = gonbio.SendData(f.displayData(""))
 			continue
 		}
 		saveToDrawDir(f)
 	}
-	if gonbui.IsNotebook {
-		gonbui.Sync()
+	if gonbio.IsNotebook {
+		gonbio.Sync()
 	}
 }
 
@@ -120,16 +120,16 @@ type Live struct {
 }
 
 // NewLive returns a Live with a fresh display id. Nothing is shown until its first Show.
-func NewLive() *Live { return &Live{id: "d2l_live_" + gonbui.UniqueID()} }
+func NewLive() *Live { return &Live{id: "d2l_live_" + gonbio.UniqueID()} }
 
 // Show displays f at the Live's place, replacing what it showed before. Outside a
 // notebook it does nothing (not even with $D2L_DRAW_DIR; see Shown and Show).
 func (l *Live) Show(f *Figure) {
-	if f == nil || !gonbui.IsNotebook {
+	if f == nil || !gonbio.IsNotebook {
 		return
 	}
-	gonbui.SendData(f.displayData(l.id))
-	gonbui.Sync()
+	_ = gonbio.SendData(f.displayData(l.id))
+	gonbio.Sync()
 	l.shown = true
 }
 

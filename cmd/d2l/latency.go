@@ -19,7 +19,7 @@ func init() {
 	register(&Command{
 		Name:    "latency",
 		Summary: "measure GoNB cell latency with d2l (cold and warm), optionally with XLA linked into every cell",
-		Usage:   "[-cells N] [-xla] [-onnx] [-simd] [-cold-cache]",
+		Usage:   "[-cells N] [-xla] [-onnx] [-simd] [-noautoget] [-goflags FLAGS] [-cold-cache]",
 		Run:     runLatency,
 	})
 }
@@ -44,6 +44,7 @@ func runLatency(ctx context.Context, args []string) error {
 	coldCache := fs.Bool("cold-cache", false, "use an empty Go build cache (as on a fresh machine) for the kernel")
 	withONNX := fs.Bool("onnx", false, `link ONNX Runtime into every cell (import _ "github.com/d2l-go/d2l-go/backends/onnxrt"), which d2l then runs if installed`)
 	withSIMD := fs.Bool("simd", false, "build every cell with GOEXPERIMENT=simd (%env): AVX2/AVX-512 matmul kernels for pure Go")
+	goflags := fs.String("goflags", literate.GoFlags, "the `go build` flags of every cell (GoNB's %goflags, as the notebooks' setup cell sets them); \"\" for none")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,6 +75,10 @@ func runLatency(ctx context.Context, args []string) error {
 	if *withSIMD {
 		imports = "%env GOEXPERIMENT simd\n" + imports
 	}
+	setup := `!*"$GONB_DIR/../../notebooks/setup.sh"`
+	if *goflags != "" {
+		setup = "%goflags " + *goflags + "\n" + setup
+	}
 	src.WriteString("# latency\n\n```go\n!*date +T%s%N\n```\n\n```go\n" + imports + "\n```\n")
 	for k := 0; k <= *cells; k++ {
 		fmt.Fprintf(&src, "\n```go\n"+latencyCell+"\n```\n", k+3)
@@ -95,9 +100,12 @@ func runLatency(ctx context.Context, args []string) error {
 	if *withSIMD {
 		name += "-simd"
 	}
+	if *goflags == "" {
+		name += "-nogoflags"
+	}
 	path := filepath.Join(dir, name+".ipynb")
 	// build/latency is two levels below the root, like a notebook would be in a subfolder.
-	if err := notebook.WriteFile(path, doc.Notebook(literate.Options{Setup: `!*"$GONB_DIR/../../notebooks/setup.sh"`})); err != nil {
+	if err := notebook.WriteFile(path, doc.Notebook(literate.Options{Setup: setup})); err != nil {
 		return err
 	}
 	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 20 * time.Minute}

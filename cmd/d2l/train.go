@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/d2l-go/d2l-go/d2l"
+	_ "github.com/d2l-go/d2l-go/d2l/termbar" // a progress bar per epoch on a terminal
 )
 
 // The train command: LeNet on Fashion-MNIST from a terminal (section 6.6), the full run.

@@ -246,7 +246,7 @@ func CellsToGo(pkg string, cells []string) []byte {
 
 // notebookSetup connects an exercise notebook (in notebooks/exercises/) to the
 // library (the shared setup script) and to the exercises module (grid, testutil).
-const notebookSetup = `!*"$GONB_DIR/../setup.sh"  # connect this notebook to the d2l-go module
+const notebookSetup = "%goflags " + literate.GoFlags + "\n" + `!*"$GONB_DIR/../setup.sh"  # connect this notebook to the d2l-go module
 !*go mod edit -require=` + ExercisesModule + `@v0.0.0-00010101000000-000000000000 -replace=` + ExercisesModule + `="$GONB_DIR/../../exercises"`
 
 // sectionTitles names the sections for the notebook titles.

@@ -68,7 +68,8 @@ var failureMarkers = []string{"panic:", "exit status", "--- FAIL", "fatal error:
 // A code cell fails when it has an error output, when a stream contains "panic:",
 // "exit status", "--- FAIL" or "fatal error:", when its stdout differs from the ```output
 // fence (display outputs compared by placeholder, in order), or when its stderr differs
-// from the ```stderr fence (empty when absent). The setup cell must print nothing.
+// from the ```stderr fence (empty when absent). The setup cell must print only GoNB's echo
+// of its %goflags (literate.SetupExpect).
 func Check(doc *literate.Doc, nb *notebook.Notebook, opt CheckOptions) []Problem {
 	ignore := opt.IgnoreStderr
 	if ignore == nil {
@@ -105,6 +106,8 @@ func Check(doc *literate.Doc, nb *notebook.Notebook, opt CheckOptions) []Problem
 		if src != nil {
 			p.Where = fmt.Sprintf("%s:%d", file, src.Line)
 			exp = src.Expect
+		} else if c.ID == literate.SetupID {
+			exp = literate.SetupExpect(c.Source)
 		}
 		for _, msg := range checkCell(c, exp, ignore) {
 			p.Msg = msg

@@ -26,13 +26,15 @@ func svg() *notebook.Output {
 }
 
 // fakeExecuted returns the notebook of a one-cell source (the cell followed by fences)
-// as if executed, with the given outputs for the cell and none for the setup cell.
+// as if executed, with the given outputs for the cell and GoNB's echo of the %goflags for
+// the setup cell.
 func fakeExecuted(t *testing.T, fences string, outs ...*notebook.Output) (*literate.Doc, *notebook.Notebook) {
 	t.Helper()
 	doc, err := literate.Parse("6.0-fake", []byte("# Fake\n\n```go\n%%\nfmt.Println(d2l.Corr2D(X, K))\n```\n"+fences))
 	require.NoError(t, err)
 	nb := doc.Notebook(literate.Options{})
 	require.Len(t, nb.Cells, 3)
+	nb.Cells[0].Outputs = []*notebook.Output{stdout(`%goflags=["-ldflags=-w"]` + "\n")}
 	nb.Cells[2].Outputs = outs
 	return doc, nb
 }
@@ -95,6 +97,14 @@ func TestCheckSetupAndSync(t *testing.T) {
 	require.Len(t, p, 1)
 	assert.Equal(t, 1, p[0].Cell)
 	assert.Contains(t, p[0].String(), "cell 1: stderr shows \"exit status\"")
+
+	for _, out := range [][]*notebook.Output{nil, {stdout("%goflags=[]\n")}, {stdout(`%goflags=["-ldflags=-w"]` + "\nhello\n")}} {
+		_, nb = fakeExecuted(t, "")
+		nb.Cells[0].Outputs = out
+		p = harness.Check(doc, nb, harness.CheckOptions{})
+		require.Len(t, p, 1, "setup cell printing %q", out)
+		assert.Contains(t, p[0].String(), "cell 1: stdout: ")
+	}
 
 	_, nb = fakeExecuted(t, "")
 	nb.Cells[2].Source += "\n// edited in Jupyter"

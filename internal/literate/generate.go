@@ -4,14 +4,35 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strings"
 
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
 
-// SetupLine is the first cell of every generated notebook: it runs notebooks/setup.sh,
-// which connects GoNB's scratch module to this repository (a go.mod replace plus the
-// repository's go.sum) and fails loudly when it cannot.
-const SetupLine = `!*"$GONB_DIR/setup.sh"  # connect this notebook to the d2l-go module`
+// SetupLine is the first cell of every generated notebook. It sets GoFlags for every cell's
+// build, and runs notebooks/setup.sh, which connects GoNB's scratch module to this
+// repository (a go.mod replace plus the repository's go.sum) and fails loudly when it cannot.
+// The cell prints GoNB's echo of the flags (see SetupExpect) and nothing else.
+const SetupLine = "%goflags " + GoFlags + "\n" + `!*"$GONB_DIR/setup.sh"  # connect this notebook to the d2l-go module`
+
+// GoFlags are the `go build` flags of every cell of the notebooks (GoNB's %goflags):
+// -ldflags=-w leaves out the DWARF debugging information, which nothing in a notebook
+// reads (a panic's stack trace does not need it), and makes each cell's link about a
+// fifth faster (see bench/README.md).
+const GoFlags = "-ldflags=-w"
+
+// SetupExpect returns what a setup cell (the source of its code) must print: for each
+// "%goflags FLAGS..." line, GoNB's echo of the flags it will pass to `go build`
+// (`%goflags=["-ldflags=-w"]`); nothing else, since setup.sh prints only on failure.
+func SetupExpect(setup string) Expect {
+	var out strings.Builder
+	for _, line := range strings.Split(setup, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "%goflags"); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			fmt.Fprintf(&out, "%%goflags=%q\n", strings.Fields(rest))
+		}
+	}
+	return Expect{Mode: Exact, Stdout: out.String()}
+}
 
 // SetupID is the cell id of the setup cell.
 const SetupID = "setup"

@@ -78,8 +78,11 @@ func TestNotebook(t *testing.T) {
 		sources = append(sources, strings.SplitN(c.Source, "\n", 2)[0])
 	}
 	assert.Equal(t, []string{"code", "markdown", "markdown", "code", "markdown", "code", "code"}, types)
-	assert.Equal(t, []string{literate.SetupLine, "# 6.0 Demo", "Intro **prose**.", `import "fmt"`, "Middle.", "%%", "%%"}, sources)
+	assert.Equal(t, []string{"%goflags " + literate.GoFlags, "# 6.0 Demo", "Intro **prose**.", `import "fmt"`, "Middle.", "%%", "%%"}, sources)
 	assert.Equal(t, literate.SetupID, nb.Cells[0].ID)
+	assert.Equal(t, literate.SetupLine, nb.Cells[0].Source)
+	assert.Equal(t, literate.Expect{Mode: literate.Exact, Stdout: `%goflags=["-ldflags=-w"]` + "\n"}, literate.SetupExpect(literate.SetupLine))
+	assert.Equal(t, literate.Expect{Mode: literate.Exact}, literate.SetupExpect(`!*"$GONB_DIR/setup.sh"`))
 	ids := map[string]bool{}
 	for _, c := range nb.Cells {
 		assert.Regexp(t, `^[a-zA-Z0-9_-]{1,64}$`, c.ID)
