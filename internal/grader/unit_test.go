@@ -90,3 +90,11 @@ func TestCulprits(t *testing.T) {
 	assert.Nil(t, culprits("sec63/sec63_test.go:5:9: bad\nsec63/mirror_pad.go:1:1: bad\n", "sec63", states))
 	assert.Nil(t, culprits("no file named\n", "sec63", states))
 }
+
+// TestCleanOutputDropsDurations: go test's bookkeeping lines go, and result lines lose their
+// duration, so that grading the same submission twice gives the same report.
+func TestCleanOutputDropsDurations(t *testing.T) {
+	in := "=== RUN   TestA\n\x16    a_test.go:3: want 4, got 8\n\x16--- FAIL: TestA (0.01s)\n  --- PASS: TestA/sub (12.50s)\nFAIL\n"
+	assert.Equal(t, "a_test.go:3: want 4, got 8\n--- FAIL: TestA\n  --- PASS: TestA/sub", cleanOutput(in))
+	assert.Equal(t, "--- FAIL: TestA (took long)", cleanOutput("--- FAIL: TestA (took long)"), "only a duration is dropped")
+}
