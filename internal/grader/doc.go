@@ -45,6 +45,15 @@
 //     holds the output open. Test binaries are compiled outside the sandbox
 //     (-trimpath, CGO_ENABLED=0, offline), so they hold no instructor path
 //     and need no library.
+//   - Jail (Jail, Options.Sandbox = "jail" or "auto"): where bubblewrap cannot
+//     create its namespaces (a Docker container such as Gradescope's), a
+//     root grader runs each test process under the same prlimit limits,
+//     chrooted into a folder holding only its binary (execute-only) and a
+//     /tmp it cannot write, as a user of its own (uid 65000 and up, one per
+//     submission being graded, owning no file): no file of the host, no
+//     /proc, no /dev. After each test every process of that user is killed.
+//     It has no network or PID namespace: code that got around the allowlist
+//     could open a connection, or signal its own user's processes.
 //   - Results (runner.runTest): each test runs in its own process, selected
 //     by its exact anchored name. It passes only when (1) the kernel reports
 //     exit status 0, (2) the injected TestMain wrote "<nonce> 0" to file
@@ -77,9 +86,10 @@
 //     missing with the caller's own GOPROXY) or fails with one line saying
 //     to run `go mod download`.
 //
-// Without a working bwrap, grading refuses to start (FindSandbox says why
-// and how to install it) unless Options.NoSandbox is set (d2l grade
-// -unsafe-no-sandbox); every report then says it was graded unconfined.
+// Without a working bwrap (or jail, when asked for), grading refuses to start
+// (FindSandbox, FindJail say why and how to install it) unless
+// Options.NoSandbox is set (d2l grade -unsafe-no-sandbox); every report then
+// says it was graded unconfined.
 //
 // # Rules, answers, manual scores, shards
 //
