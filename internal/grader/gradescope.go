@@ -14,13 +14,6 @@ import (
 	"time"
 )
 
-// Gradescope's autograder (`d2l release -gradescope`, `d2l autograde`) grades
-// one submission per container: Gradescope unpacks the instructor's zip in
-// /autograder/source, runs setup.sh once when it builds the image, and, for
-// every submission, puts the student's files in /autograder/submission, runs
-// /autograder/run_autograder and reads /autograder/results/results.json.
-// The functions below give that package its files and its results.
-
 // AutograderResults is the results.json of one submission graded by Gradescope's
 // autograder: ToGradescope's tests (hidden tests visible after publication),
 // with the run's execution time, run_autograder's stdout for instructors
