@@ -34,8 +34,9 @@ const (
 // its test.
 //
 // What it lacks next to bubblewrap: a network namespace (code that got past
-// the import allowlist could open a connection) and a PID namespace (such code
-// could see other processes' IDs and signal its own user's processes only).
+// the import allowlist could open a connection, or an abstract Unix socket)
+// and a PID namespace (such code could see other processes' IDs, and signal
+// its own user's processes only).
 type Jail struct {
 	chroot string   // chroot(8)
 	uids   chan int // users free to run a submission's tests
@@ -109,7 +110,7 @@ func (j *Jail) acquire() (uid int, release func()) {
 	}
 }
 
-// jailCommand returns the command that runs the test binary bin with args in
+// command returns the command that runs the test binary bin with args in
 // the jail as uid: prlimit sets the limits and execs chroot, which enters the
 // jail of bin (jailRoot), becomes uid and execs /sandbox/test.
 func (j *Jail) command(uid int, bin string, args []string, lim Limits, cpu time.Duration) (*exec.Cmd, error) {
@@ -143,7 +144,14 @@ func jailRoot(bin string) (string, error) {
 		return "", err
 	}
 	if err := os.Link(bin, root+"/sandbox/test"); err != nil {
-		return "", err
+		// A file system without hard links: copy it.
+		b, rerr := os.ReadFile(bin)
+		if rerr != nil {
+			return "", err
+		}
+		if err := os.WriteFile(root+"/sandbox/test", b, 0o711); err != nil {
+			return "", err
+		}
 	}
 	return root, nil
 }
