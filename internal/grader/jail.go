@@ -26,7 +26,8 @@ const (
 // capabilities forbid them), for a grader running as root: every test process
 // runs under prlimit with the same limits as in bubblewrap, as a user of its
 // own (uid 65000 and up, one per submission being graded, never in
-// /etc/passwd, owning no file), chrooted (chroot(8)) into a folder that holds
+// /etc/passwd, owning no file; a lock file in /tmp/d2l-jail keeps two grading
+// processes from taking the same one), chrooted (chroot(8)) into a folder that holds
 // only its test binary (execute-only) and an empty /tmp it cannot write. It sees
 // no file of the host (no checkout, snapshot, hidden test, other submission,
 // /autograder/source, /proc or /dev) and can write nothing. After each test
@@ -38,8 +39,10 @@ const (
 // and a PID namespace (such code could see other processes' IDs, and signal
 // its own user's processes only).
 type Jail struct {
-	chroot string   // chroot(8)
-	uids   chan int // users free to run a submission's tests
+	chroot string // chroot(8)
+	uids   []int  // the users it may run tests as
+	mu     sync.Mutex
+	inUse  map[int]bool // by this process
 }
 
 const (
@@ -78,17 +81,22 @@ func checkJail() (*Jail, error) {
 		chroot = "/usr/sbin/chroot"
 	}
 	taken := passwdIDs()
-	j := &Jail{chroot: chroot, uids: make(chan int, jailUsers)}
+	j := &Jail{chroot: chroot, inUse: map[int]bool{}}
 	for u := jailBaseUID; u < jailBaseUID+jailUsers; u++ {
-		if !taken[u] && len(userProcesses(u)) == 0 {
-			j.uids <- u
+		if !taken[u] {
+			j.uids = append(j.uids, u)
 		}
 	}
 	if len(j.uids) == 0 {
 		return nil, fmt.Errorf("%w: no free user for the jail among uids %d-%d", ErrNoSandbox, jailBaseUID, jailBaseUID+jailUsers-1)
 	}
-	u := <-j.uids
-	j.uids <- u
+	if err := os.MkdirAll(jailLockDir, 0o700); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoSandbox, err)
+	}
+	if info, err := os.Lstat(jailLockDir); err != nil || !info.IsDir() || info.Sys().(*syscall.Stat_t).Uid != 0 || info.Mode().Perm()&0o022 != 0 {
+		return nil, fmt.Errorf("%w: %s must be a folder of root's that only root may write", ErrNoSandbox, jailLockDir)
+	}
+	u := j.uids[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "prlimit", "--nproc=64", "--", chroot, userSpec(u), "--groups="+strconv.Itoa(u), "/", trueProgram())
@@ -100,13 +108,42 @@ func checkJail() (*Jail, error) {
 
 func userSpec(uid int) string { return fmt.Sprintf("--userspec=%d:%d", uid, uid) }
 
-// acquire takes a free jail user (waiting for one) for one submission's
-// tests; release kills what it left running and frees it.
+// jailLockDir holds a lock file per jail user, held by the process whose
+// tests run as that user.
+const jailLockDir = "/tmp/d2l-jail"
+
+// acquire takes a jail user that no test of this or another grading process
+// runs as (waiting for one) for one submission's tests, after killing what a
+// run that died may have left running as that user; release kills what the
+// tests left running and frees the user.
 func (j *Jail) acquire() (uid int, release func()) {
-	uid = <-j.uids
-	return uid, func() {
-		killUser(uid)
-		j.uids <- uid
+	for {
+		j.mu.Lock()
+		for _, u := range j.uids {
+			if j.inUse[u] {
+				continue
+			}
+			f, err := os.OpenFile(filepath.Join(jailLockDir, strconv.Itoa(u)+".lock"), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+			if err != nil {
+				continue
+			}
+			if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+				f.Close()
+				continue
+			}
+			j.inUse[u] = true
+			j.mu.Unlock()
+			killUser(u)
+			return u, func() {
+				killUser(u)
+				f.Close() // unlocks
+				j.mu.Lock()
+				delete(j.inUse, u)
+				j.mu.Unlock()
+			}
+		}
+		j.mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -130,3 +130,38 @@ func TestJailGrades(t *testing.T) {
 	assert.Equal(t, res.Max, res.Score)
 	assert.NotZero(t, res.Max)
 }
+
+// TestJailUsersExclusive: two grading processes (two Jails here: the lock
+// files conflict between open files as between processes) never run tests as
+// the same user, and a user is free again once released.
+func TestJailUsersExclusive(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the jail needs root (chroot, a user of its own)")
+	}
+	j1, err := checkJail()
+	require.NoError(t, err)
+	j2, err := checkJail()
+	require.NoError(t, err)
+	u1, release1 := j1.acquire()
+	u2, release2 := j2.acquire()
+	u3, release3 := j1.acquire()
+	assert.NotEqual(t, u1, u2)
+	assert.NotEqual(t, u1, u3)
+	assert.NotEqual(t, u2, u3)
+	release1()
+	release2()
+	release3()
+	// A jail of one user (the last, which other tests running at the same
+	// time are the least likely to hold) gets it again once released.
+	one := &Jail{chroot: j1.chroot, uids: j1.uids[len(j1.uids)-1:], inUse: map[int]bool{}}
+	u, release := one.acquire()
+	release()
+	done := make(chan int)
+	go func() { u, release := one.acquire(); release(); done <- u }()
+	select {
+	case again := <-done:
+		assert.Equal(t, u, again)
+	case <-time.After(10 * time.Second):
+		t.Fatal("a released jail user is not taken again")
+	}
+}
