@@ -23,16 +23,16 @@ const (
 
 // Jail is the sandbox of containers where bubblewrap cannot create its
 // namespaces, such as Gradescope's (Docker's default seccomp profile and
-// capabilities forbid them), for a grader running as root: every test process
-// runs under prlimit with the same limits as in bubblewrap, as a user of its
-// own (uid 65000 and up, one per submission being graded, never in
-// /etc/passwd, owning no file; a lock file in /tmp/d2l-jail keeps two grading
-// processes from taking the same one), chrooted (chroot(8)) into a folder that holds
-// only its test binary (execute-only) and an empty /tmp it cannot write. It sees
-// no file of the host (no checkout, snapshot, hidden test, other submission,
-// /autograder/source, /proc or /dev) and can write nothing. After each test
-// every process of that user is killed, so a detached child cannot outlive
-// its test.
+// capabilities usually forbid them), for a grader running as root: every
+// test process runs under prlimit with the same limits as in bubblewrap, as
+// a user of its own (uid 65000 and up, one per submission being graded,
+// never in /etc/passwd, owning no file; a lock file in /tmp/d2l-jail keeps
+// two grading processes from taking the same one), chrooted (chroot(8)) into
+// a folder that holds only its test binary (execute-only) and an empty /tmp
+// it cannot write. It sees no file of the host (no checkout, snapshot,
+// hidden test, other submission, /autograder/source, /proc or /dev) and can
+// write nothing. After each test every process of that user is killed, so a
+// detached child cannot outlive its test.
 //
 // What it lacks next to bubblewrap: a network namespace (code that got past
 // the import allowlist could open a connection, or an abstract Unix socket)
