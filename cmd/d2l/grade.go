@@ -15,7 +15,7 @@ func init() {
 	register(&Command{
 		Name:    "grade",
 		Summary: "instructors: grade a folder of submissions (one folder per student) into a gradebook and Gradescope results",
-		Usage:   "-submissions DIR -out DIR [-shard i/n] [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-unsafe-no-sandbox]  |  -merge -out DIR SHARD_OUT...  |  -manual SCORES.csv -out DIR",
+		Usage:   "-submissions DIR -out DIR [-shard i/n] [-jobs N] [-timeout 10s] [-only 6.3-4,6.5-6] [-sandbox bwrap|jail|auto] [-unsafe-no-sandbox]  |  -merge -out DIR SHARD_OUT...  |  -manual SCORES.csv -out DIR",
 		Run:     runGrade,
 	})
 }
@@ -29,6 +29,7 @@ func runGrade(ctx context.Context, args []string) error {
 	jobs := fs.Int("jobs", 0, "students graded at once (default: number of CPUs)")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of each test process")
 	only := fs.String("only", "", "comma-separated exercise IDs to grade (default: all)")
+	sandbox := fs.String("sandbox", grader.SandboxBwrap, "the sandbox of the students' code: bwrap (bubblewrap), jail (chroot as a user of its own, for containers where bwrap cannot create namespaces; root only) or auto (bwrap when it works, else the jail)")
 	unsafe := fs.Bool("unsafe-no-sandbox", false, "run the students' code WITHOUT the bubblewrap sandbox (every report says so); only for trusted code")
 	shardFlag := fs.String("shard", "", "grade only shard i of n of the class (e.g. 2/5), on one of n machines; combine the outputs with -merge")
 	merge := fs.Bool("merge", false, "combine the -out folders of every shard, given as arguments, into one gradebook in -out")
@@ -77,8 +78,12 @@ func runGrade(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: -submissions %s is not a folder", errUsage, *subs)
 	}
 	if !*unsafe {
-		if _, err := grader.FindSandbox(); err != nil {
+		which, err := grader.CheckSandbox(*sandbox)
+		if err != nil {
 			return err
+		}
+		if *sandbox != grader.SandboxBwrap {
+			fmt.Fprintln(os.Stderr, "d2l grade: sandbox:", which)
 		}
 	} else {
 		fmt.Fprintln(os.Stderr, "d2l grade: WARNING: -unsafe-no-sandbox: the students' code runs unconfined; every report says so")
@@ -94,7 +99,7 @@ func runGrade(ctx context.Context, args []string) error {
 	start := time.Now()
 	results, err := grader.GradeAll(ctx, *subs, grader.Options{
 		Layout: l, Catalog: cat, Reference: true, Hidden: true, Jobs: *jobs, TestTimeout: *timeout, Only: ids, NoSandbox: *unsafe,
-		Shard: shard,
+		Sandbox: *sandbox, Shard: shard,
 	})
 	if err != nil && !errors.Is(err, grader.ErrInterrupted) {
 		return err

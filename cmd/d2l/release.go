@@ -16,8 +16,8 @@ import (
 func init() {
 	register(&Command{
 		Name:    "release",
-		Summary: "instructors: write the student distribution (library, exercises, notebooks; no solutions, no hidden tests)",
-		Usage:   "-out DIR",
+		Summary: "instructors: write the student distribution (library, exercises, notebooks; no solutions, no hidden tests), or the Gradescope autograder",
+		Usage:   "-out DIR  |  -gradescope AUTOGRADER.zip",
 		Run:     runRelease,
 	})
 	register(&Command{
@@ -78,11 +78,12 @@ func runRelease(_ context.Context, args []string) error {
 	c := commands["release"]
 	fset := flags(c, os.Stderr)
 	out := fset.String("out", "", "folder to write the student distribution to (must not exist or be empty)")
+	gradescope := fset.String("gradescope", "", "zip file to write Gradescope's autograder to (setup.sh, run_autograder, the grader, solutions and hidden tests: for the teacher to upload, never for students)")
 	if err := fset.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" || fset.NArg() > 0 {
-		return fmt.Errorf("%w: -out is required", errUsage)
+	if (*out == "") == (*gradescope == "") || fset.NArg() > 0 {
+		return fmt.Errorf("%w: one of -out and -gradescope is required", errUsage)
 	}
 	root, err := grader.FindRoot(".")
 	if err != nil {
@@ -93,6 +94,9 @@ func runRelease(_ context.Context, args []string) error {
 		return err
 	} else if len(stale) > 0 {
 		return fmt.Errorf("exercises/ is out of sync with solutions/ (%s): run `go run ./cmd/d2l gen-exercises` first", strings.Join(stale, ", "))
+	}
+	if *gradescope != "" {
+		return writeGradescope(l, *gradescope)
 	}
 	if entries, err := os.ReadDir(*out); err == nil && len(entries) > 0 {
 		return fmt.Errorf("%w: -out %s is not empty", errUsage, *out)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -63,4 +64,49 @@ func TestIsSecret(t *testing.T) {
 	} {
 		assert.Equal(t, want, isSecret(path), path)
 	}
+}
+
+// TestReleaseNeedsOneOutput: -out or -gradescope, not both, not neither.
+func TestReleaseNeedsOneOutput(t *testing.T) {
+	for _, args := range [][]string{nil, {"-out", "a", "-gradescope", "b.zip"}} {
+		err := runRelease(context.Background(), args)
+		assert.ErrorIs(t, err, errUsage, "%q", args)
+	}
+}
+
+// TestGoModVersion: the Go setup.sh installs is go.mod's toolchain, else its go line.
+func TestGoModVersion(t *testing.T) {
+	dir := t.TempDir()
+	for mod, want := range map[string]string{
+		"module m\n\ngo 1.26.5\n":                       "1.26.5",
+		"module m\n\ngo 1.26\n":                         "1.26.0",
+		"module m\n\ngo 1.26.1\n\ntoolchain go1.26.7\n": "1.26.7",
+	} {
+		p := filepath.Join(dir, "go.mod")
+		require.NoError(t, os.WriteFile(p, []byte(mod), 0o644))
+		v, err := goModVersion(p)
+		require.NoError(t, err)
+		assert.Equal(t, want, v, mod)
+	}
+	v, err := goModVersion("../../go.mod")
+	require.NoError(t, err)
+	assert.Regexp(t, `^1\.\d+\.\d+$`, v)
+}
+
+// TestGradescopeScripts: setup.sh and run_autograder are valid bash, strict,
+// and setup.sh gets go.mod's Go version.
+func TestGradescopeScripts(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	for name, s := range map[string]string{"setup.sh": gradescopeSetup, "run_autograder": gradescopeRun} {
+		assert.True(t, strings.HasPrefix(s, "#!/usr/bin/env bash\n"), name)
+		assert.Contains(t, s, "set -", name)
+		cmd := exec.Command("bash", "-n")
+		cmd.Stdin = strings.NewReader(s)
+		out, err := cmd.CombinedOutput()
+		assert.NoError(t, err, "%s: %s", name, out)
+	}
+	assert.Contains(t, gradescopeSetup, "GO_VERSION=@GO_VERSION@")
+	assert.Contains(t, gradescopeSetup, "set -euo pipefail")
 }

@@ -45,6 +45,15 @@
 //     holds the output open. Test binaries are compiled outside the sandbox
 //     (-trimpath, CGO_ENABLED=0, offline), so they hold no instructor path
 //     and need no library.
+//   - Jail (Jail, Options.Sandbox = "jail" or "auto"): where bubblewrap cannot
+//     create its namespaces (a Docker container such as Gradescope's), a
+//     root grader runs each test process under the same prlimit limits,
+//     chrooted into a folder holding only its binary (execute-only) and a
+//     /tmp it cannot write, as a user of its own (uid 65000 and up, one per
+//     submission being graded, owning no file): no file of the host, no
+//     /proc, no /dev. After each test every process of that user is killed.
+//     It has no network or PID namespace: code that got around the allowlist
+//     could open a connection, or signal its own user's processes.
 //   - Results (runner.runTest): each test runs in its own process, selected
 //     by its exact anchored name. It passes only when (1) the kernel reports
 //     exit status 0, (2) the injected TestMain wrote "<nonce> 0" to file
@@ -77,9 +86,10 @@
 //     missing with the caller's own GOPROXY) or fails with one line saying
 //     to run `go mod download`.
 //
-// Without a working bwrap, grading refuses to start (FindSandbox says why
-// and how to install it) unless Options.NoSandbox is set (d2l grade
-// -unsafe-no-sandbox); every report then says it was graded unconfined.
+// Without a working bwrap (or jail, when asked for), grading refuses to start
+// (FindSandbox, FindJail say why and how to install it) unless
+// Options.NoSandbox is set (d2l grade -unsafe-no-sandbox); every report then
+// says it was graded unconfined.
 //
 // # Rules, answers, manual scores, shards
 //
@@ -98,4 +108,29 @@
 //   - Options.Shard grades one shard of a class (Shard.Has: a hash of the
 //     folder name); WriteShardManifest records the class, and MergeShards
 //     combines the shards' outputs into the gradebook a single run writes.
+//
+// # Gradescope
+//
+// `d2l release -gradescope autograder.zip` writes the package Gradescope's
+// autograder runs, one container per submission, as root: setup.sh,
+// run_autograder, MANUAL_QUESTIONS.md (ManualQuestions), a prebuilt static
+// d2l, and the files grading reads (GradingFiles: go.mod, go.sum, solutions/,
+// the hidden tests, the library packages they import). setup.sh (once, when
+// Gradescope builds the image) installs bubblewrap, prlimit and, unless a
+// recent enough one is there, the Go of go.mod from go.dev; downloads the
+// modules; closes /autograder/source to all but root; and grades the
+// reference once (`d2l autograde -self-test`), which fills Go's build cache
+// and fails the setup unless it gets full marks. run_autograder runs `d2l
+// autograde`, which grades /autograder/submission (a copy of exercises/, a
+// folder holding one, or the exercise notebooks) as `d2l grade` grades a
+// student, with Options.Sandbox = "auto": bubblewrap where it can create its
+// namespaces, else the jail, which Docker's default profile allows. It
+// writes /autograder/results/results.json (AutograderResults: one test per
+// test function, hidden tests visible after publication, the manual items as
+// tests worth 0 points that show the answer, since Gradescope scores them in
+// manual questions; execution time; no leaderboard), or, when it cannot
+// grade, one with a score of 0 that says why (AutograderFailure; the script
+// writes it itself when d2l cannot start). The student's code sees none of
+// /autograder: the jail or bubblewrap shows it only its test binary, and it
+// never runs as root.
 package grader

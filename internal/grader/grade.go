@@ -34,10 +34,15 @@ type Options struct {
 	// student's own code on their own machine) and -unsafe-no-sandbox. Grading
 	// without it adds a note to every report.
 	NoSandbox bool
-	Limits    Limits // per test process (default DefaultLimits)
+	// Sandbox chooses the sandbox: SandboxBwrap (bubblewrap, also ""),
+	// SandboxJail (the chroot jail of containers without namespaces; root
+	// only) or SandboxAuto (bubblewrap when it works here, else the jail).
+	Sandbox string
+	Limits  Limits // per test process (default DefaultLimits)
 	// Shard, when its N > 1, grades only the students of that shard (GradeAll).
 	Shard    Shard
 	bwrap    string // the bwrap found by prepare
+	jail     *Jail  // or the jail it chose
 	liveRoot string // the checkout, before the snapshot replaced Layout
 	prepared bool   // sandbox checked, snapshot taken
 }
@@ -66,18 +71,9 @@ func (o *Options) prepare() (func(), error) {
 		return func() {}, nil
 	}
 	if !o.NoSandbox {
-		p, err := FindSandbox()
-		if err != nil {
+		if err := o.findSandbox(); err != nil {
 			return nil, err
 		}
-		tmp := o.TempDir
-		if tmp == "" {
-			tmp = os.TempDir()
-		}
-		if err := checkReachable(tmp); err != nil {
-			return nil, err
-		}
-		o.bwrap = p
 	}
 	o.liveRoot = o.Layout.Root
 	if err := ensureModules(context.Background(), o.Layout); err != nil {
@@ -94,6 +90,65 @@ func (o *Options) prepare() (func(), error) {
 	}
 	o.prepared = true
 	return done, nil
+}
+
+// CheckSandbox finds the sandbox a grading run with Options.Sandbox = kind
+// would use and says which, in a few words ("bubblewrap", or "the jail" with
+// why bubblewrap was not used), or returns the error of one line that
+// grading would return.
+func CheckSandbox(kind string) (string, error) {
+	o := Options{Sandbox: kind}
+	if err := o.findSandbox(); err != nil {
+		return "", err
+	}
+	if o.jail == nil {
+		return "bubblewrap (" + o.bwrap + ")", nil
+	}
+	if kind == SandboxAuto {
+		_, err := FindSandbox()
+		if err == nil {
+			err = checkReachable(os.TempDir())
+		}
+		return "the jail (chroot, a user of its own; bubblewrap cannot be used: " + strings.TrimPrefix(fmt.Sprint(err), ErrNoSandbox.Error()+": ") + ")", nil
+	}
+	return "the jail (chroot, a user of its own)", nil
+}
+
+// findSandbox sets bwrap or jail as Sandbox asks.
+func (o *Options) findSandbox() error {
+	bwrap := func() error {
+		p, err := FindSandbox()
+		if err != nil {
+			return err
+		}
+		tmp := o.TempDir
+		if tmp == "" {
+			tmp = os.TempDir()
+		}
+		if err := checkReachable(tmp); err != nil {
+			return err
+		}
+		o.bwrap = p
+		return nil
+	}
+	var err error
+	switch o.Sandbox {
+	case "", SandboxBwrap:
+		return bwrap()
+	case SandboxJail:
+		o.jail, err = FindJail()
+		return err
+	case SandboxAuto:
+		berr := bwrap()
+		if berr == nil {
+			return nil
+		}
+		if o.jail, err = FindJail(); err != nil {
+			return fmt.Errorf("%w; and %v", berr, strings.TrimPrefix(err.Error(), ErrNoSandbox.Error()+": "))
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: unknown sandbox %q (bwrap, jail or auto)", ErrNoSandbox, o.Sandbox)
 }
 
 // TestResult is the outcome of one test.
@@ -165,7 +220,12 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
 	sandboxReadable(ws, g.binDir)
-	g.run = runner{bwrap: opt.bwrap, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, ExercisesModule)}
+	g.run = runner{bwrap: opt.bwrap, jail: opt.jail, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, ExercisesModule)}
+	if opt.jail != nil {
+		uid, release := opt.jail.acquire()
+		defer release()
+		g.run.jailUID = uid
+	}
 	if opt.NoSandbox && opt.Hidden {
 		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
 	}

@@ -29,10 +29,14 @@ type GradescopeTest struct {
 
 // Gradescope is Gradescope's autograder results.json.
 type Gradescope struct {
-	Score      float64          `json:"score"`
-	Output     string           `json:"output,omitempty"`
-	Visibility string           `json:"visibility"`
-	Tests      []GradescopeTest `json:"tests"`
+	Score      float64 `json:"score"`
+	Output     string  `json:"output,omitempty"`
+	Visibility string  `json:"visibility"`
+	// ExecutionTime (seconds) and StdoutVisibility are set for Gradescope's
+	// own autograder (AutograderResults), not in d2l grade's reports.
+	ExecutionTime    int              `json:"execution_time,omitempty"`
+	StdoutVisibility string           `json:"stdout_visibility,omitempty"`
+	Tests            []GradescopeTest `json:"tests"`
 }
 
 // ToGradescope converts a result to Gradescope's format: one test per test

@@ -121,11 +121,22 @@ type runOutcome struct {
 	Reason string // why it failed, when the test did not report a result
 }
 
-// runner runs compiled test binaries, sandboxed unless bwrap is "".
+// runner runs compiled test binaries in bubblewrap (bwrap), in the jail
+// (jail, as jailUID), or unconfined when both are unset.
 type runner struct {
-	bwrap  string
-	limits Limits
-	clean  func(string) string // removes workspace and instructor paths from output
+	bwrap   string
+	jail    *Jail
+	jailUID int
+	limits  Limits
+	clean   func(string) string // removes workspace and instructor paths from output
+}
+
+// command returns the command that runs one test process.
+func (r runner) command(ctx context.Context, bin string, args []string, cpu time.Duration) (*exec.Cmd, error) {
+	if r.jail != nil {
+		return r.jail.command(r.jailUID, bin, args, r.limits, cpu)
+	}
+	return sandboxCommand(ctx, r.bwrap, bin, args, r.limits, cpu), nil
 }
 
 // runTest runs one test function (or, with test "", none: a start-up probe)
@@ -162,9 +173,15 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	args := []string{"-test.run", run, "-test.count=1", "-test.v=test2json", "-test.paniconexit0",
 		"-test.timeout=" + (timeout + 5*time.Second).String()}
-	cmd := sandboxCommand(ctx, r.bwrap, bin, args, r.limits, 2*timeout+5*time.Second)
+	cmd, err := r.command(ctx, bin, args, 2*timeout+5*time.Second)
+	if err != nil {
+		pw.Close()
+		nr.Close()
+		nw.Close()
+		return runOutcome{Reason: "grader error: " + err.Error()}
+	}
 	cmd.Dir = os.TempDir()
-	cmd.Env = testEnv(r.bwrap != "")
+	cmd.Env = testEnv(r.bwrap != "" || r.jail != nil)
 	out := &limitedBuffer{max: r.limits.Output}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.ExtraFiles = []*os.File{pw, nr}
@@ -199,11 +216,18 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	if timedOut {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		if r.jail != nil {
+			killUser(r.jailUID) // a detached child may hold the output open
+		}
 		waitErr = <-waitDone
 	}
-	// Children that kept the pipe open are gone with the group (and, in the
-	// sandbox, with its PID namespace); do not wait forever.
+	// Children that kept the pipe open are gone with the group (and, in
+	// bubblewrap, with its PID namespace; in the jail, with its user); do not
+	// wait forever.
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if r.jail != nil {
+		killUser(r.jailUID)
+	}
 	select {
 	case <-readDone:
 	case <-time.After(2 * time.Second):

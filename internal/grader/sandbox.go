@@ -135,19 +135,12 @@ func sandboxCommand(ctx context.Context, bwrap, bin string, args []string, lim L
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		return cmd
 	}
-	cpuSec := int(cpu.Seconds()) + 1
 	if os.Geteuid() != 0 {
 		// RLIMIT_NPROC counts every thread of the user, not only the
 		// sandbox's: allow what the user already runs.
 		lim.Procs += userThreads()
 	}
-	pl := []string{
-		"--as=" + strconv.FormatInt(lim.Memory, 10),
-		"--fsize=" + strconv.FormatInt(lim.FileSize, 10),
-		"--nproc=" + strconv.Itoa(lim.Procs),
-		"--nofile=" + strconv.Itoa(lim.Files),
-		"--cpu=" + strconv.Itoa(cpuSec),
-		"--core=0",
+	pl := append(prlimitArgs(lim, cpu),
 		"--", bwrap,
 		"--unshare-all", "--die-with-parent", "--new-session",
 		"--dev", "/dev",
@@ -156,7 +149,7 @@ func sandboxCommand(ctx context.Context, bwrap, bin string, args []string, lim L
 		"--remount-ro", "/",
 		"--chdir", "/tmp",
 		"--", "/sandbox/test",
-	}
+	)
 	cmd := exec.Command("prlimit", append(pl, args...)...)
 	cmd.SysProcAttr = sandboxAttr()
 	return cmd

@@ -118,7 +118,7 @@ func main() {
 			}
 			_, err := os.StartProcess(exe, os.Args, &os.ProcAttr{
 				Env:   append(os.Environ(), "ESCAPE_CHILD=1"),
-				Files: []*os.File{nil, os.Stdout, os.Stderr},
+				Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
 				Sys:   &syscall.SysProcAttr{Setsid: true},
 			})
 			fmt.Println("started a detached child:", err)

@@ -1,0 +1,205 @@
+package grader
+
+import (
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// AutograderResults is the results.json of one submission graded by Gradescope's
+// autograder: ToGradescope's tests (hidden tests visible after publication),
+// with the run's execution time, run_autograder's stdout for instructors
+// only, and the manual items as tests worth 0 points that show the student's
+// answer: Gradescope scores them in manual questions (ManualQuestions), so
+// the autograder's score and maximum stay the automatic ones.
+func AutograderResults(r *StudentResult, elapsed time.Duration) Gradescope {
+	g := ToGradescope(r)
+	g.ExecutionTime = executionTime(elapsed)
+	g.StdoutVisibility = "hidden"
+	summary := fmt.Sprintf("自动评分 / automatic: %d / %d", r.Score, r.Max)
+	if r.Manual > 0 {
+		summary += fmt.Sprintf("；人工评分题另计 / manual questions are graded separately: %d 分", r.Manual)
+	}
+	g.Output = strings.TrimSpace(summary + "\n" + g.Output)
+	zero := 0.0
+	for i, t := range g.Tests {
+		if t.Score != nil {
+			continue
+		}
+		e := r.exercise(strings.Fields(t.Name)[0])
+		if e == nil {
+			continue
+		}
+		t.Score, t.MaxScore = &zero, 0
+		t.Name = fmt.Sprintf("%s %s（人工评分 / manual question, %d 分）", e.ID, e.Title, e.Max)
+		t.Output = "Answer / 答案:\n" + answerOrNone(e.Answer) + fmt.Sprintf("\n\n由老师按评分标准人工评分（Gradescope 的人工评分题 %s）/ graded by hand in the Gradescope question %s.", e.ID, e.ID)
+		g.Tests[i] = t
+	}
+	return g
+}
+
+// AutograderFailure is the results.json of a submission the autograder could
+// not grade: score 0 and why, which Gradescope shows the student (it shows
+// nothing at all when there is no results.json).
+func AutograderFailure(why string, elapsed time.Duration) Gradescope {
+	return Gradescope{
+		Output: "评分程序出错，未能评分 / The autograder could not grade this submission:\n" + why +
+			"\n\n请告诉老师；这不是你的代码的问题 / Please tell your teacher; this is not a problem with your code.",
+		Visibility: "visible", StdoutVisibility: "hidden", ExecutionTime: executionTime(elapsed), Tests: []GradescopeTest{},
+	}
+}
+
+// executionTime is Gradescope's execution_time: whole seconds, at least 1.
+func executionTime(d time.Duration) int { return max(1, int(math.Ceil(d.Seconds()))) }
+
+func (r *StudentResult) exercise(id string) *ExerciseResult {
+	for _, e := range r.Exercises {
+		if e.ID == id {
+			return e
+		}
+	}
+	return nil
+}
+
+// ManualQuestions is MANUAL_QUESTIONS.md of the Gradescope package: how to
+// set up the assignment's outline (one question for the autograder, one per
+// manual item) and, per manual item, its points, question, rubric and
+// reference answer, ready to paste into Gradescope.
+func ManualQuestions(cat *Catalog) []byte {
+	auto, manual := cat.MaxPoints()
+	var sb strings.Builder
+	sb.WriteString("# Gradescope: manual questions / 人工评分题\n\n")
+	fmt.Fprintf(&sb, "The autograder scores the code exercises: **%d points**. Set the assignment's autograder\n", auto)
+	fmt.Fprintf(&sb, "points to %d. The free-text items below (**%d points** in all) are graded by hand: in\n", auto, manual)
+	sb.WriteString("*Edit Outline*, add one question per item, with its points, and paste its rubric items.\n")
+	sb.WriteString("Each student's answer (from `secNN/ANSWERS.md` or the notebook's answer cell) appears in\n")
+	sb.WriteString("the autograder results, as a test worth 0 points named after the item.\n")
+	for _, e := range cat.Exercises {
+		if e.Kind != KindManual {
+			continue
+		}
+		fmt.Fprintf(&sb, "\n## %s %s (%d 分 / points)\n\n", e.ID, e.Title, e.ManualPoints)
+		sb.WriteString("**Question / 题目**\n\n" + quoteBlock(e.Question) + "\n\n")
+		sb.WriteString("**Rubric / 评分标准**\n\n" + orNone(e.Rubric) + "\n\n")
+		sb.WriteString("**Reference answer / 参考答案**\n\n" + quoteBlock(orNone(e.Answer)) + "\n")
+	}
+	return []byte(sb.String())
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "（无 / none）"
+	}
+	return s
+}
+
+// GradingFiles lists, relative to l.Root and slash-separated, the files a
+// grading run reads from the checkout: go.mod, go.sum, everything under
+// solutions/ and the hidden tests, and the Go files (tests excluded) of the
+// library packages they import, followed through the repository's module.
+// The Gradescope package holds exactly these.
+func GradingFiles(l Layout) ([]string, error) {
+	root, err := filepath.Abs(l.Root)
+	if err != nil {
+		return nil, err
+	}
+	relOf := func(p string) (string, error) {
+		r, err := filepath.Rel(root, p)
+		if err != nil || strings.HasPrefix(r, "..") {
+			return "", fmt.Errorf("grader.GradingFiles: %s is outside %s", p, root)
+		}
+		return filepath.ToSlash(r), nil
+	}
+	files := map[string]bool{"go.mod": true, "go.sum": true}
+	todo := map[string]bool{}
+	var goFiles []string
+	for _, base := range []string{l.Solutions, l.Hidden} {
+		err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			r, err := relOf(p)
+			if err != nil {
+				return err
+			}
+			files[r] = true
+			if strings.HasSuffix(p, ".go") {
+				goFiles = append(goFiles, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("grader.GradingFiles: %w", err)
+		}
+	}
+	done := map[string]bool{}
+	follow := func(paths []string) {
+		for _, p := range paths {
+			for _, r := range localImports(p) {
+				if !done[r] {
+					todo[r] = true
+				}
+			}
+		}
+	}
+	follow(goFiles)
+	for len(todo) > 0 {
+		var dir string
+		for k := range todo {
+			dir = k
+			break
+		}
+		delete(todo, dir)
+		done[dir] = true
+		if strings.HasPrefix(dir, "solutions/") {
+			continue // already there
+		}
+		paths, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(dir), "*.go"))
+		var lib []string
+		for _, p := range paths {
+			if !strings.HasSuffix(p, "_test.go") {
+				lib = append(lib, p)
+				files[dir+"/"+filepath.Base(p)] = true
+			}
+		}
+		follow(lib)
+	}
+	out := make([]string, 0, len(files))
+	for f := range files {
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// localImports returns the packages of the repository's module (but the
+// exercises module) that the Go file p imports, relative to the module root.
+func localImports(p string) []string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), p, b, parser.ImportsOnly)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, is := range f.Imports {
+		ip, _ := strconv.Unquote(is.Path.Value)
+		if r, ok := strings.CutPrefix(ip, RepoModule+"/"); ok && !strings.HasPrefix(r, "exercises") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
