@@ -2,14 +2,10 @@ package grader
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -103,77 +99,37 @@ func orNone(s string) string {
 
 // GradingFiles lists, relative to l.Root and slash-separated, the files a
 // grading run reads from the checkout: go.mod, go.sum, everything under
-// solutions/ and the hidden tests, and the Go files (tests excluded) of the
-// library packages they import, followed through the repository's module.
-// The Gradescope package holds exactly these.
+// solutions/ and the hidden tests (the catalog reads their READMEs), and the Go
+// files the snapshot copies (walkGradingSources: the library packages they
+// import, tests excluded). The Gradescope package holds exactly these.
 func GradingFiles(l Layout) ([]string, error) {
 	root, err := filepath.Abs(l.Root)
 	if err != nil {
 		return nil, err
 	}
-	relOf := func(p string) (string, error) {
-		r, err := filepath.Rel(root, p)
-		if err != nil || strings.HasPrefix(r, "..") {
-			return "", fmt.Errorf("grader.GradingFiles: %s is outside %s", p, root)
-		}
-		return filepath.ToSlash(r), nil
-	}
 	files := map[string]bool{"go.mod": true, "go.sum": true}
-	todo := map[string]bool{}
-	var goFiles []string
 	for _, base := range []string{l.Solutions, l.Hidden} {
 		err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || !d.Type().IsRegular() {
 				return err
 			}
-			if !d.Type().IsRegular() {
-				return nil
+			r, err := filepath.Rel(root, p)
+			if err != nil || strings.HasPrefix(r, "..") {
+				return fmt.Errorf("%s is outside %s", p, root)
 			}
-			r, err := relOf(p)
-			if err != nil {
-				return err
-			}
-			files[r] = true
-			if strings.HasSuffix(p, ".go") {
-				goFiles = append(goFiles, p)
-			}
+			files[filepath.ToSlash(r)] = true
 			return nil
 		})
 		if err != nil {
 			return nil, fmt.Errorf("grader.GradingFiles: %w", err)
 		}
 	}
-	done := map[string]bool{}
-	follow := func(paths []string) {
-		for _, p := range paths {
-			for _, r := range localImports(p) {
-				if !done[r] {
-					todo[r] = true
-				}
-			}
-		}
-	}
-	follow(goFiles)
-	for len(todo) > 0 {
-		var dir string
-		for k := range todo {
-			dir = k
-			break
-		}
-		delete(todo, dir)
-		done[dir] = true
-		if strings.HasPrefix(dir, "solutions/") {
-			continue // already there
-		}
-		paths, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(dir), "*.go"))
-		var lib []string
-		for _, p := range paths {
-			if !strings.HasSuffix(p, "_test.go") {
-				lib = append(lib, p)
-				files[dir+"/"+filepath.Base(p)] = true
-			}
-		}
-		follow(lib)
+	err = walkGradingSources(l, root, func(rel string, _ []byte) error {
+		files[rel] = true
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("grader.GradingFiles: %w", err)
 	}
 	out := make([]string, 0, len(files))
 	for f := range files {
@@ -181,25 +137,4 @@ func GradingFiles(l Layout) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
-}
-
-// localImports returns the packages of the repository's module (but the
-// exercises module) that the Go file p imports, relative to the module root.
-func localImports(p string) []string {
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), p, b, parser.ImportsOnly)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, is := range f.Imports {
-		ip, _ := strconv.Unquote(is.Path.Value)
-		if r, ok := strings.CutPrefix(ip, RepoModule+"/"); ok && !strings.HasPrefix(r, "exercises") {
-			out = append(out, r)
-		}
-	}
-	return out
 }

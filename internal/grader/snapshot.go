@@ -46,17 +46,47 @@ func takeSnapshot(l Layout, tmp string) (*snapshot, error) {
 			return fail(err)
 		}
 	}
-	// Start from the solution and hidden test packages; follow imports of the
-	// repository's module to the library packages they use.
-	todo := map[string]bool{}
-	hiddenRel := "internal/grader/hidden"
-	if rel, err := filepath.Rel(root, l.Hidden); err == nil && !strings.HasPrefix(rel, "..") {
-		hiddenRel = filepath.ToSlash(rel)
+	hiddenRel := hiddenRelOf(l, root)
+	err = walkGradingSources(l, root, func(rel string, b []byte) error {
+		dst := filepath.Join(dir, filepath.FromSlash(rel))
+		if r, ok := strings.CutPrefix(rel, hiddenRel+"/"); ok {
+			dst = filepath.Join(s.Layout.Hidden, filepath.FromSlash(r))
+		}
+		return writeNew(dst, b)
+	})
+	if err != nil {
+		return fail(err)
 	}
+	if err := makeReadOnly(dir); err != nil {
+		return fail(err)
+	}
+	return s, nil
+}
+
+// hiddenRelOf is where the hidden tests of l sit relative to the module root
+// (slash-separated): internal/grader/hidden unless l puts them elsewhere below root.
+func hiddenRelOf(l Layout, root string) string {
+	if rel, err := filepath.Rel(root, l.Hidden); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return "internal/grader/hidden"
+}
+
+// walkGradingSources calls visit, in a stable order, with every Go file the
+// builds of a grading run read from the checkout l (module root root): the
+// files of the solution and hidden test packages, tests included, and the
+// non-test files of the library packages they import, followed through the
+// repository's module (the exercises module aside). rel is the file's path
+// relative to the module root, slash-separated (hidden tests under
+// hiddenRelOf); b is its content, read once, regular files only. The
+// snapshot copies these files; the Gradescope package holds them.
+func walkGradingSources(l Layout, root string, visit func(rel string, b []byte) error) error {
+	hiddenRel := hiddenRelOf(l, root)
+	todo := map[string]bool{}
 	for _, base := range []string{l.Solutions, l.Hidden} {
 		entries, err := os.ReadDir(base)
 		if err != nil {
-			return fail(err)
+			return err
 		}
 		for _, e := range entries {
 			if e.IsDir() {
@@ -66,27 +96,22 @@ func takeSnapshot(l Layout, tmp string) (*snapshot, error) {
 		}
 	}
 	src := func(rel string) string {
-		if strings.HasPrefix(rel, hiddenRel+"/") {
-			return filepath.Join(l.Hidden, strings.TrimPrefix(rel, hiddenRel+"/"))
+		if r, ok := strings.CutPrefix(rel, hiddenRel+"/"); ok {
+			return filepath.Join(l.Hidden, r)
 		}
-		if strings.HasPrefix(rel, "solutions/") {
-			return filepath.Join(l.Solutions, strings.TrimPrefix(rel, "solutions/"))
+		if r, ok := strings.CutPrefix(rel, "solutions/"); ok {
+			return filepath.Join(l.Solutions, r)
 		}
 		return filepath.Join(root, filepath.FromSlash(rel))
 	}
-	dst := func(rel string) string {
-		if strings.HasPrefix(rel, hiddenRel+"/") {
-			return filepath.Join(s.Layout.Hidden, strings.TrimPrefix(rel, hiddenRel+"/"))
-		}
-		return filepath.Join(dir, filepath.FromSlash(rel))
-	}
 	done := map[string]bool{}
 	for len(todo) > 0 {
-		var rel string
+		rels := make([]string, 0, len(todo))
 		for k := range todo {
-			rel = k
-			break
+			rels = append(rels, k)
 		}
+		sort.Strings(rels)
+		rel := rels[0]
 		delete(todo, rel)
 		done[rel] = true
 		paths, _ := filepath.Glob(filepath.Join(src(rel), "*.go"))
@@ -98,10 +123,10 @@ func takeSnapshot(l Layout, tmp string) (*snapshot, error) {
 			}
 			b, err := readRegular(p, maxSourceBytes)
 			if err != nil {
-				return fail(err)
+				return fmt.Errorf("%s: %w", p, err)
 			}
-			if err := writeNew(filepath.Join(dst(rel), filepath.Base(p)), b); err != nil {
-				return fail(err)
+			if err := visit(rel+"/"+filepath.Base(p), b); err != nil {
+				return err
 			}
 			f, err := parser.ParseFile(token.NewFileSet(), p, b, parser.ImportsOnly)
 			if err != nil {
@@ -115,10 +140,7 @@ func takeSnapshot(l Layout, tmp string) (*snapshot, error) {
 			}
 		}
 	}
-	if err := makeReadOnly(dir); err != nil {
-		return fail(err)
-	}
-	return s, nil
+	return nil
 }
 
 // Remove deletes the snapshot.
