@@ -394,17 +394,15 @@ func SetTerminalBar(newBar func(w io.Writer, total int) ProgressBar) {
 // into anything else (a log file, a pipe) only the epoch lines, one per epoch, without a bar's
 // control characters. In a notebook the live plot replaces it.
 type progress struct {
-	w        io.Writer
-	terminal bool
-	on       bool
-	bar      ProgressBar
-	newBar   func(w io.Writer, total int) ProgressBar
+	w      io.Writer
+	on     bool
+	bar    ProgressBar
+	newBar func(w io.Writer, total int) ProgressBar // set only when w is a terminal
 }
 
 func newProgress(w io.Writer) *progress {
 	p := &progress{w: w, on: !gonbio.IsNotebook && w != io.Discard}
 	if f, ok := w.(*os.File); ok && isTerminal(f) {
-		p.terminal = true
 		barMu.Lock()
 		p.newBar = barMaker
 		barMu.Unlock()
@@ -422,7 +420,7 @@ func isTerminal(f *os.File) bool {
 // update advances the bar to batch i of numBatches of the epoch, showing the running loss and
 // accuracy; the bar itself shows the count, the rate and the time left in the epoch.
 func (p *progress) update(epoch, numEpochs, i, numBatches int, loss, acc float64) {
-	if !p.on || !p.terminal || p.newBar == nil {
+	if !p.on || p.newBar == nil {
 		return
 	}
 	if p.bar == nil {
