@@ -3,6 +3,7 @@ package d2l
 import (
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -213,4 +214,36 @@ func TestErrorMessage(t *testing.T) {
 	assert.Equal(t, "d2l.Corr2D: argument K: got shape [3 3 3] (rank 3), want rank 2 [kh, kw]", e.Error())
 	e = &Error{Func: "d2l.X", Got: "a\nb"}
 	assert.Equal(t, "d2l.X: got a", e.Error())
+}
+
+// TestHasNaN: hasNaN finds every NaN encoding (quiet, signalling, either sign) at every position
+// of slices whose lengths straddle its 16-value blocks and odd tails, and reports no NaN for
+// infinities, the largest finite values, zeros and denormals.
+func TestHasNaN(t *testing.T) {
+	nans := []struct {
+		name string
+		bits uint32
+	}{
+		{"quiet", 0x7fc00000},
+		{"negative quiet", 0xffc00000},
+		{"signalling", 0x7f800001},
+		{"all mantissa bits", 0x7fffffff},
+		{"negative signalling", 0xff800001},
+	}
+	clean := []float32{float32(math.Inf(1)), float32(math.Inf(-1)), math.MaxFloat32, -math.MaxFloat32,
+		0, float32(math.Copysign(0, -1)), math.SmallestNonzeroFloat32, 1}
+	for n := 0; n <= 40; n++ {
+		flat := make([]float32, n)
+		for i := range flat {
+			flat[i] = clean[i%len(clean)]
+		}
+		require.False(t, hasNaN(flat), "length %d without NaN", n)
+		for _, nan := range nans {
+			for pos := range n {
+				withNaN := slices.Clone(flat)
+				withNaN[pos] = math.Float32frombits(nan.bits)
+				require.True(t, hasNaN(withNaN), "%s NaN at %d of %d", nan.name, pos, n)
+			}
+		}
+	}
 }
