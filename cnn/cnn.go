@@ -173,6 +173,9 @@ func (c PoolConfig) OutShape(h, w int) [2]int {
 // window; padding never wins (it is filled with the lowest finite value of x's dtype).
 // Ties send the gradient to the first maximum in row-major window order, as PyTorch does.
 func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	if y := maxPoolFast(x, cfg); y != nil { // the backend's own pooling where it has one, see fast.go
+		return y
+	}
 	fill := graph.ConstAs(x, x.DType().LowestValue())
 	return poolWindows(x, cfg, fill, graph.Max)
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -259,13 +260,26 @@ func randPool(r *rand.Rand) (x arr, cfg PoolConfig) {
 }
 
 // TestPoolRandom checks MaxPool2D and AvgPool2D values and their gradients (for a random
-// upstream gradient g: d/dx of sum(pool(x) * g)).
+// upstream gradient g: d/dx of sum(pool(x) * g)). Where the backend pools natively
+// (maxPoolFast), MaxPool2D is also checked with the strided slices it uses elsewhere;
+// AvgPool2DForward ("avg-forward") is checked the same way.
 func TestPoolRandom(t *testing.T) {
-	for _, mode := range []string{"max", "avg"} {
+	modes := []string{"max", "avg", "avg-forward"}
+	if nativeMaxPool(graph.NewGraph(testBackend(), "probe")) {
+		modes = append(modes, "max-sliced")
+	}
+	for _, mode := range modes {
 		t.Run(mode, func(t *testing.T) {
 			pool := MaxPool2D
-			if mode == "avg" {
+			switch mode {
+			case "avg":
 				pool = AvgPool2D
+			case "avg-forward":
+				pool = AvgPool2DForward
+			}
+			if mode == "max-sliced" {
+				setForceSlicedMaxPool(true)
+				defer setForceSlicedMaxPool(false)
 			}
 			r := rand.New(rand.NewPCG(2, uint64(len(mode))))
 			cases := 0
@@ -280,7 +294,7 @@ func TestPoolRandom(t *testing.T) {
 					x := randArr(r, x0.d...)
 					oh, ow := cfg.OutShape(x.d[2], x.d[3])[0], cfg.OutShape(x.d[2], x.d[3])[1]
 					g := randArr(r, x.d[0], x.d[1], oh, ow)
-					wantY, wantDX := refPool2D(x, cfg, mode, g)
+					wantY, wantDX := refPool2D(x, cfg, strings.Split(mode, "-")[0], g)
 					outs := e.MustExec(x.tensor(), g.tensor())
 					msg := fmt.Sprintf("config %d %+v x %v", cfgIdx, cfg, x.d)
 					assertArr(t, wantY, outs[0], msg+" value")

@@ -36,7 +36,17 @@ import (
 var (
 	padFreeMu        sync.RWMutex
 	forcePadFreeGrad = false
+	// forceSlicedMaxPool makes MaxPool2D build strided slices on every backend, also where
+	// maxPoolFast would use the backend's own pooling (tests compare the two). Part of SettingsKey.
+	forceSlicedMaxPool = false
 )
+
+// setForceSlicedMaxPool sets forceSlicedMaxPool (tests).
+func setForceSlicedMaxPool(on bool) {
+	padFreeMu.Lock()
+	forceSlicedMaxPool = on
+	padFreeMu.Unlock()
+}
 
 // setForcePadFree sets forcePadFreeGrad (tests).
 func setForcePadFree(on bool) {

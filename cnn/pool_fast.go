@@ -1,7 +1,10 @@
 package cnn
 
 import (
+	"strings"
+
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // avgPoolReshape computes AvgPool2D for the common non-overlapping case (stride equal to the
@@ -26,4 +29,70 @@ func avgPoolReshape(x *graph.Node, cfg PoolConfig) *graph.Node {
 	}
 	y := graph.ReduceSum(graph.Reshape(x, n, c, oh, kh, ow, kw), 3, 5)
 	return graph.DivScalar(y, float64(kh*kw))
+}
+
+// AvgPool2DForward computes AvgPool2D (x [n, c, h, w] -> [n, c, h', w'], the same values, and
+// differentiable too) with the formulation whose forward pass is fastest on x's backend. It is
+// meant for graphs that take no gradient through it, such as d2l's eager AvgPool2d.Forward;
+// training graphs should use AvgPool2D, whose gradient is the faster one. For windows that do not
+// overlap and have no padding (stride equal to the window, e.g. the book's 2x2 stride 2):
+//
+//   - pure Go: the kh*kw strided slices summed, about half the time of AvgPool2D's reshape and
+//     ReduceSum (the backward pass is the other way round);
+//   - ONNX Runtime: two matrix products with constant 0/1 matrices, avgPoolMatMul, about 2.4
+//     times faster than its ReduceSum or AveragePool (256x6x28x28: 0.6 against 1.4 ms).
+//
+// Elsewhere (other backends, overlapping or padded windows) it is AvgPool2D.
+func AvgPool2DForward(x *graph.Node, cfg PoolConfig) *graph.Node {
+	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
+	sh, sw := cfg.strides()
+	d := x.Shape().Dimensions
+	if sh != kh || sw != kw || cfg.Padding != [2]int{} || kh < 1 || kw < 1 || len(d) != 4 || d[2] < kh || d[3] < kw {
+		return AvgPool2D(x, cfg)
+	}
+	switch name := x.Graph().Backend().Name(); {
+	case isGoBackend(name):
+		sum := poolWindows(x, cfg, graph.ScalarZero(x.Graph(), x.DType()), graph.Add)
+		return graph.DivScalar(sum, float64(kh*kw))
+	case isONNXBackend(name):
+		return avgPoolMatMul(x, kh, kw)
+	}
+	return AvgPool2D(x, cfg)
+}
+
+// isONNXBackend reports whether name (compute.Backend.Name()) is the ONNX Runtime backend
+// ("onnxruntime", registered as "onnx" too).
+func isONNXBackend(name string) bool {
+	return strings.EqualFold(name, "onnxruntime") || strings.EqualFold(name, "onnx")
+}
+
+// avgPoolMatMul averages the non-overlapping kh x kw windows of x [n, c, h, w] (stride equal to
+// the window, floor semantics) with two matrix products, which ONNX Runtime runs with its fast
+// GEMM: rows x [n*c*H, w] · P [w, ow], P[j][j/kw] = 1 for j < ow*kw (so trailing columns that no
+// window covers meet zero rows), gives the sums over each window's columns [n*c*H, ow]; viewed as
+// [n*c*oh, kh*ow] (H = oh*kh rows, trailing rows cut first) and multiplied by Q [kh*ow, ow],
+// Q[a*ow+j][j] = 1, it gives the window sums, divided by kh*kw at the end as AvgPool2D does.
+func avgPoolMatMul(x *graph.Node, kh, kw int) *graph.Node {
+	d := x.Shape().Dimensions
+	n, c, h, w := d[0], d[1], d[2], d[3]
+	oh, ow := h/kh, w/kw
+	if oh*kh != h {
+		x = slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, oh*kh))
+	}
+	g, dt := x.Graph(), x.DType()
+	p := make([]float32, w*ow)
+	for j := range ow * kw {
+		p[j*ow+j/kw] = 1
+	}
+	q := make([]float32, kh*ow*ow)
+	for a := range kh {
+		for j := range ow {
+			q[(a*ow+j)*ow+j] = 1
+		}
+	}
+	P := graph.ConvertDType(graph.ConstTensor(g, tensors.FromFlatDataAndDimensions(p, w, ow)), dt)
+	Q := graph.ConvertDType(graph.ConstTensor(g, tensors.FromFlatDataAndDimensions(q, kh*ow, ow)), dt)
+	cols := graph.Dot(graph.Reshape(x, n*c*oh*kh, w), P).Product()     // [n*c*H, ow]
+	sums := graph.Dot(graph.Reshape(cols, n*c*oh, kh*ow), Q).Product() // [n*c*oh, ow]
+	return graph.DivScalar(graph.Reshape(sums, n, c, oh, ow), float64(kh*kw))
 }

@@ -115,7 +115,7 @@ func Pool2D(X *tensors.Tensor, poolSize [2]int, mode string) *tensors.Tensor {
 		if mode == "max" {
 			y = cnn.MaxPool2D(x4, cfg)
 		} else {
-			y = cnn.AvgPool2D(x4, cfg)
+			y = cnn.AvgPool2DForward(x4, cfg) // eager: no gradient taken
 		}
 		return graph.Reshape(y, y.Shape().Dimensions[2:]...)
 	}, X)

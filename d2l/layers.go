@@ -266,7 +266,7 @@ func (p pool2d) forward(fn, mode string, X *tensors.Tensor) *tensors.Tensor {
 		if mode == "maxpool2d" {
 			return unbatch(cnn.MaxPool2D(batch(x), cfg), x.Rank() == 3)
 		}
-		return unbatch(cnn.AvgPool2D(batch(x), cfg), x.Rank() == 3)
+		return unbatch(cnn.AvgPool2DForward(batch(x), cfg), x.Rank() == 3) // eager: no gradient taken
 	}, X)
 }
 
