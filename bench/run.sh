@@ -3,7 +3,8 @@
 # with its AVX-512 kernels) and d2l-go on each available backend, one after the other in the same
 # run, on the same shapes. Prints a Markdown table of median times and ratios d2l / PyTorch.
 #
-#   bench/run.sh                 # all cases, ~1 s per case and backend (pure Go's 3x3 conv: longer)
+#   bench/run.sh                 # all cases, ~1 s per case and backend (pure Go's 3x3 conv: longer),
+#                                # each case in a fresh process
 #   SECONDS_PER_CASE=3 bench/run.sh
 #   CASES=conv1_fwdbwd,lenet_step256 bench/run.sh
 #
@@ -31,27 +32,47 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo 
 go build -o "$out/bench-go" ./bench
 GOEXPERIMENT=simd go build -o "$out/bench-simd" ./bench 2>/dev/null || echo "# GOEXPERIMENT=simd build failed: skipping go+simd" >&2
 cols=()
+# per_case CMD...: runs CMD -cases C (or, for the PyTorch script, with C as its last argument)
+# once per case, each in a fresh process: one case's heap and caches otherwise slow the next
+# (after the pure-Go 3x3 convolution, the pure-Go pooling cases ran 2-5x slower in one process).
+per_case() {
+  local c flag=-cases
+  if [ "$1" = torch ]; then
+    flag=
+    shift
+  fi
+  for c in ${cases//,/ }; do
+    "$@" ${flag:+"$flag"} "$c"
+  done
+}
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   echo "# PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)'), $threads threads" >&2
   # Twice: OpenMP's default (spinning) wait policy and the passive one, which suffers much less
   # when other processes compete for the cores; the table keeps the faster run of each case.
-  OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" "$cases" >"$out/torch-spin.jsonl"
-  OMP_WAIT_POLICY=PASSIVE OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" "$cases" >"$out/torch-passive.jsonl"
-  cat "$out/torch-spin.jsonl" "$out/torch-passive.jsonl" >"$out/torch.jsonl"
+  # Each twice more: all cases in one process, and each case in a fresh one (some of PyTorch's
+  # convolutions are much faster after other cases have run in the process: conv2 0.13 against
+  # 2.05 ms). The table keeps PyTorch's fastest of the four runs of each case.
+  export OPENBLAS_CORETYPE=Cooperlake
+  /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" "$cases" >"$out/torch-spin.jsonl"
+  OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" "$cases" >"$out/torch-passive.jsonl"
+  per_case torch /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" >"$out/torch-spin1.jsonl"
+  OMP_WAIT_POLICY=PASSIVE per_case torch /usr/bin/python3 bench/torch_bench.py "$threads" "$secs" >"$out/torch-passive1.jsonl"
+  unset OPENBLAS_CORETYPE
+  cat "$out"/torch-*.jsonl >"$out/torch.jsonl"
 else
   echo "bench/run.sh: /usr/bin/python3 with torch is missing (Debian: apt-get install python3-torch)" >&2
   exit 1
 fi
 echo "# go" >&2
-"$out/bench-go" -backend go -seconds "$secs" -cases "$cases" >"$out/go.jsonl"
+per_case "$out/bench-go" -backend go -seconds "$secs" >"$out/go.jsonl"
 cols+=("go=$out/go.jsonl")
 if [ -x "$out/bench-simd" ]; then
   echo "# go+simd" >&2
-  "$out/bench-simd" -backend go -seconds "$secs" -cases "$cases" >"$out/simd.jsonl"
+  per_case "$out/bench-simd" -backend go -seconds "$secs" >"$out/simd.jsonl"
   cols+=("go+simd=$out/simd.jsonl")
 fi
 echo "# onnx" >&2
-if "$out/bench-go" -backend onnx -seconds "$secs" -cases "$cases" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
+if per_case "$out/bench-go" -backend onnx -seconds "$secs" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
   cols+=("onnx=$out/onnx.jsonl")
 else
   echo "# onnx skipped: $(tail -1 "$out/onnx.err")" >&2

@@ -13,10 +13,13 @@
 // the output size is floored, max pooling never picks a padded cell, average pooling counts the
 // padded zeros in its divisor (count_include_pad=True).
 //
-// Every function here is differentiable on every GoMLX backend, including the pure-Go one
-// (pooling is built from padding, strided slices and element-wise Max/Add, so it does not need
-// the backend's SelectAndScatter). Nothing here validates user input beyond what graph building
-// does: the eager package d2l checks arguments and reports one-line errors.
+// Every function here is differentiable on every GoMLX backend, including the pure-Go one.
+// Pooling is built from padding, strided slices and element-wise Max/Add, which needs no
+// SelectAndScatter; where a backend has its own pooling and the windows do not overlap, max
+// pooling uses it (ONNX Runtime's MaxPool, see maxPoolFast), and AvgPool2DForward picks the
+// formulation whose forward pass is fastest, for graphs that take no gradient (eager calls).
+// Nothing here validates user input beyond what graph building does: the eager package d2l
+// checks arguments and reports one-line errors.
 //
 // Gradients: two of GoMLX v0.28.1's gradients are wrong or unusable for these graphs (the input
 // gradient of a convolution with an even-sized kernel; the Slice gradient on backends without
