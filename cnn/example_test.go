@@ -31,3 +31,19 @@ func ExampleConv2D() {
 	// [1 1 3 3] [0 3 3 12 30 18 12 27 15]
 	// [1 1 2 2] [30 30 30 30]
 }
+
+// AvgPool2DForward in a graph that takes no gradient, such as an eager forward call: 2x2
+// average pooling (stride 2) of a 1x1x4x4 image, the same values AvgPool2D gives.
+func ExampleAvgPool2DForward() {
+	x := tensors.FromFlatDataAndDimensions([]float32{
+		0, 1, 2, 3,
+		4, 5, 6, 7,
+		8, 9, 10, 11,
+		12, 13, 14, 15}, 1, 1, 4, 4)
+	y := graph.MustExecOnce(gobackend.GetBackend(), func(x *graph.Node) *graph.Node {
+		return cnn.AvgPool2DForward(x, cnn.PoolConfig{Kernel: [2]int{2, 2}})
+	}, x)
+	fmt.Println(y.Shape().Dimensions, tensors.MustCopyFlatData[float32](y))
+	// Output:
+	// [1 1 2 2] [2.5 4.5 10.5 12.5]
+}
