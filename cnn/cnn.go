@@ -179,8 +179,7 @@ func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
 	if y := maxPoolFast(x, cfg); y != nil { // the backend's own pooling where it has one, see fast.go
 		return y
 	}
-	fill := graph.ConstAs(x, x.DType().LowestValue())
-	return poolWindows(x, cfg, fill, graph.Max)
+	return poolWindows(x, cfg, x.DType().LowestValue(), graph.Max)
 }
 
 // AvgPool2D is PyTorch's avg_pool2d with count_include_pad=True: x [n, c, h, w] -> [n, c, h', w'],
@@ -189,14 +188,15 @@ func AvgPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
 	if y := avgPoolFast(x, cfg); y != nil { // reshape-based on pure Go, see fast.go
 		return y
 	}
-	fill := graph.ScalarZero(x.Graph(), x.DType())
-	sum := poolWindows(x, cfg, fill, graph.Add)
+	sum := poolWindows(x, cfg, 0, graph.Add)
 	return graph.DivScalar(sum, float64(cfg.Kernel[0]*cfg.Kernel[1]))
 }
 
-// poolWindows pads the spatial axes of x with fill, then combines, with op, the kh*kw strided
-// slices that hold each window's element at offset (i, j). The result is [n, c, h', w'].
-func poolWindows(x *graph.Node, cfg PoolConfig, fill *graph.Node, op func(a, b *graph.Node) *graph.Node) *graph.Node {
+// poolWindows pads the spatial axes of x with the value fill (a constant of x's dtype, made only
+// when there is padding: ONNX Runtime warns on stderr about every unused constant), then
+// combines, with op, the kh*kw strided slices that hold each window's element at offset (i, j).
+// The result is [n, c, h', w'].
+func poolWindows(x *graph.Node, cfg PoolConfig, fill any, op func(a, b *graph.Node) *graph.Node) *graph.Node {
 	sh, sw := cfg.strides()
 	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
 	ph, pw := cfg.Padding[0], cfg.Padding[1]
@@ -205,7 +205,8 @@ func poolWindows(x *graph.Node, cfg PoolConfig, fill *graph.Node, op func(a, b *
 	oh, ow := OutSize(h, kh, ph, sh), OutSize(w, kw, pw, sw)
 	xp := x
 	if ph > 0 || pw > 0 {
-		xp = padAxis(padAxis(x, 2, ph, ph, fill), 3, pw, pw, fill)
+		f := graph.ConstAs(x, fill)
+		xp = padAxis(padAxis(x, 2, ph, ph, f), 3, pw, pw, f)
 	}
 	var acc *graph.Node
 	for i := range kh {

@@ -16,7 +16,7 @@ func BenchmarkAvgPool(b *testing.B) {
 		fn   func(x *graph.Node) *graph.Node
 	}{
 		{"slices", func(x *graph.Node) *graph.Node {
-			return graph.DivScalar(poolWindows(x, cfg, graph.ScalarZero(x.Graph(), x.DType()), graph.Add), 4)
+			return graph.DivScalar(poolWindows(x, cfg, 0, graph.Add), 4)
 		}},
 		{"reshape", func(x *graph.Node) *graph.Node { return avgPoolReshape(x, cfg) }},
 	}

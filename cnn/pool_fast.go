@@ -52,7 +52,7 @@ func AvgPool2DForward(x *graph.Node, cfg PoolConfig) *graph.Node {
 	}
 	switch name := x.Graph().Backend().Name(); {
 	case isGoBackend(name):
-		sum := poolWindows(x, cfg, graph.ScalarZero(x.Graph(), x.DType()), graph.Add)
+		sum := poolWindows(x, cfg, 0, graph.Add)
 		return graph.DivScalar(sum, float64(kh*kw))
 	case isONNXBackend(name):
 		return avgPoolMatMul(x, kh, kw)

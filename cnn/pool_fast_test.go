@@ -42,7 +42,7 @@ func TestAvgPoolReshape(t *testing.T) {
 				return e.MustExec(x, weights)
 			}
 			want := run(func(x *graph.Node) *graph.Node {
-				return graph.DivScalar(poolWindows(x, cfg, graph.ScalarZero(x.Graph(), x.DType()), graph.Add),
+				return graph.DivScalar(poolWindows(x, cfg, 0, graph.Add),
 					float64(tc.kernel[0]*tc.kernel[1]))
 			})
 			for _, v := range []struct {
