@@ -140,10 +140,10 @@ func nativeMaxPool(g *graph.Graph) bool {
 }
 
 // SettingsKey describes every package setting that changes the graphs built for the named
-// backend (the Conv2D implementation ImplFor picks, whether Slice gradients avoid Pad, and whether
-// tests forced MaxPool2D to strided slices), e.g.
-// "conv=im2col,padfree=false,slicedmaxpool=false". Callers that cache compiled graphs add it to their cache key, so
-// that SetConvImpl takes effect on graphs compiled before it too.
+// backend (the Conv2D implementation ImplFor picks, whether Slice gradients avoid Pad, and
+// whether tests forced MaxPool2D to strided slices), e.g.
+// "conv=im2col,padfree=false,slicedmaxpool=false". Callers that cache compiled graphs add it to
+// their cache key, so that SetConvImpl takes effect on graphs compiled before it too.
 func SettingsKey(backendName string) string {
 	padFreeMu.RLock()
 	defer padFreeMu.RUnlock()
