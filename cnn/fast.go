@@ -98,6 +98,12 @@ func IsGoBackend(name string) bool {
 
 func isGoBackend(name string) bool { return IsGoBackend(name) }
 
+// isONNXBackend reports whether name (compute.Backend.Name()) is the ONNX Runtime backend
+// ("onnxruntime", registered as "onnx" too).
+func isONNXBackend(name string) bool {
+	return strings.EqualFold(name, "onnxruntime") || strings.EqualFold(name, "onnx")
+}
+
 // avgPoolFast returns AvgPool2D through avgPoolReshape on the pure-Go backend, where it takes
 // 2-2.5x less CPU than strided slices (forward and backward), and on backends without Pad (ONNX
 // Runtime), where both run about equally fast but strided slices need this package's custom
@@ -133,9 +139,9 @@ func maxPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 // nativeMaxPool reports whether the backend of g runs max pooling and its gradient as native
 // ops (ReduceWindow and SelectAndScatterMax), unless a test asked for the strided slices.
 func nativeMaxPool(g *graph.Graph) bool {
-	padFreeMu.RLock()
+	settingsMu.RLock()
 	off := forceSlicedMaxPool
-	padFreeMu.RUnlock()
+	settingsMu.RUnlock()
 	return !off && hasOp(g, compute.OpTypeReduceWindow) && hasOp(g, compute.OpTypeSelectAndScatterMax)
 }
 
@@ -145,7 +151,7 @@ func nativeMaxPool(g *graph.Graph) bool {
 // "conv=im2col,padfree=false,slicedmaxpool=false". Callers that cache compiled graphs add it to
 // their cache key, so that SetConvImpl takes effect on graphs compiled before it too.
 func SettingsKey(backendName string) string {
-	padFreeMu.RLock()
-	defer padFreeMu.RUnlock()
+	settingsMu.RLock()
+	defer settingsMu.RUnlock()
 	return fmt.Sprintf("conv=%s,padfree=%v,slicedmaxpool=%v", ImplFor(backendName), forcePadFreeGrad, forceSlicedMaxPool)
 }

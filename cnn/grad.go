@@ -30,36 +30,36 @@ import (
 	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
-// forcePadFreeGrad makes the Pad-free Slice gradients be used on every backend (tests use it to
-// check them against GoMLX's own gradients on the pure-Go backend, which has Pad). It is part of
-// SettingsKey.
+// Test settings, both part of SettingsKey and guarded by settingsMu. forcePadFreeGrad makes the
+// Pad-free Slice gradients be used on every backend (tests check them against GoMLX's own
+// gradients on the pure-Go backend, which has Pad). forceSlicedMaxPool makes MaxPool2D build
+// strided slices on every backend, also where maxPoolFast would use the backend's own pooling
+// (tests compare the two).
 var (
-	padFreeMu        sync.RWMutex
-	forcePadFreeGrad = false
-	// forceSlicedMaxPool makes MaxPool2D build strided slices on every backend, also where
-	// maxPoolFast would use the backend's own pooling (tests compare the two). Part of SettingsKey.
+	settingsMu         sync.RWMutex
+	forcePadFreeGrad   = false
 	forceSlicedMaxPool = false
 )
 
 // setForceSlicedMaxPool sets forceSlicedMaxPool (tests).
 func setForceSlicedMaxPool(on bool) {
-	padFreeMu.Lock()
+	settingsMu.Lock()
 	forceSlicedMaxPool = on
-	padFreeMu.Unlock()
+	settingsMu.Unlock()
 }
 
 // setForcePadFree sets forcePadFreeGrad (tests).
 func setForcePadFree(on bool) {
-	padFreeMu.Lock()
+	settingsMu.Lock()
 	forcePadFreeGrad = on
-	padFreeMu.Unlock()
+	settingsMu.Unlock()
 }
 
 // padFreeSlices reports whether the slices built on g need the Pad-free gradient.
 func padFreeSlices(g *graph.Graph) bool {
-	padFreeMu.RLock()
+	settingsMu.RLock()
 	force := forcePadFreeGrad
-	padFreeMu.RUnlock()
+	settingsMu.RUnlock()
 	return force || !hasOp(g, compute.OpTypePad)
 }
 

@@ -1,8 +1,6 @@
 package cnn
 
 import (
-	"strings"
-
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -13,17 +11,13 @@ import (
 // dropped), viewed as [n, c, oh, kh, ow, kw] and averaged over the kh and kw axes. Its
 // gradient is a broadcast, with no strided slices. It returns nil when cfg is not that case.
 func avgPoolReshape(x *graph.Node, cfg PoolConfig) *graph.Node {
-	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
-	sh, sw := cfg.strides()
-	if sh != kh || sw != kw || cfg.Padding != [2]int{} || kh < 1 || kw < 1 {
+	if !tiles(x, cfg) {
 		return nil
 	}
+	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
 	d := x.Shape().Dimensions
 	n, c, h, w := d[0], d[1], d[2], d[3]
 	oh, ow := h/kh, w/kw
-	if oh < 1 || ow < 1 {
-		return nil // the graph builder of the general path reports the error
-	}
 	if oh*kh != h || ow*kw != w {
 		x = slice(x, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(0, oh*kh), graph.AxisRange(0, ow*kw))
 	}
@@ -44,12 +38,10 @@ func avgPoolReshape(x *graph.Node, cfg PoolConfig) *graph.Node {
 //
 // Elsewhere (other backends, overlapping or padded windows) it is AvgPool2D.
 func AvgPool2DForward(x *graph.Node, cfg PoolConfig) *graph.Node {
-	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
-	sh, sw := cfg.strides()
-	d := x.Shape().Dimensions
-	if sh != kh || sw != kw || cfg.Padding != [2]int{} || kh < 1 || kw < 1 || len(d) != 4 || d[2] < kh || d[3] < kw {
+	if !tiles(x, cfg) {
 		return AvgPool2D(x, cfg)
 	}
+	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
 	switch name := x.Graph().Backend().Name(); {
 	case isGoBackend(name):
 		sum := poolWindows(x, cfg, 0, graph.Add)
@@ -60,10 +52,16 @@ func AvgPool2DForward(x *graph.Node, cfg PoolConfig) *graph.Node {
 	return AvgPool2D(x, cfg)
 }
 
-// isONNXBackend reports whether name (compute.Backend.Name()) is the ONNX Runtime backend
-// ("onnxruntime", registered as "onnx" too).
-func isONNXBackend(name string) bool {
-	return strings.EqualFold(name, "onnxruntime") || strings.EqualFold(name, "onnx")
+// tiles reports whether cfg's windows tile x [n, c, h, w] without overlap or padding (stride
+// equal to the window, at least one window per axis): the case the reshape and matrix-product
+// formulations of average pooling handle. Elsewhere AvgPool2D's general path builds the graph
+// (and reports a window that does not fit).
+func tiles(x *graph.Node, cfg PoolConfig) bool {
+	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
+	sh, sw := cfg.strides()
+	d := x.Shape().Dimensions
+	return sh == kh && sw == kw && cfg.Padding == [2]int{} && kh >= 1 && kw >= 1 &&
+		len(d) == 4 && d[2] >= kh && d[3] >= kw
 }
 
 // avgPoolMatMul averages the non-overlapping kh x kw windows of x [n, c, h, w] (stride equal to
