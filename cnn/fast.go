@@ -119,11 +119,12 @@ func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 // not overlap (stride >= window on both axes, e.g. LeNet's and the book's 2x2 stride 2) on
 // backends that implement ReduceWindow and its gradient's SelectAndScatterMax natively; nil
 // otherwise. ONNX Runtime runs them as its MaxPool kernel (2x2 pooling of 256x6x28x28: 0.29 ms
-// against 2.05 ms for strided slices, see bench/README.md) and as MaxPool with indices plus
-// ScatterElements. That scatter overwrites instead of adding where windows overlap (compute-onnx
-// passes no reduction), so overlapping windows keep the strided slices, as does GoMLX's pure-Go
-// backend, which lacks SelectAndScatterMax. Both paths give PyTorch's values, send each window's
-// gradient to its first maximum in row-major order (ties), and never let padding win.
+// against 2 ms for strided slices, BenchmarkPoolForward and bench/README.md) and as MaxPool with
+// indices plus ScatterElements. That scatter overwrites instead of adding where windows overlap
+// (compute-onnx passes no reduction), so overlapping windows keep the strided slices, as does
+// GoMLX's pure-Go backend, which lacks SelectAndScatterMax. Both paths give PyTorch's values,
+// send each window's gradient to its first maximum in row-major order (ties), and never let
+// padding win.
 func maxPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 	sh, sw := cfg.strides()
 	kh, kw := cfg.Kernel[0], cfg.Kernel[1]

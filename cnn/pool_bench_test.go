@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
 // BenchmarkAvgPool compares average pooling 2x2 stride 2 (forward and backward, batch 64 and
@@ -35,5 +36,63 @@ func BenchmarkAvgPool(b *testing.B) {
 				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 			})
 		}
+	}
+}
+
+// BenchmarkPoolForward times the 2x2 stride-2 pooling formulations on 256x6x28x28 (an eager
+// MaxPool2d/AvgPool2d.Forward on LeNet's first feature map), forward only: max pooling as strided
+// slices and as the backend's own pool (ReduceWindow, where maxPoolFast uses it), average
+// pooling as strided slices, reshape + ReduceSum, two matrix products and GoMLX's MeanPool
+// (ReduceWindow). Run it with GOMLX_BACKEND=onnx for ONNX Runtime.
+func BenchmarkPoolForward(b *testing.B) {
+	cfg := PoolConfig{Kernel: [2]int{2, 2}}
+	variants := []struct {
+		name string
+		fn   func(x *graph.Node) *graph.Node
+	}{
+		{"max/slices", func(x *graph.Node) *graph.Node { return poolWindows(x, cfg, x.DType().LowestValue(), graph.Max) }},
+		{"max/reducewindow", func(x *graph.Node) *graph.Node {
+			return graph.MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).NoPadding().Done()
+		}},
+		{"avg/slices", func(x *graph.Node) *graph.Node { return graph.DivScalar(poolWindows(x, cfg, 0, graph.Add), 4) }},
+		{"avg/reshape", func(x *graph.Node) *graph.Node { return avgPoolReshape(x, cfg) }},
+		{"avg/matmul", func(x *graph.Node) *graph.Node { return avgPoolMatMul(x, 2, 2) }},
+		{"avg/reducewindow", func(x *graph.Node) *graph.Node {
+			return graph.MeanPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).NoPadding().Done()
+		}},
+	}
+	x := randTensor(rand.New(rand.NewPCG(3, 4)), 256, 6, 28, 28)
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			e := graph.MustNewExec(benchBackend(), v.fn)
+			e.MustExec(x)[0].FinalizeAll()
+			for b.Loop() {
+				e.MustExec(x)[0].FinalizeAll()
+			}
+		})
+	}
+}
+
+// BenchmarkMaxPoolGrad times 2x2 stride-2 max pooling forward and backward at batch 64 (the
+// bench/run.sh case): strided slices against the backend's own pool and SelectAndScatterMax,
+// where the backend has them (GOMLX_BACKEND=onnx).
+func BenchmarkMaxPoolGrad(b *testing.B) {
+	cfg := PoolConfig{Kernel: [2]int{2, 2}}
+	x := randTensor(rand.New(rand.NewPCG(3, 4)), 64, 6, 28, 28)
+	for _, sliced := range []bool{true, false} {
+		b.Run(map[bool]string{true: "slices", false: "native"}[sliced], func(b *testing.B) {
+			if !sliced && !nativeMaxPool(graph.NewGraph(benchBackend(), "probe")) {
+				b.Skip("the backend has no native max pooling")
+			}
+			setForceSlicedMaxPool(sliced)
+			defer setForceSlicedMaxPool(false)
+			e := graph.MustNewExec(benchBackend(), func(x *graph.Node) *graph.Node {
+				return graph.Gradient(graph.ReduceAllSum(MaxPool2D(x, cfg)), x)[0]
+			})
+			e.MustExec(x)[0].FinalizeAll()
+			for b.Loop() {
+				e.MustExec(x)[0].FinalizeAll()
+			}
+		})
 	}
 }

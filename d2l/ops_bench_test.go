@@ -82,3 +82,29 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkHasNaN times the NaN check every eager op makes of its inputs, on a 256x6x28x28
+// input without NaN: hasNaN (two values per uint64, no branch) against comparing each value with
+// itself, the loop it replaced.
+func BenchmarkHasNaN(b *testing.B) {
+	flat := make([]float32, 256*6*28*28)
+	for i := range flat {
+		flat[i] = float32(i%1000) * 0.37
+	}
+	b.Run("bits", func(b *testing.B) {
+		for b.Loop() {
+			if hasNaN(flat) {
+				b.Fatal("NaN found")
+			}
+		}
+	})
+	b.Run("compare", func(b *testing.B) {
+		for b.Loop() {
+			for _, v := range flat {
+				if v != v {
+					b.Fatal("NaN found")
+				}
+			}
+		}
+	})
+}
