@@ -121,8 +121,8 @@ func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 // otherwise. ONNX Runtime runs them as its MaxPool kernel (2x2 pooling of 256x6x28x28: 0.29 ms
 // against 2 ms for strided slices, BenchmarkPoolForward and bench/README.md) and as MaxPool with
 // indices plus ScatterElements. That scatter overwrites instead of adding where windows overlap
-// (compute-onnx passes no reduction), so overlapping windows keep the strided slices, as does
-// GoMLX's pure-Go backend, which lacks SelectAndScatterMax. Both paths give PyTorch's values,
+// (compute-onnx passes no reduction), so overlapping windows keep the strided slices, as do
+// backends without SelectAndScatterMax. Both paths give PyTorch's values,
 // send each window's gradient to its first maximum in row-major order (ties), and never let
 // padding win.
 func maxPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {

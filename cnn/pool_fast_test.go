@@ -75,14 +75,11 @@ func graphOnly(t *testing.T) *graph.Node {
 
 // TestMaxPoolNativeChoice: MaxPool2D is one ReduceWindow exactly where maxPoolFast promises it
 // (a backend with ReduceWindow and SelectAndScatterMax, windows that do not overlap), and strided
-// slices otherwise; pure Go, which lacks SelectAndScatterMax, always gets the slices.
+// slices otherwise.
 func TestMaxPoolNativeChoice(t *testing.T) {
 	backend := testBackend()
 	caps := backend.Capabilities().Operations
 	native := caps[compute.OpTypeReduceWindow] && caps[compute.OpTypeSelectAndScatterMax]
-	if IsGoBackend(backend.Name()) {
-		assert.False(t, native, "pure Go gained SelectAndScatterMax: update maxPoolFast's doc")
-	}
 	tests := []struct {
 		name string
 		cfg  PoolConfig
