@@ -163,7 +163,7 @@ func TestSetupScript(t *testing.T) {
 	require.NoError(t, os.WriteFile(outside, data, 0o755))
 	scratch := func(t *testing.T) string {
 		dir := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gonb_test\n\ngo 1.26\n"), 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gonb_test\n\ngo 1.27\n"), 0o644))
 		return dir
 	}
 	for _, tc := range []struct {

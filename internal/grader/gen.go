@@ -197,16 +197,20 @@ func StripAnswers(md []byte) []byte {
 // exercisesGoMod returns the go.mod of the generated exercises module: it
 // builds against the library of the surrounding checkout (replace => ../) and
 // lists the checkout's requirements so that its packages resolve offline. Its go
-// directive is the checkout's.
+// and toolchain directives are the checkout's.
 func exercisesGoMod(rootGoMod []byte) []byte {
-	goVersion := "1.26"
+	goVersion, toolchain := "1.27", ""
 	for _, line := range strings.Split(string(rootGoMod), "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "go "); ok {
+		t := strings.TrimSpace(line)
+		if v, ok := strings.CutPrefix(t, "go "); ok {
 			goVersion = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(t, "toolchain "); ok {
+			toolchain = "\ntoolchain " + strings.TrimSpace(v) + "\n"
 		}
 	}
 	var sb strings.Builder
-	sb.WriteString("module " + ExercisesModule + "\n\ngo " + goVersion + "\n\nrequire " + RepoModule + " v0.0.0-00010101000000-000000000000\n\nrequire (\n")
+	sb.WriteString("module " + ExercisesModule + "\n\ngo " + goVersion + "\n" + toolchain + "\nrequire " + RepoModule + " v0.0.0-00010101000000-000000000000\n\nrequire (\n")
 	in := false
 	for _, line := range strings.Split(string(rootGoMod), "\n") {
 		t := strings.TrimSpace(line)

@@ -360,10 +360,11 @@ func testEnv(sandboxed bool) []string {
 }
 
 // goEnv is the environment of the go command that builds a workspace: offline,
-// no workspace file, no cgo, the module cache and build cache of the caller.
+// no workspace file, no cgo, the module cache, build cache and Go toolchain
+// (GOTOOLCHAIN) of the caller.
 func goEnv() []string {
 	env := os.Environ()
-	return append(env, "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	return append(env, "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOSUMDB=off", "CGO_ENABLED=0")
 }
 
 // goBuild runs a go command in dir with a hard timeout, returning its output.
@@ -435,7 +436,7 @@ func ensureModules(ctx context.Context, l Layout) error {
 		return out.head(), err
 	}
 	// -mod=readonly: never touch the checkout's go.mod.
-	base := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "GOTOOLCHAIN=local", "CGO_ENABLED=0")
+	base := append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "CGO_ENABLED=0")
 	var err error
 	if _, offErr := list(append(base, "GOPROXY=off", "GOSUMDB=off")); offErr != nil {
 		online := base
