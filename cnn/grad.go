@@ -9,9 +9,11 @@ package cnn
 //     1x2 edge kernel of 6.2.4 hits it). The convolutions Conv2D builds get a transposed
 //     convolution built from zero-interleaving, zero blocks and an unpadded Convolve, which runs
 //     on every backend (Conv2DGradInput, Conv2DGradKernel).
-//   - Strided Slice (pooling, im2col): GoMLX builds its gradient with graph.Pad, which ONNX
-//     Runtime's backend lacks; there the slices this package builds get a gradient made of
-//     Broadcast/Concatenate/Reshape. Backends with Pad keep GoMLX's gradient.
+//   - Strided Slice (pooling, im2col): GoMLX builds its gradient with graph.Pad and interior
+//     padding, which ONNX Runtime's backend lacks (compute-onnx v0.1.13 has Pad, but not its
+//     interior padding); there the slices this package builds get a gradient made of
+//     Broadcast/Concatenate/Reshape. Backends whose Pad pads between elements keep GoMLX's
+//     gradient.
 //
 // How (customGrad): GoMLX v0.28.1 offers custom gradients only for an identity node
 // (graph.IdentityWithCustomGradient). The op is computed on StopGradient copies of its inputs,
@@ -26,6 +28,8 @@ import (
 	"sync"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors/images"
 )
@@ -60,7 +64,40 @@ func padFreeSlices(g *graph.Graph) bool {
 	settingsMu.RLock()
 	force := forcePadFreeGrad
 	settingsMu.RUnlock()
-	return force || !hasOp(g, compute.OpTypePad)
+	return force || !interiorPad(g.Backend())
+}
+
+// interiorPads remembers interiorPad's answer per backend (compute.Backend -> bool).
+var interiorPads sync.Map
+
+// interiorPad reports whether backend builds graph.Pad with interior padding (what GoMLX's
+// gradient of a strided Slice uses). Capabilities only say whether Pad exists, so the answer is
+// found once per backend by building a one-node graph with interior padding, which a backend
+// that lacks it refuses while the graph is built.
+func interiorPad(backend compute.Backend) bool {
+	if ok, found := interiorPads.Load(backend); found {
+		return ok.(bool)
+	}
+	ok := backend.Capabilities().Operations[compute.OpTypePad] && builds(backend, func(g *graph.Graph) {
+		x := graph.Zeros(g, shapes.Make(dtypes.Float32, 2))
+		graph.Pad(x, graph.ScalarZero(g, dtypes.Float32), compute.PadAxis{Interior: 1})
+	})
+	interiorPads.Store(backend, ok)
+	return ok
+}
+
+// builds reports whether build runs on a new graph of backend without panicking (the graph is
+// built, not compiled, and then finalized).
+func builds(backend compute.Backend, build func(g *graph.Graph)) (ok bool) {
+	g := graph.NewGraph(backend, "cnn.probe")
+	defer g.Finalize()
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	build(g)
+	return true
 }
 
 // hasOp reports whether the backend of g implements op.

@@ -254,8 +254,8 @@ func TestGradientsFiniteDifferences(t *testing.T) {
 // random shapes, starts, limits and strides.
 func TestPadFreeSliceGradMatchesGoMLX(t *testing.T) {
 	backend := gradBackend(t)
-	if !backend.Capabilities().Operations[compute.OpTypePad] {
-		t.Skipf("backend %s has no Pad to compare with", backend.Name())
+	if !interiorPad(backend) {
+		t.Skipf("backend %s has no Pad with interior padding to compare with", backend.Name())
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := range 40 {
@@ -287,4 +287,18 @@ func TestPadFreeSliceGradMatchesGoMLX(t *testing.T) {
 		}
 		require.Equal(t, grad(false), grad(true), "trial %d: dims %v", trial, dims)
 	}
+}
+
+// TestInteriorPad: the probe finds interior padding on the pure-Go backend and its absence on
+// ONNX Runtime (compute-onnx v0.1.13), and answers the same when asked again.
+func TestInteriorPad(t *testing.T) {
+	backend := testBackend()
+	got := interiorPad(backend)
+	switch {
+	case isGoBackend(backend.Name()):
+		assert.True(t, got, "pure Go pads between elements")
+	case isONNXBackend(backend.Name()):
+		assert.False(t, got, "compute-onnx gained interior padding: update grad.go's doc")
+	}
+	assert.Equal(t, got, interiorPad(backend), "a second call")
 }
