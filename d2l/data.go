@@ -28,10 +28,27 @@ var FashionMNISTLabels = [10]string{
 	"sandal", "shirt", "sneaker", "bag", "ankle boot",
 }
 
+// FashionMNISTLabelsZh are the Chinese names that d2l-zh gives the ten classes (section 3.5),
+// indexed like FashionMNISTLabels: "T恤" for "t-shirt", ..., "短靴" for "ankle boot".
+var FashionMNISTLabelsZh = [10]string{
+	"T恤", "裤子", "套衫", "连衣裙", "外套",
+	"凉鞋", "衬衫", "运动鞋", "包", "短靴",
+}
+
 // GetFashionMNISTLabels returns the text labels of numeric labels (get_fashion_mnist_labels):
 // labels is a []int, []int32 or an integer *tensors.Tensor of any shape (read flat).
 func GetFashionMNISTLabels(labels any) []string {
-	const fn = "d2l.GetFashionMNISTLabels"
+	return textLabels("d2l.GetFashionMNISTLabels", labels, FashionMNISTLabels)
+}
+
+// GetFashionMNISTLabelsZh is GetFashionMNISTLabels with the Chinese names of
+// FashionMNISTLabelsZh, for figures and messages shown next to Chinese prose.
+func GetFashionMNISTLabelsZh(labels any) []string {
+	return textLabels("d2l.GetFashionMNISTLabelsZh", labels, FashionMNISTLabelsZh)
+}
+
+// textLabels looks every label of labels up in names (fn names the caller in errors).
+func textLabels(fn string, labels any, names [10]string) []string {
 	var ints []int
 	switch v := labels.(type) {
 	case []int:
@@ -50,10 +67,10 @@ func GetFashionMNISTLabels(labels any) []string {
 	}
 	out := make([]string, len(ints))
 	for i, l := range ints {
-		if l < 0 || l >= len(FashionMNISTLabels) {
+		if l < 0 || l >= len(names) {
 			fail(fn, "labels", "labels in [0, 10)", "%d at index %d", l, i)
 		}
-		out[i] = FashionMNISTLabels[l]
+		out[i] = names[l]
 	}
 	return out
 }

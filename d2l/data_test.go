@@ -86,6 +86,10 @@ func TestFashionMNISTShuffling(t *testing.T) {
 func TestFashionMNISTLabels(t *testing.T) {
 	assert.Equal(t, []string{"t-shirt", "trouser", "ankle boot"}, GetFashionMNISTLabels([]int{0, 1, 9}))
 	assert.Equal(t, []string{"sneaker", "bag"}, GetFashionMNISTLabels(tensors.FromValue([]int32{7, 8})))
+	assert.Equal(t, []string{"T恤", "裤子", "短靴"}, GetFashionMNISTLabelsZh([]int{0, 1, 9}))
+	errZh := Try(func() { GetFashionMNISTLabelsZh([]int{-1}) })
+	require.Error(t, errZh)
+	assert.Equal(t, "d2l.GetFashionMNISTLabelsZh: argument labels: got -1 at index 0, want labels in [0, 10)", errZh.Error())
 	err := Try(func() { GetFashionMNISTLabels([]int{3, 10}) })
 	require.Error(t, err)
 	assert.Equal(t, "d2l.GetFashionMNISTLabels: argument labels: got 10 at index 1, want labels in [0, 10)", err.Error())

@@ -259,6 +259,17 @@ func TestAnimatorSVG(t *testing.T) {
 	}
 }
 
+// zhName is the Chinese name of the Fashion-MNIST text label l.
+func zhName(t *testing.T, l string) string {
+	for i, name := range FashionMNISTLabels {
+		if name == l {
+			return FashionMNISTLabelsZh[i]
+		}
+	}
+	t.Fatalf("%q is not a Fashion-MNIST label", l)
+	return ""
+}
+
 // TestPredictCh6 checks the prediction grid's labels: the true ones follow the test file, the
 // predicted ones are the argmax of the network's logits.
 func TestPredictCh6(t *testing.T) {
@@ -278,13 +289,18 @@ func TestPredictCh6(t *testing.T) {
 		imgs[i], _ = testIter.Example(i)
 	}
 	assert.Equal(t, GetFashionMNISTLabels(Argmax(net.Forward(Stack(0, imgs...)))), preds)
-	right := 0
+	want := ""
+	var wrong []string
 	for i := range trues {
-		if trues[i] == preds[i] {
-			right++
+		if trues[i] != preds[i] {
+			wrong = append(wrong, fmt.Sprintf("%s → %s", zhName(t, trues[i]), zhName(t, preds[i])))
 		}
 	}
-	assert.Equal(t, fmt.Sprintf("%d of 6 test images classified correctly\n", right), buf.String())
+	want = fmt.Sprintf("前 6 张测试图片认对了 %d 张\n", 6-len(wrong))
+	if len(wrong) > 0 {
+		want += "认错的图片（真实 → 预测）：" + strings.Join(wrong, "，") + "\n"
+	}
+	assert.Equal(t, want, buf.String())
 	svg := ImagesFigure(imgs, 1, 6, []string{"a\nb"}, 2).SVG()
 	assert.Equal(t, 6, strings.Count(svg, "<image "))
 	assert.Contains(t, svg, ">a</text>")

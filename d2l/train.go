@@ -277,7 +277,8 @@ type TrainOptions struct {
 // TrainCh6 trains net as the book's train_ch6: Xavier-uniform initialisation of Conv2d and
 // Linear weights, minibatch SGD with learning rate lr on the mean softmax cross-entropy, for
 // numEpochs passes over trainIter; after each epoch the test accuracy on testIter. In a GoNB
-// notebook a plot of train loss, train acc and test acc is redrawn as training runs; in a
+// notebook a plot of train loss, train acc and test acc is redrawn as training runs (labelled
+// in Chinese, as the notebooks' prose: 轮, 训练损失, 训练精度, 测试精度); in a
 // terminal a progress bar goes to stderr (one line per epoch when stderr is a file or pipe). At the end it prints (to d2l.Output) the
 // book's two lines:
 //
@@ -309,7 +310,7 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	if !o.NoInit {
 		InitXavier(net)
 	}
-	animator := NewAnimator("epoch", [2]float64{1, float64(numEpochs)}, "train loss", "train acc", "test acc")
+	animator := NewAnimator("轮", [2]float64{1, float64(numEpochs)}, "训练损失", "训练精度", "测试精度")
 	timer := NewTimer()
 	numBatches := trainIter.NumBatches()
 	bar := newProgress(o.Progress)

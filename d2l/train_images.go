@@ -2,6 +2,7 @@ package d2l
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/d2l-go/d2l-go/draw"
 	"github.com/d2l-go/d2l-go/internal/gonbio"
@@ -51,8 +52,14 @@ func ShowImages(imgs []*tensors.Tensor, numRows, numCols int, titles []string) {
 }
 
 // PredictCh6 classifies the first n images of the test iterator with net and shows them in a
-// grid titled "true\npred" (the book's predict_ch3 for LeNet): it returns the true and the
-// predicted text labels, and prints how many of the n are right.
+// grid titled with the true and the predicted class, one above the other, in the Chinese names
+// of FashionMNISTLabelsZh (the book's predict_ch3 for LeNet). It prints how many of the n are
+// right and, when some are wrong, one line listing them as "真实 → 预测":
+//
+//	前 16 张测试图片认对了 15 张
+//	认错的图片（真实 → 预测）：运动鞋 → 凉鞋
+//
+// It returns the true and the predicted text labels (FashionMNISTLabels, as the book's).
 func PredictCh6(net *Sequential, testIter *DataIter, n int) (trues, preds []string) {
 	const fn = "d2l.PredictCh6"
 	if net == nil || testIter == nil {
@@ -67,17 +74,21 @@ func PredictCh6(net *Sequential, testIter *DataIter, n int) (trues, preds []stri
 		imgs[i], labels[i] = testIter.Example(i)
 	}
 	X := Stack(0, imgs...)
-	preds = GetFashionMNISTLabels(Argmax(net.Forward(X)))
-	trues = GetFashionMNISTLabels(labels)
+	predicted := Argmax(net.Forward(X))
+	preds, trues = GetFashionMNISTLabels(predicted), GetFashionMNISTLabels(labels)
+	predsZh, truesZh := GetFashionMNISTLabelsZh(predicted), GetFashionMNISTLabelsZh(labels)
 	titles := make([]string, n)
-	right := 0
+	var wrong []string
 	for i := range n {
-		titles[i] = trues[i] + "\n" + preds[i]
-		if trues[i] == preds[i] {
-			right++
+		titles[i] = truesZh[i] + "\n" + predsZh[i]
+		if trues[i] != preds[i] {
+			wrong = append(wrong, truesZh[i]+" → "+predsZh[i])
 		}
 	}
 	ShowImages(imgs, (n+7)/8, min(n, 8), titles)
-	Print(fmt.Sprintf("%d of %d test images classified correctly", right, n))
+	Print(fmt.Sprintf("前 %d 张测试图片认对了 %d 张", n, n-len(wrong)))
+	if len(wrong) > 0 {
+		Print("认错的图片（真实 → 预测）：" + strings.Join(wrong, "，"))
+	}
 	return trues, preds
 }

@@ -230,7 +230,8 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 
 // Pool2D draws pooling of x [h, w] with a window [ph, pw] and mode "max" or
 // "avg": the input, the output, the highlighted window and its maximum or
-// mean written out, as in the book's figure 6.5.1. As the book's pool2d the
+// mean written out, as in the book's figure 6.5.1; the arrow between input and
+// output is labelled "最大汇聚 ph×pw" or "平均汇聚 ph×pw". As the book's pool2d the
 // stride is 1 by default; pass Stride(ph, pw) for nn.MaxPool2d's default.
 // With Padding, max pooling never picks a padded cell and average pooling
 // counts the padded zeros (PyTorch's rules).
@@ -308,7 +309,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	labels := labelsOr(c.labels, "输入", "输出")
 	cell := c.cellSize()
 	const margin = 12.0
-	opW := 96.0
+	opW := 112.0
 	b := &canvas{}
 	top := b.heading(margin, c.title)
 	gridTop := top + 26
@@ -319,7 +320,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	b.text(xOut+float64(ow)*cell/2, top+8, 15, colText, "middle", labels[len(labels)-1])
 	drawGrid(b, "input", xIn, gridTop+(bodyH-float64(hp)*cell)/2, cell, Xp, inFill, isPad)
 	drawWindows(b, xIn, gridTop+(bodyH-float64(hp)*cell)/2, cell, hl, c.stride, window)
-	op := fmt.Sprintf("%s %d×%d", mode, window[0], window[1])
+	op := fmt.Sprintf("%s %d×%d", map[string]string{"max": "最大汇聚", "avg": "平均汇聚"}[mode], window[0], window[1])
 	b.text(xOut-opW/2, gridTop+bodyH/2-14, 14, colText, "middle", op)
 	b.text(xOut-opW/2, gridTop+bodyH/2+8, 22, colText, "middle", "→")
 	drawGrid(b, "output", xOut, gridTop+(bodyH-float64(oh)*cell)/2, cell, Y, outFill, nil)

@@ -272,13 +272,13 @@ func TestHeatMap(t *testing.T) {
 			name: "all zeros stay white", m: [][]int{{0, 0}, {0, 0}}, opts: []draw.Option{draw.CellSize(4)},
 			w: 8, h: 8,
 			pixels: map[[3]int][3]uint8{{0, 1, 1}: {255, 255, 255}, {0, 6, 6}: {255, 255, 255}},
-			texts:  []string{"all = 0"},
+			texts:  []string{"全为 0"},
 		},
 		{
 			name: "fixed scale: a 0/1 mask of ones is white", m: [][]int{{1, 1}, {1, 1}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},
 			w: 8, h: 8,
 			pixels: map[[3]int][3]uint8{{0, 1, 1}: {255, 255, 255}},
-			texts:  []string{"all = 1", ">0</text>"},
+			texts:  []string{"全为 1", ">0</text>"},
 		},
 		{
 			name: "fixed scale clips and greys: 0.5 of [0, 1] is mid grey", m: [][]float64{{0.5, 2}}, opts: []draw.Option{draw.Scale(0, 1), draw.CellSize(4)},

@@ -21,7 +21,7 @@ const perRow = 8
 // white image; otherwise a diverging scale with white at 0, red for positive
 // and blue for negative values, scaled by the largest |value|. Each map has
 // its own scale, drawn under it as a colour bar with its two ends written out
-// ("all = v" when every value is v).
+// ("全为 v" when every value is v). Its words are Chinese, as the notebooks' prose.
 //
 // Options: Title (above everything), Labels (one per map), CellSize, Scale
 // (a fixed colour range; the map's own min and max are then written under the bar).
@@ -120,7 +120,7 @@ func (s colourScale) colour(v float64) color.RGBA {
 
 // bar draws the colour bar of the scale at (x, y), w wide: a strip running through the
 // colours of the colour range, with its two ends written under it, and the matrix's own
-// range ("min … max") when it differs from the colour range.
+// range ("最小 …，最大 …") when it differs from the colour range.
 func (s colourScale) bar(b *canvas, x, y, w float64) {
 	const steps = 64
 	strip := image.NewRGBA(image.Rect(0, 0, steps, 1))
@@ -140,9 +140,9 @@ func (s colourScale) bar(b *canvas, x, y, w float64) {
 		}
 		switch {
 		case s.lo == s.hi:
-			b.text(x+w/2, below, 11, "#555555", "middle", "all = "+fmtNum(s.lo))
+			b.text(x+w/2, below, 11, "#555555", "middle", "全为 "+fmtNum(s.lo))
 		case s.lo != s.clo || s.hi != s.chi:
-			b.text(x+w/2, below, 11, "#555555", "middle", "min "+fmtNum(s.lo)+", max "+fmtNum(s.hi))
+			b.text(x+w/2, below, 11, "#555555", "middle", "最小 "+fmtNum(s.lo)+"，最大 "+fmtNum(s.hi))
 		}
 	})
 }
