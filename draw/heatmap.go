@@ -58,7 +58,7 @@ func HeatMap(m any, opts ...Option) *Figure {
 	for n := range maps {
 		row, col := n/perRow, n%perRow
 		x := margin + float64(col)*(colW+gap)
-		y := top + float64(row)*(ih+66)
+		y := top + float64(row)*(ih+80)
 		if showLabels {
 			label := strconv.Itoa(n)
 			if len(c.labels) > 0 {
@@ -120,7 +120,7 @@ func (s colourScale) colour(v float64) color.RGBA {
 
 // bar draws the colour bar of the scale at (x, y), w wide: a strip running through the
 // colours of the colour range, with its two ends written under it, and the matrix's own
-// range ("最小 …，最大 …") when it differs from the colour range.
+// range ("最小 …" and "最大 …", one per line) when it differs from the colour range.
 func (s colourScale) bar(b *canvas, x, y, w float64) {
 	const steps = 64
 	strip := image.NewRGBA(image.Rect(0, 0, steps, 1))
@@ -141,8 +141,9 @@ func (s colourScale) bar(b *canvas, x, y, w float64) {
 		switch {
 		case s.lo == s.hi:
 			b.text(x+w/2, below, 11, "#555555", "middle", "全为 "+fmtNum(s.lo))
-		case s.lo != s.clo || s.hi != s.chi:
-			b.text(x+w/2, below, 11, "#555555", "middle", "最小 "+fmtNum(s.lo)+"，最大 "+fmtNum(s.hi))
+		case s.lo != s.clo || s.hi != s.chi: // two lines, so that neighbouring maps' captions never overlap
+			b.text(x+w/2, below, 11, "#555555", "middle", "最小 "+fmtNum(s.lo))
+			b.text(x+w/2, below+13, 11, "#555555", "middle", "最大 "+fmtNum(s.hi))
 		}
 	})
 }
