@@ -92,8 +92,9 @@ func renderBookValue(t *testing.T, c bookCase) []string {
 			var dims []int
 			require.NoError(t, json.Unmarshal(l[0], &name))
 			require.NoError(t, json.Unmarshal(l[1], &dims))
-			// print(name, "output shape: \t", X.shape) puts a space on each side of its second argument.
-			lines = append(lines, name+" output shape: \t "+torchSize(dims))
+			// The book's print(name, 'output shape: \t', X.shape), with its label in Chinese as
+			// everything a reader sees (d2l.Print puts a space on each side of the label).
+			lines = append(lines, name+" 输出形状:\t "+torchSize(dims))
 		}
 		return lines
 	default:
