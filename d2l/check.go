@@ -20,9 +20,10 @@ func shapeDesc(t *tensors.Tensor) string {
 	return fmt.Sprintf("shape %v (rank %d)", t.Shape().Dimensions, t.Rank())
 }
 
-// checkTensor panics with a *Error unless t is a non-nil float32 tensor without NaN whose rank is
-// one of ranks (any rank when ranks is empty). want describes the expected shape, e.g.
-// "rank 2 [kh, kw]". It returns t's dimensions.
+// checkTensor panics with a *Error unless t is a non-nil float32 tensor whose rank is one of
+// ranks (any rank when ranks is empty). want describes the expected shape, e.g.
+// "rank 2 [kh, kw]". It returns t's dimensions. Values are not read: the host helpers (Sum,
+// Add, Print, ...) work on NaN and ±Inf as PyTorch does.
 func checkTensor(fn, arg string, t *tensors.Tensor, want string, ranks ...int) []int {
 	if t == nil {
 		fail(fn, arg, "a float32 tensor "+want, "nil")
@@ -33,35 +34,47 @@ func checkTensor(fn, arg string, t *tensors.Tensor, want string, ranks ...int) [
 	if len(ranks) > 0 && !slices.Contains(ranks, t.Rank()) {
 		fail(fn, arg, want, "%s", shapeDesc(t))
 	}
-	d := dims(t)
-	var bad = -1
+	return dims(t)
+}
+
+// checkFinite is checkTensor for the inputs of graph computations (the ops, the layers,
+// Sequential, TrainBatch): it also panics, naming the first bad index, if t holds a NaN or an
+// infinity, which would silently turn every value computed from it into NaN.
+func checkFinite(fn, arg string, t *tensors.Tensor, want string, ranks ...int) []int {
+	d := checkTensor(fn, arg, t, want, ranks...)
+	bad := -1
+	var badV float32
 	tensors.MustConstFlatData(t, func(flat []float32) {
-		if !hasNaN(flat) {
+		if !hasNonFinite(flat) {
 			return
 		}
 		for i, v := range flat {
-			if v != v {
-				bad = i
+			if v != v || math.IsInf(float64(v), 0) {
+				bad, badV = i, v
 				return
 			}
 		}
 	})
 	if bad >= 0 {
-		fail(fn, arg, "no NaN", "NaN at index %v", unflatten(bad, d))
+		what := "NaN"
+		if badV == badV {
+			what = fmt.Sprintf("%+v", badV) // +Inf or -Inf
+		}
+		fail(fn, arg, "finite values (no NaN or ±Inf)", "%s at index %v", what, unflatten(bad, d))
 	}
 	return d
 }
 
-// hasNaN reports whether flat holds a NaN. It reads the values' bits two at a time as one
-// uint64 (no branch per value): a float32 is NaN exactly when its bits without the sign exceed
-// 0x7f800000 (infinity), that is when adding 0x007fffff to them sets bit 31, and the sum never
-// carries into the other value's half. At LeNet's sizes it takes about 0.4 of the time of
-// comparing each value with itself (a 256x6x28x28 input: 0.18 against 0.43 ms,
-// BenchmarkHasNaN), which matters because every eager op checks its inputs.
-func hasNaN(flat []float32) bool {
+// hasNonFinite reports whether flat holds a NaN or an infinity. It reads the values' bits two
+// at a time as one uint64 (no branch per value): a float32 is NaN or infinite exactly when its
+// bits without the sign are at least 0x7f800000 (infinity), that is when adding 0x00800000 to
+// them sets bit 31, and the sum never carries into the other value's half. At LeNet's sizes it
+// takes about 0.4 of the time of testing each value (BenchmarkHasNonFinite), which matters
+// because every eager op checks its inputs.
+func hasNonFinite(flat []float32) bool {
 	const (
 		abs   = 0x7fffffff_7fffffff // clears the sign of both halves
-		carry = 0x007fffff_007fffff // sets bit 31 of a half above infinity's bits
+		carry = 0x00800000_00800000 // sets bit 31 of a half at or above infinity's bits
 		sign  = 0x80000000_80000000
 	)
 	var a0, a1 uint64
@@ -77,7 +90,7 @@ func hasNaN(flat []float32) bool {
 		}
 	}
 	if len(flat)%2 == 1 {
-		a0 |= uint64(math.Float32bits(flat[len(flat)-1])&0x7fffffff + 0x007fffff)
+		a0 |= uint64(math.Float32bits(flat[len(flat)-1])&0x7fffffff + 0x00800000)
 	}
 	return (a0|a1)&sign != 0
 }

@@ -17,8 +17,8 @@ import (
 func Corr2D(X, K *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Corr2D"
 	defer guard(fn)
-	dx := checkTensor(fn, "X", X, "rank 2 [h, w]", 2)
-	dk := checkTensor(fn, "K", K, "rank 2 [kh, kw]", 2)
+	dx := checkFinite(fn, "X", X, "rank 2 [h, w]", 2)
+	dk := checkFinite(fn, "K", K, "rank 2 [kh, kw]", 2)
 	checkNonEmpty(fn, "K", dk)
 	checkFits(fn, dx[0], dx[1], dk[0], dk[1], [2]int{}, "X")
 	return exec2("corr2d", func(x, k *graph.Node) *graph.Node {
@@ -34,8 +34,8 @@ func Corr2D(X, K *tensors.Tensor) *tensors.Tensor {
 func Corr2DMultiIn(X, K *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Corr2DMultiIn"
 	defer guard(fn)
-	dx := checkTensor(fn, "X", X, "rank 3 [ci, h, w]", 3)
-	dk := checkTensor(fn, "K", K, "rank 3 [ci, kh, kw]", 3)
+	dx := checkFinite(fn, "X", X, "rank 3 [ci, h, w]", 3)
+	dk := checkFinite(fn, "K", K, "rank 3 [ci, kh, kw]", 3)
 	checkNonEmpty(fn, "X", dx)
 	checkNonEmpty(fn, "K", dk)
 	if dk[0] != dx[0] {
@@ -54,8 +54,8 @@ func Corr2DMultiIn(X, K *tensors.Tensor) *tensors.Tensor {
 func Corr2DMultiInOut(X, K *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Corr2DMultiInOut"
 	defer guard(fn)
-	dx := checkTensor(fn, "X", X, "rank 3 [ci, h, w]", 3)
-	dk := checkTensor(fn, "K", K, "rank 4 [co, ci, kh, kw]", 4)
+	dx := checkFinite(fn, "X", X, "rank 3 [ci, h, w]", 3)
+	dk := checkFinite(fn, "K", K, "rank 4 [co, ci, kh, kw]", 4)
 	checkNonEmpty(fn, "X", dx)
 	checkNonEmpty(fn, "K", dk)
 	if dk[1] != dx[0] {
@@ -74,8 +74,8 @@ func Corr2DMultiInOut(X, K *tensors.Tensor) *tensors.Tensor {
 func Corr2DMultiInOut1x1(X, K *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Corr2DMultiInOut1x1"
 	defer guard(fn)
-	dx := checkTensor(fn, "X", X, "rank 3 [ci, h, w]", 3)
-	dk := checkTensor(fn, "K", K, "rank 4 [co, ci, 1, 1]", 4)
+	dx := checkFinite(fn, "X", X, "rank 3 [ci, h, w]", 3)
+	dk := checkFinite(fn, "K", K, "rank 4 [co, ci, 1, 1]", 4)
 	checkNonEmpty(fn, "X", dx)
 	checkNonEmpty(fn, "K", dk)
 	if dk[2] != 1 || dk[3] != 1 {
@@ -100,7 +100,7 @@ func Corr2DMultiInOut1x1(X, K *tensors.Tensor) *tensors.Tensor {
 func Pool2D(X *tensors.Tensor, poolSize [2]int, mode string) *tensors.Tensor {
 	const fn = "d2l.Pool2D"
 	defer guard(fn)
-	dx := checkTensor(fn, "X", X, "rank 2 [h, w]", 2)
+	dx := checkFinite(fn, "X", X, "rank 2 [h, w]", 2)
 	checkPair(fn, "poolSize", poolSize, 1, "window sizes >= 1")
 	if mode != "max" && mode != "avg" {
 		fail(fn, "mode", `"max" or "avg"`, "%q", mode)

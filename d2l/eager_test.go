@@ -2,6 +2,7 @@ package d2l
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -98,7 +99,10 @@ func TestTrainBatchBadInputKeepsWeights(t *testing.T) {
 		{"label out of range", X, tensors.FromValue([]int32{0, 1, 7, 0, 1}), "d2l.TrainBatch: argument y: got label 7 at index 2"},
 		{"nil X", nil, yGood, "d2l.TrainBatch: argument X: got nil"},
 		{"nil y", X, nil, "d2l.TrainBatch: argument y: got nil"},
-		{"wrong image size", Rand(5, 1, 3, 3), yGood, "d2l.TrainBatch: argument X:"},
+		{"wrong image size", Rand(5, 1, 3, 3), yGood,
+			"d2l.TrainBatch: argument net.Layers[1] (Linear) input: got shape [5 9] (what net.Layers[0:1] make of X [5 1 3 3]), want shape [n, 4]"},
+		{"Inf in X", Tensor([][][][]float32{{{{1, 2}, {3, float32(math.Inf(1))}}}, {{{0, 0}, {0, 0}}}, {{{0, 0}, {0, 0}}}, {{{0, 0}, {0, 0}}}, {{{0, 0}, {0, 0}}}}), yGood,
+			"d2l.TrainBatch: argument X: got +Inf at index [0 0 1 1], want finite values (no NaN or ±Inf)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Try(func() { TrainBatch(net, tc.X, tc.y, 0.1) })
@@ -169,11 +173,15 @@ func TestConvImplIsPartOfTheKey(t *testing.T) {
 	X := Rand(1, 1, 5, 5)
 	want := conv.Forward(X)
 	net.Forward(X)
-	hasKey := func(sub string) bool {
-		opExecs.mu.Lock()
-		defer opExecs.mu.Unlock()
-		for k := range opExecs.m {
-			if strings.Contains(k, sub) {
+	hasKey := func(subs ...string) bool {
+		programs.mu.Lock()
+		defer programs.mu.Unlock()
+		for k := range programs.m {
+			all := true
+			for _, sub := range subs {
+				all = all && strings.Contains(k, sub)
+			}
+			if all {
 				return true
 			}
 		}
@@ -184,9 +192,7 @@ func TestConvImplIsPartOfTheKey(t *testing.T) {
 	assert.True(t, AllClose(want, conv.Forward(X), 1e-5))
 	assert.True(t, hasKey("conv=gather"), "a new graph was compiled for the gather implementation")
 	assert.True(t, AllClose(want, net.Forward(X), 1e-5))
-	net.mu.Lock()
-	assert.Contains(t, net.graphs.key, "conv=gather")
-	net.mu.Unlock()
+	assert.True(t, hasKey("sequential/forward", "conv=gather"), "the network's graph was compiled again too")
 }
 
 // TestNilEntryPoints: nil receivers and arguments of the network and data API are reported as
@@ -203,7 +209,7 @@ func TestNilEntryPoints(t *testing.T) {
 		{"Forward", func() { net.Forward(Ones(1, 2)) }, "d2l.Sequential.Forward: argument net: got nil"},
 		{"Parameters", func() { net.Parameters() }, "d2l.Sequential.Parameters: argument net: got nil"},
 		{"InitXavier", func() { InitXavier(net) }, "d2l.InitXavier: argument net: got nil"},
-		{"InitXavier nil weight", func() { InitXavier(NewSequential(&Conv2d{})) }, "d2l.InitXavier: argument net.Layers[0].Weight: got"},
+		{"InitXavier nil weight", func() { InitXavier(NewSequential(&Conv2d{})) }, "d2l.InitXavier: argument parameter 0.weight: got nil, want a weight"},
 		{"PrintLayerShapes", func() { PrintLayerShapes(net, Ones(1)) }, "d2l.PrintLayerShapes: argument net: got nil"},
 		{"Batches", func() { it.Batches() }, "d2l.DataIter.Batches: argument iterator: got nil"},
 		{"BatchSize 0", func() { (&DataIter{}).NumBatches() }, "d2l.DataIter.NumBatches: argument BatchSize: got 0, want BatchSize >= 1"},
@@ -220,35 +226,35 @@ func TestNilEntryPoints(t *testing.T) {
 	}
 }
 
-// TestEvictedGraphsAreFreed: graphs Eval drops from its cache, and the graphs of a Sequential
-// whose layers changed, are finalized (their backend executables released).
+// TestEvictedGraphsAreFreed: graphs dropped from the cache are finalized (their backend
+// executables released) once nobody runs them, and a full cache evicts instead of failing.
 func TestEvictedGraphsAreFreed(t *testing.T) {
+	saved := programs
+	programs = newProgramCache(4, 1<<40)
+	defer func() { programs = saved }()
 	X := Tensor([]float32{1})
-	Eval(func(x *graph.Node) *graph.Node { return graph.AddScalar(x, -12345) }, X)
-	var first *graph.Graph
-	evalCache.mu.Lock()
-	var newest uint64
-	for _, e := range evalCache.m {
-		if e.used > newest {
-			newest, first = e.used, e.v
-		}
-	}
-	evalCache.mu.Unlock()
-	require.NotNil(t, first)
-	for i := range evalCacheSize + 1 {
+	for i := range 10 {
 		k := float64(i)
-		Eval(func(x *graph.Node) *graph.Node { return graph.AddScalar(x, k+0.5) }, X)
+		assert.Equal(t, []float32{1 + float32(k)}, values(Eval(func(x *graph.Node) *graph.Node { return graph.AddScalar(x, k) }, X)))
 	}
-	assert.False(t, first.IsValid(), "the evicted graph was finalized")
-	assert.LessOrEqual(t, evalCache.len(), evalCacheSize)
+	entries, _ := programs.stats()
+	assert.Equal(t, 4, entries)
+	programs.mu.Lock()
+	evicted, freed := programs.evictions, programs.freed
+	programs.mu.Unlock()
+	assert.Equal(t, int64(6), evicted)
+	assert.Equal(t, int64(6), freed, "every evicted executable was finalized")
 
-	net := NewSequential(NewLinear(2, 2), NewSigmoid())
-	net.Forward(Ones(1, 2))
-	net.mu.Lock()
-	old := net.graphs.forward
-	net.mu.Unlock()
-	net.Layers[1] = NewReLU()
-	net.Forward(Ones(1, 2))
-	_, err := old.Exec(Ones(1, 2), net.Parameters()[0].Value, net.Parameters()[1].Value)
-	assert.Error(t, err, "the old network's graphs were finalized")
+	// An entry evicted while in use is freed by its last user.
+	e := programs.get(programs.lru.Front().Value.(*cacheEntry).key)
+	programs.mu.Lock()
+	programs.evictLocked(e)
+	programs.mu.Unlock()
+	programs.mu.Lock()
+	assert.Equal(t, int64(6), programs.freed, "not while in use")
+	programs.mu.Unlock()
+	programs.release(e)
+	programs.mu.Lock()
+	assert.Equal(t, int64(7), programs.freed)
+	programs.mu.Unlock()
 }

@@ -3,60 +3,30 @@ package d2l
 import (
 	"fmt"
 	"runtime"
-	"strings"
+
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
 )
 
-// Error is the error every d2l function panics with on bad input. Its message is one line:
+// Error is the error every d2l function panics with on bad input; cnn and draw panic with it too.
+// Its message is one line:
 //
 //	d2l.Corr2D: argument K: got shape [3 3 3] (rank 3), want rank 2 [kh, kw]
 //
-// Use Try to turn the panic into an ordinary error.
-type Error struct {
-	// Func is the qualified function name, e.g. "d2l.Corr2D".
-	Func string
-	// Arg is the argument at fault, e.g. "K"; empty when the error is not about one argument.
-	Arg string
-	// Got describes what was given, e.g. "shape [3 3 3] (rank 3)".
-	Got string
-	// Want describes what was expected, e.g. "rank 2 [kh, kw]".
-	Want string
-}
-
-// Error returns the one-line message "Func: argument Arg: got Got, want Want".
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.Func)
-	b.WriteString(": ")
-	if e.Arg != "" {
-		b.WriteString("argument ")
-		b.WriteString(e.Arg)
-		b.WriteString(": ")
-	}
-	b.WriteString("got ")
-	b.WriteString(e.Got)
-	if e.Want != "" {
-		b.WriteString(", want ")
-		b.WriteString(e.Want)
-	}
-	return oneLine(b.String())
-}
+// Its fields are Func (e.g. "d2l.Corr2D"), Arg (the argument at fault, empty when the error is
+// not about one argument), Got and Want. Use Try to turn the panic into an ordinary error.
+type Error = d2lerr.Error
 
 // oneLine keeps only the first line of s (GoMLX errors may carry stack traces).
-func oneLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimSpace(s)
-}
+func oneLine(s string) string { return d2lerr.OneLine(s) }
 
 // fail panics with a *Error.
 func fail(fn, arg, want, gotFormat string, args ...any) {
-	panic(&Error{Func: fn, Arg: arg, Got: fmt.Sprintf(gotFormat, args...), Want: want})
+	d2lerr.Fail(fn, arg, want, gotFormat, args...)
 }
 
-// Try runs f and returns the *Error it panicked with, or nil if it returned normally. Any other
-// panic (a bug, in the program or in d2l) is not an input error: Try lets it continue, with its
-// stack, instead of turning it into an error value.
+// Try runs f and returns the *Error it panicked with (d2l's, cnn's or draw's), or nil if it
+// returned normally. Any other panic (a bug, in the program or in d2l) is not an input error:
+// Try lets it continue, with its stack, instead of turning it into an error value.
 //
 //	err := d2l.Try(func() { d2l.Corr2D(X, K) })
 func Try(f func()) (err error) {

@@ -1,7 +1,6 @@
 package d2l
 
 import (
-	"crypto/sha256"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -10,141 +9,32 @@ import (
 	"sync/atomic"
 
 	"github.com/d2l-go/d2l-go/cnn"
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // Caching rule of this file: a compiled graph is reused only under a key that fully determines
-// the graph, so that a cached result can never differ from what the code says now.
+// the graph, so that a cached result can never differ from what the code says now. All
+// compiled graphs live in one bounded cache (cache.go), whatever made them:
 //
-//   - The eager ops of this package (Corr2D, the layers' Forward, ...) use opExec: their graph
-//     functions capture nothing but what their string key holds (the op and its configuration),
-//     plus the backend and cnn's implementation settings, which opKey adds.
+//   - The eager ops of this package (Corr2D, the layers' Forward, ...) use execOp: their graph
+//     functions capture nothing but what their string key holds (the op and its
+//     configuration); opKey adds the backend and cnn's implementation settings, and execOp the
+//     inputs' dtypes and shapes. The graph is built only when the key is new.
 //   - Eval and EvalN build the user's graph on every call, so that captured variables are read
-//     now, and reuse a compiled graph only when the graph just built is the same, node for
-//     node (evalCache, keyed by a digest of the graph).
+//     now, and reuse a compiled graph only when the graph just built makes the same calls to
+//     the backend, argument for argument (its structural key, graphkey.go).
 //   - Compile returns an explicit handle (Op) that builds once per input shape, as graph.Exec
 //     does: captured variables are read when a shape is first seen. That is its documented
 //     contract.
-//   - Sequential keys its graphs by the structure of its layers (see lenet.go).
+//   - Sequential keys its graphs by its layers' kinds and configurations (layer.go).
 //
-// Evicted entries are finalized (their backend executables freed, e.g. ONNX Runtime sessions)
-// once no goroutine is running them.
-
-// lru is a small least-recently-used cache of compiled graphs with reference counts: an entry
-// evicted while in use is freed by its last user.
-type lru[V any] struct {
-	mu   sync.Mutex
-	max  int
-	tick uint64
-	m    map[string]*lruEntry[V]
-	free func(V)
-}
-
-type lruEntry[V any] struct {
-	key     string
-	v       V
-	used    uint64
-	refs    int
-	evicted bool
-	run     sync.Mutex // held while running v on backends that cannot run it concurrently
-}
-
-// exclusive locks mu when the backend's executables may not run concurrently and returns the
-// matching unlock (a no-op otherwise). GoMLX's pure-Go backend and XLA run one executable from
-// several goroutines at once; ONNX Runtime's CPU executables do not (compute-onnx shares one
-// input array per executable), and backends not known to be safe are treated likewise.
-func exclusive(mu *sync.Mutex) (unlock func()) {
-	if concurrentExecs() {
-		return func() {}
-	}
-	mu.Lock()
-	return mu.Unlock
-}
-
-// concurrentExecs reports whether the backend's executables may run from several goroutines.
-func concurrentExecs() bool {
-	name := strings.ToLower(Backend().Name())
-	return cnn.IsGoBackend(name) || strings.Contains(name, "xla") || strings.Contains(name, "pjrt")
-}
-
-func newLRU[V any](maxEntries int, free func(V)) *lru[V] {
-	return &lru[V]{max: maxEntries, m: map[string]*lruEntry[V]{}, free: free}
-}
-
-// get returns the entry for key (a reference is taken; call release when done), or nil.
-func (c *lru[V]) get(key string) *lruEntry[V] {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok {
-		return nil
-	}
-	c.tick++
-	e.used = c.tick
-	e.refs++
-	return e
-}
-
-// add stores v under key and returns its entry with a reference taken. If another goroutine
-// stored key meanwhile, v is freed and that entry is returned.
-func (c *lru[V]) add(key string, v V) *lruEntry[V] {
-	c.mu.Lock()
-	if e, ok := c.m[key]; ok {
-		c.tick++
-		e.used = c.tick
-		e.refs++
-		c.mu.Unlock()
-		c.free(v)
-		return e
-	}
-	var toFree []V
-	for len(c.m) >= c.max {
-		var oldest *lruEntry[V]
-		for _, e := range c.m {
-			if oldest == nil || e.used < oldest.used {
-				oldest = e
-			}
-		}
-		delete(c.m, oldest.key)
-		oldest.evicted = true
-		if oldest.refs == 0 {
-			toFree = append(toFree, oldest.v)
-		}
-	}
-	c.tick++
-	e := &lruEntry[V]{key: key, v: v, used: c.tick, refs: 1}
-	c.m[key] = e
-	c.mu.Unlock()
-	for _, v := range toFree {
-		c.free(v)
-	}
-	return e
-}
-
-// release drops the reference get or add took; an evicted entry is freed by its last user.
-func (c *lru[V]) release(e *lruEntry[V]) {
-	c.mu.Lock()
-	e.refs--
-	free := e.evicted && e.refs == 0
-	c.mu.Unlock()
-	if free {
-		c.free(e.v)
-	}
-}
-
-// len returns the number of cached entries.
-func (c *lru[V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.m)
-}
-
-// opExecs holds one *graph.Exec per eager op and configuration; each compiles one graph per
-// input shape (at most opExecShapes) and reuses it.
-var opExecs = newLRU(256, func(e *graph.Exec) { e.Finalize() })
-
-const opExecShapes = 64
+// Running (run): inputs go to the backend as buffers made for the call and given to it; results
+// come back as tensors in Go memory, and the backend's output buffers are freed at once (ONNX
+// Runtime then reuses them for the next call). No tensor d2l returns holds memory that Go's
+// garbage collector cannot see, so a result nobody frees costs what a freed one does.
 
 // opKey completes the key of an eager op with what else decides its graph: the backend and
 // cnn's implementation settings for it (cnn.SetConvImpl, D2L_CONV_IMPL).
@@ -153,22 +43,210 @@ func opKey(key string) string {
 	return key + "|" + b.Name() + "|" + cnn.SettingsKey(b.Name())
 }
 
-// execOp runs the graph function cached under key on inputs and returns its first output.
-// f may capture nothing that key does not describe.
-func execOp[F graph.ExecGraphFn](key string, f F, inputs ...any) *tensors.Tensor {
-	key = opKey(key)
-	e := opExecs.get(key)
-	if e == nil {
-		ex, err := graph.NewExec(Backend(), f)
+// shapesKey describes the dtypes and shapes of inputs for a cache key.
+func shapesKey(ts []*tensors.Tensor) string {
+	var b strings.Builder
+	for _, t := range ts {
+		b.WriteString("|")
+		b.WriteString(t.Shape().String())
+	}
+	return b.String()
+}
+
+// buildFunc builds a graph's outputs from its parameters (one per input).
+type buildFunc func(g *graph.Graph, params []*graph.Node) []*graph.Node
+
+// buildGraph builds a graph on the recording backend of Backend(): one parameter per shape,
+// then build. It returns the graph, its outputs and its recorder.
+func buildGraph(fn string, ins []shapes.Shape, lift bool, build buildFunc) (*graph.Graph, []*graph.Node, *recorder) {
+	b := Backend()
+	name, r := newRecording(b, fn, lift)
+	g := graph.NewGraph(recording(b), name)
+	params := make([]*graph.Node, len(ins))
+	for i, s := range ins {
+		params[i] = graph.Parameter(g, fmt.Sprintf("arg%d", i), s)
+	}
+	return g, build(g, params), r
+}
+
+// newProgram wraps the executable g compiled for outs.
+func newProgram(g *graph.Graph, r *recorder, outs []*graph.Node) *program {
+	p := &program{exe: g.Executable(), params: r.params, lifted: len(r.lifted)}
+	for _, n := range g.Nodes() {
+		if n.NumOutputs() == 1 {
+			p.bytes += n.Shape().ByteSize()
+		}
+	}
+	for _, o := range outs {
+		p.outs = append(p.outs, o.Shape())
+	}
+	return p
+}
+
+// compileKeyed returns the cache entry (reference taken) of the graph that build makes for
+// inputs of shapes ins, under key: built and compiled only if key is new. The caller
+// guarantees that key determines the graph.
+//
+// finish, if given, completes the new program before it is cached (Sequential records the
+// number of classes there).
+func compileKeyed(fn, key string, ins []shapes.Shape, build buildFunc, finish ...func(*program)) *cacheEntry {
+	if e := programs.get(key); e != nil {
+		return e
+	}
+	g, outs, r := buildGraph(fn, ins, false, build)
+	if err := g.Compile(outs...); err != nil {
+		panic(err)
+	}
+	p := newProgram(g, r, outs)
+	for _, f := range finish {
+		f(p)
+	}
+	return programs.add(key, p)
+}
+
+// placeholder is what the recording builder returns to GoMLX when the cache already holds the
+// graph's executable: the graph just built is dropped, never run.
+type placeholder struct{}
+
+func (placeholder) Finalize()                          {}
+func (placeholder) Inputs() ([]string, []shapes.Shape) { return nil, nil }
+func (placeholder) Outputs() []shapes.Shape            { return nil }
+func (placeholder) Execute([]compute.Buffer, []bool, compute.DeviceNum) ([]compute.Buffer, error) {
+	return nil, fmt.Errorf("d2l: placeholder executable run (a bug in d2l)")
+}
+
+// compileStructural builds the graph on every call and returns the cache entry (reference
+// taken) of its structural key, compiling only a graph the cache does not hold, the values of
+// the constants lifted into parameters (when lift is set), and whether it compiled. A graph
+// whose key the recorder could not complete is compiled for this call alone.
+func compileStructural(fn string, ins []shapes.Shape, lift bool, build buildFunc, finish ...func(*program)) (e *cacheEntry, consts []lifted, compiled bool) {
+	var hit *cacheEntry
+	b := Backend()
+	name, r := newRecording(b, fn, lift)
+	r.compile = func(r *recorder) (compute.Executable, bool) {
+		if r.uncacheable != "" {
+			return nil, false
+		}
+		if hit = programs.get(string(r.key)); hit != nil {
+			return placeholder{}, true
+		}
+		return nil, false
+	}
+	g := graph.NewGraph(recording(b), name)
+	params := make([]*graph.Node, len(ins))
+	for i, s := range ins {
+		params[i] = graph.Parameter(g, fmt.Sprintf("arg%d", i), s)
+	}
+	outs := build(g, params)
+	if err := g.Compile(outs...); err != nil {
+		if hit != nil {
+			programs.release(hit)
+		}
+		panic(err)
+	}
+	if hit != nil {
+		return hit, r.lifted, false
+	}
+	p := newProgram(g, r, outs)
+	for _, f := range finish {
+		f(p)
+	}
+	if r.uncacheable != "" {
+		return &cacheEntry{p: p, refs: 1, evicted: true}, r.lifted, true // freed by release
+	}
+	return programs.add(string(r.key), p), r.lifted, true
+}
+
+// run executes p on inputs (and lifted constants) and returns its outputs as tensors in Go
+// memory. Inputs already on the backend are used in place; the others are copied into buffers
+// made for this call, which the backend may reuse for its outputs. Output buffers are freed
+// after their values are copied out, so that the backend can reuse them (ONNX Runtime keeps
+// them for the next run) and no result holds memory Go's garbage collector cannot see.
+func run(p *program, inputs []*tensors.Tensor, consts []lifted) []*tensors.Tensor {
+	b := Backend()
+	n := len(inputs) + len(consts)
+	bufs := make([]compute.Buffer, n)
+	donate := make([]bool, n)
+	defer func() { // buffers made here and not given to the backend (an error on the way)
+		for i, buf := range bufs {
+			if donate[i] && buf != nil {
+				_ = buf.Finalize()
+			}
+		}
+	}()
+	for i, t := range inputs {
+		bufs[i], donate[i] = inputBuffer(b, t)
+	}
+	for i, c := range consts {
+		buf, err := b.BufferFromFlatData(0, c.flat, c.shape)
 		if err != nil {
 			panic(err)
 		}
-		ex.SetMaxCache(opExecShapes)
-		e = opExecs.add(key, ex)
+		bufs[len(inputs)+i], donate[len(inputs)+i] = buf, true
 	}
-	defer opExecs.release(e)
-	defer exclusive(&e.run)()
-	return first(e.v.Exec(inputs...))
+	outs, err := p.exe.Execute(bufs, donate, 0)
+	for i := range donate {
+		if donate[i] {
+			bufs[i] = nil // the backend owns them now
+		}
+	}
+	if err != nil {
+		panic(err)
+	}
+	res := make([]*tensors.Tensor, len(outs))
+	for i, buf := range outs {
+		t, err := tensors.FromBuffer(buf)
+		if err == nil {
+			err = t.ToLocal()
+		}
+		if err != nil {
+			for _, o := range outs[i:] {
+				_ = o.Finalize()
+			}
+			panic(err)
+		}
+		res[i] = t
+	}
+	return res
+}
+
+// inputBuffer returns the backend buffer of t for one run, and whether it was made for the run
+// (then it is donated). A tensor already on the backend is used in place, unchanged.
+func inputBuffer(b compute.Backend, t *tensors.Tensor) (compute.Buffer, bool) {
+	if tb, err := t.Backend(); err == nil && tb == b && t.IsOnDevice(0) {
+		buf, err := t.Buffer(b, 0)
+		if err != nil {
+			panic(err)
+		}
+		return buf, false
+	}
+	var buf compute.Buffer
+	var err error
+	t.MustConstFlatData(func(flat any) { buf, err = b.BufferFromFlatData(0, flat, t.Shape()) })
+	if err != nil {
+		panic(err)
+	}
+	return buf, true
+}
+
+// execOp runs the graph function f (any form graph.NewExec accepts) cached under key on
+// inputs and returns its first output. f may capture nothing that key does not describe.
+func execOp(key string, f any, inputs ...*tensors.Tensor) *tensors.Tensor {
+	key = opKey(key) + shapesKey(inputs)
+	e := compileKeyed(key, key, shapesOf(inputs), func(g *graph.Graph, params []*graph.Node) []*graph.Node {
+		return canonical(f, g, params)
+	})
+	defer programs.release(e)
+	return run(e.p, inputs, nil)[0]
+}
+
+// shapesOf returns the shapes of ts.
+func shapesOf(ts []*tensors.Tensor) []shapes.Shape {
+	s := make([]shapes.Shape, len(ts))
+	for i, t := range ts {
+		s[i] = t.Shape()
+	}
+	return s
 }
 
 // exec1 runs the one-input graph function cached under key on x.
@@ -186,21 +264,8 @@ func exec3(key string, f func(x, y, z *graph.Node) *graph.Node, x, y, z *tensors
 	return execOp(key, f, x, y, z)
 }
 
-func first(outs []*tensors.Tensor, err error) *tensors.Tensor {
-	if err != nil {
-		panic(err)
-	}
-	return outs[0]
-}
-
 // evalCompiles counts the graphs Eval and EvalN compiled (for tests).
 var evalCompiles atomic.Int64
-
-// evalCacheSize bounds the number of graphs Eval keeps compiled.
-const evalCacheSize = 64
-
-// evalCache maps a digest of a built graph to the compiled graph.
-var evalCache = newLRU(evalCacheSize, func(g *graph.Graph) { g.Finalize() })
 
 var (
 	nodeType  = reflect.TypeFor[*graph.Node]()
@@ -242,24 +307,6 @@ func canonical(graphFn any, g *graph.Graph, params []*graph.Node) []*graph.Node 
 		outs[i] = r.Interface().(*graph.Node)
 	}
 	return outs
-}
-
-// graphDigest returns a digest of everything that decides what g computes (its nodes with
-// their types, parameters, shapes and constant values; the outputs; the backend), and false
-// when g holds a constant too large for GoMLX to keep its value (then it cannot be cached).
-func graphDigest(g *graph.Graph, outs []*graph.Node) (string, bool) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\n", g.Backend().Name())
-	for _, n := range g.Nodes() {
-		if n.Type() == graph.NodeTypeConstant && n.ConstantValue() == nil {
-			return "", false
-		}
-		fmt.Fprintf(h, "%s\n", n)
-	}
-	for _, o := range outs {
-		fmt.Fprintf(h, "out #%d\n", o.Id())
-	}
-	return string(h.Sum(nil)), true
 }
 
 // Eval runs a GoMLX graph function eagerly and returns its single output. graphFn has one of the
@@ -344,62 +391,37 @@ func evalRun(fn string, graphFn any, inputs []any) (outs []*tensors.Tensor) {
 		fail(fn, "graphFn", "a GoMLX graph function", "nil")
 	}
 	ts := toTensors(fn, inputs)
-	g := graph.NewGraph(Backend(), fn)
-	var built bool
 	defer func() {
 		if r := recover(); r != nil {
-			if !built {
-				g.Finalize()
-			}
 			if _, ok := r.(runtime.Error); ok {
 				panic(r) // a bug in graphFn (nil dereference, index out of range): keep its stack
 			}
 			panic(runError(fn, r))
 		}
 	}()
-	params := make([]*graph.Node, len(ts))
-	for i, t := range ts {
-		params[i] = graph.Parameter(g, fmt.Sprintf("arg%d", i), t.Shape())
+	e, consts, compiled := compileStructural(fn, shapesOf(ts), true, func(g *graph.Graph, params []*graph.Node) []*graph.Node {
+		return canonical(graphFn, g, params)
+	})
+	defer programs.release(e)
+	if compiled {
+		evalCompiles.Add(1)
 	}
-	nodes := canonical(graphFn, g, params)
-	args := make([]any, len(ts))
-	for i, t := range ts {
-		args[i] = t
-	}
-	key, cacheable := graphDigest(g, nodes)
-	if cacheable {
-		if e := evalCache.get(key); e != nil {
-			g.Finalize() // the same graph is compiled already
-			built = true
-			defer evalCache.release(e)
-			defer exclusive(&e.run)()
-			return e.v.Run(args...)
-		}
-	}
-	if err := g.Compile(nodes...); err != nil {
-		panic(err)
-	}
-	evalCompiles.Add(1)
-	if !cacheable {
-		defer g.Finalize()
-		return g.Run(args...)
-	}
-	built = true
-	e := evalCache.add(key, g)
-	defer evalCache.release(e)
-	defer exclusive(&e.run)()
-	return e.v.Run(args...)
+	return run(e.p, ts, consts)
 }
 
 // Op is a graph function compiled explicitly with Compile: one compiled graph per input shape,
 // built the first time Call sees that shape. Variables the function captures are read then,
-// not on later calls (use Eval to read them on every call). Safe for concurrent use.
+// not on later calls (use Eval to read them on every call). Its compiled graphs share d2l's
+// bounded cache: an evicted shape is compiled again when it comes back (reading the captured
+// variables again). Safe for concurrent use.
 type Op struct {
-	mu     sync.RWMutex // Call holds it for reading, Close for writing
-	runMu  sync.Mutex   // see exclusive
-	exec   *graph.Exec
-	closed bool
+	mu      sync.RWMutex // Call holds it for reading, Close for writing
+	graphFn any
+	prefix  string // of its cache keys
+	closed  bool
 }
+
+var opSeq atomic.Int64
 
 // Compile returns graphFn (any form graph.NewExec accepts) as an Op, to run many times on
 // tensors of the same shapes without building the graph again:
@@ -411,12 +433,7 @@ func Compile[F graph.ExecGraphFn](graphFn F) *Op {
 	if reflect.ValueOf(graphFn).IsNil() {
 		fail("d2l.Compile", "graphFn", "a GoMLX graph function", "nil")
 	}
-	e, err := graph.NewExec(Backend(), graphFn)
-	if err != nil {
-		panic(&Error{Func: "d2l.Compile", Arg: "graphFn", Got: oneLine(err.Error()), Want: "a GoMLX graph function"})
-	}
-	e.SetMaxCache(opExecShapes)
-	return &Op{exec: e}
+	return &Op{graphFn: graphFn, prefix: fmt.Sprintf("op#%d|", opSeq.Add(1))}
 }
 
 // Call runs the Op on inputs (one per *graph.Node parameter) and returns its first output.
@@ -430,7 +447,7 @@ func (op *Op) CallN(inputs ...any) []*tensors.Tensor {
 }
 
 func (op *Op) run(fn string, inputs []any) []*tensors.Tensor {
-	if op == nil || op.exec == nil {
+	if op == nil || op.graphFn == nil {
 		fail(fn, "op", "an Op made by d2l.Compile", "nil")
 	}
 	op.mu.RLock()
@@ -439,17 +456,20 @@ func (op *Op) run(fn string, inputs []any) []*tensors.Tensor {
 		panic(&Error{Func: fn, Got: "a closed Op", Want: "an Op before Close"})
 	}
 	ts := toTensors(fn, inputs)
-	args := make([]any, len(ts))
-	for i, t := range ts {
-		args[i] = t
-	}
-	unlock := exclusive(&op.runMu)
-	outs, err := op.exec.Exec(args...)
-	unlock()
-	if err != nil {
-		panic(runError(fn, err))
-	}
-	return outs
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(runtime.Error); ok {
+				panic(r)
+			}
+			panic(runError(fn, r))
+		}
+	}()
+	key := op.prefix + Backend().Name() + shapesKey(ts)
+	e := compileKeyed(fn, key, shapesOf(ts), func(g *graph.Graph, params []*graph.Node) []*graph.Node {
+		return canonical(op.graphFn, g, params)
+	})
+	defer programs.release(e)
+	return run(e.p, ts, nil)
 }
 
 // Close frees the compiled graphs (backend executables such as ONNX Runtime sessions). The Op
@@ -460,8 +480,8 @@ func (op *Op) Close() {
 	}
 	op.mu.Lock()
 	defer op.mu.Unlock()
-	if !op.closed && op.exec != nil {
+	if !op.closed && op.graphFn != nil {
 		op.closed = true
-		op.exec.Finalize()
+		programs.drop(op.prefix)
 	}
 }

@@ -105,8 +105,6 @@ type Conv2d struct {
 	Weight *tensors.Tensor
 	// Bias is [OutChannels], initialised like Weight; nil when created with Bias(false).
 	Bias *tensors.Tensor
-
-	hasBias bool // in Sequential's snapshots (which hold no tensors): whether Bias was set
 }
 
 // NewConv2d creates a Conv2d (nn.Conv2d(inChannels, outChannels, kernel_size, stride, padding,
@@ -159,18 +157,7 @@ func (c *Conv2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	if c == nil {
 		fail(fn, "conv", "a layer made by d2l.NewConv2d", "nil *Conv2d")
 	}
-	dx := checkTensor(fn, "X", X, "rank 4 [n, ci, h, w] (or rank 3 [ci, h, w])", 3, 4)
-	checkNonEmpty(fn, "X", dx)
-	dw := checkTensor(fn, "Weight", c.Weight, "rank 4 [co, ci, kh, kw]", 4)
-	checkNonEmpty(fn, "Weight", dw)
-	checkPair(fn, "Stride", c.Stride, 1, "strides >= 1")
-	checkPair(fn, "Padding", c.Padding, 0, "padding >= 0")
-	ci := dx[len(dx)-3]
-	if dw[1] != ci {
-		fail(fn, "X", fmt.Sprintf("%d input channels (Weight is %v)", dw[1], dw), "shape %v (%d channels)", dx, ci)
-	}
-	h, w := dx[len(dx)-2], dx[len(dx)-1]
-	checkFits(fn, h, w, dw[2], dw[3], c.Padding, "X")
+	checkLayerInput(fn, c, X)
 	cfg := cnn.ConvConfig{Stride: c.Stride, Padding: c.Padding}
 	// The graph functions below are cached by key: they may only capture what the key holds.
 	if c.Bias == nil {
@@ -178,13 +165,61 @@ func (c *Conv2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 			return unbatch(cnn.Conv2D(batch(x), w, cfg), x.Rank() == 3)
 		}, X, c.Weight)
 	}
-	db := checkTensor(fn, "Bias", c.Bias, fmt.Sprintf("shape [%d] (one per output channel)", dw[0]), 1)
-	if db[0] != dw[0] {
-		fail(fn, "Bias", fmt.Sprintf("shape [%d] (one per output channel)", dw[0]), "shape %v", db)
-	}
 	return exec3(fmt.Sprintf("conv2d+bias/%v", cfg), func(x, w, b *graph.Node) *graph.Node {
 		return unbatch(cnn.Conv2DBias(batch(x), w, b, cfg), x.Rank() == 3)
 	}, X, c.Weight, c.Bias)
+}
+
+// Params returns the weight (re-drawn by InitXavier) and, unless the layer was made with
+// Bias(false), the bias.
+func (c *Conv2d) Params() []Param {
+	ps := []Param{{Name: "weight", Ref: &c.Weight, Xavier: true}}
+	if c.Bias != nil {
+		ps = append(ps, Param{Name: "bias", Ref: &c.Bias})
+	}
+	return ps
+}
+
+// Check reports a bad stride or padding, a Weight that is not [co, ci, kh, kw], a Bias that is
+// not [co], or an input x ([n, ci, h, w] or [ci, h, w]) with other than ci channels or smaller
+// than the window.
+func (c *Conv2d) Check(x []int) error {
+	return Try(func() {
+		const fn = "d2l.Conv2d"
+		checkPair(fn, "Stride", c.Stride, 1, "strides >= 1")
+		checkPair(fn, "Padding", c.Padding, 0, "padding >= 0")
+		dw := checkFinite(fn, "Weight", c.Weight, "rank 4 [co, ci, kh, kw]", 4)
+		checkNonEmpty(fn, "Weight", dw)
+		if c.Bias != nil {
+			want := fmt.Sprintf("shape [%d] (one per output channel)", dw[0])
+			if db := checkFinite(fn, "Bias", c.Bias, want, 1); db[0] != dw[0] {
+				fail(fn, "Bias", want, "shape %v", db)
+			}
+		}
+		if len(x) != 3 && len(x) != 4 {
+			fail(fn, "X", "rank 4 [n, ci, h, w] (or rank 3 [ci, h, w])", "shape %v (rank %d)", x, len(x))
+		}
+		checkNonEmpty(fn, "X", x)
+		if ci := x[len(x)-3]; dw[1] != ci {
+			fail(fn, "X", fmt.Sprintf("%d input channels (Weight is %v)", dw[1], dw), "shape %v (%d channels)", x, ci)
+		}
+		checkFits(fn, x[len(x)-2], x[len(x)-1], dw[2], dw[3], c.Padding, "X")
+	})
+}
+
+// Build adds the convolution to a graph: x [n, ci, h, w] (or [ci, h, w]), params Weight and
+// (if set) Bias.
+func (c *Conv2d) Build(x *graph.Node, params []*graph.Node) *graph.Node {
+	cfg := cnn.ConvConfig{Stride: c.Stride, Padding: c.Padding}
+	var b *graph.Node
+	if len(params) == 2 {
+		b = params[1]
+	}
+	return unbatch(cnn.Conv2DBias(batch(x), params[0], b, cfg), x.Rank() == 3)
+}
+
+func (c *Conv2d) spec() (Layer, string) {
+	return c, fmt.Sprintf("Conv2d s=%v p=%v bias=%v", c.Stride, c.Padding, c.Bias != nil)
 }
 
 // batch adds a batch axis to an unbatched [c, h, w] node.
@@ -210,7 +245,7 @@ func CompConv2D(conv *Conv2d, X *tensors.Tensor) *tensors.Tensor {
 	if conv == nil {
 		fail(fn, "conv", "a layer made by d2l.NewConv2d", "nil *Conv2d")
 	}
-	dx := checkTensor(fn, "X", X, "rank 2 [h, w]", 2)
+	dx := checkFinite(fn, "X", X, "rank 2 [h, w]", 2)
 	if conv.Weight != nil && conv.Weight.Rank() == 4 {
 		if d := dims(conv.Weight); d[0] != 1 || d[1] != 1 {
 			fail(fn, "conv", "a Conv2d with 1 input and 1 output channel", "Weight shape %v", d)
@@ -254,13 +289,12 @@ func (p pool2d) checkPadding(fn string) {
 	}
 }
 
-func (p pool2d) forward(fn, mode string, X *tensors.Tensor) *tensors.Tensor {
+// forward runs the eager pooling: max, or average through cnn.AvgPool2DForward (the
+// formulation fastest without a gradient).
+func (p pool2d) forward(fn, mode string, l Layer, X *tensors.Tensor) *tensors.Tensor {
 	defer guard(fn)
-	p.checkPadding(fn)
-	dx := checkTensor(fn, "X", X, "rank 4 [n, c, h, w] (or rank 3 [c, h, w])", 3, 4)
-	checkNonEmpty(fn, "X", dx)
-	checkFits(fn, dx[len(dx)-2], dx[len(dx)-1], p.KernelSize[0], p.KernelSize[1], p.Padding, "X")
-	cfg := cnn.PoolConfig{Kernel: p.KernelSize, Stride: p.Stride, Padding: p.Padding}
+	checkLayerInput(fn, l, X)
+	cfg := p.config()
 	// The graph function is cached by key: it may only capture what the key holds.
 	return exec1(fmt.Sprintf("%s/%v", mode, cfg), func(x *graph.Node) *graph.Node {
 		if mode == "maxpool2d" {
@@ -268,6 +302,23 @@ func (p pool2d) forward(fn, mode string, X *tensors.Tensor) *tensors.Tensor {
 		}
 		return unbatch(cnn.AvgPool2DForward(batch(x), cfg), x.Rank() == 3) // eager: no gradient taken
 	}, X)
+}
+
+func (p pool2d) config() cnn.PoolConfig {
+	return cnn.PoolConfig{Kernel: p.KernelSize, Stride: p.Stride, Padding: p.Padding}
+}
+
+// check validates the configuration and an input x ([n, c, h, w] or [c, h, w]).
+func (p pool2d) check(name string, x []int) error {
+	return Try(func() {
+		fn := "d2l." + name
+		p.checkPadding(fn)
+		if len(x) != 3 && len(x) != 4 {
+			fail(fn, "X", "rank 4 [n, c, h, w] (or rank 3 [c, h, w])", "shape %v (rank %d)", x, len(x))
+		}
+		checkNonEmpty(fn, "X", x)
+		checkFits(fn, x[len(x)-2], x[len(x)-1], p.KernelSize[0], p.KernelSize[1], p.Padding, "X")
+	})
 }
 
 // describe prints the layer as PyTorch does: sizes given as one number print as one number.
@@ -300,8 +351,22 @@ func (p *MaxPool2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	if p == nil {
 		fail("d2l.MaxPool2d.Forward", "pool", "a layer made by d2l.NewMaxPool2d", "nil *MaxPool2d")
 	}
-	return p.forward("d2l.MaxPool2d.Forward", "maxpool2d", X)
+	return p.forward("d2l.MaxPool2d.Forward", "maxpool2d", p, X)
 }
+
+// Params returns nil: pooling has no parameters.
+func (p *MaxPool2d) Params() []Param { return nil }
+
+// Check reports a stride below 1, a padding above half the window, or an input x
+// ([n, c, h, w] or [c, h, w]) smaller than the window.
+func (p *MaxPool2d) Check(x []int) error { return p.check("MaxPool2d", x) }
+
+// Build adds the pooling to a graph: x [n, c, h, w] (or [c, h, w]).
+func (p *MaxPool2d) Build(x *graph.Node, _ []*graph.Node) *graph.Node {
+	return unbatch(cnn.MaxPool2D(batch(x), p.config()), x.Rank() == 3)
+}
+
+func (p *MaxPool2d) spec() (Layer, string) { return p, fmt.Sprintf("MaxPool2d %v", p.config()) }
 
 // String describes the layer as PyTorch prints it:
 // MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False).
@@ -324,8 +389,22 @@ func (p *AvgPool2d) Forward(X *tensors.Tensor) *tensors.Tensor {
 	if p == nil {
 		fail("d2l.AvgPool2d.Forward", "pool", "a layer made by d2l.NewAvgPool2d", "nil *AvgPool2d")
 	}
-	return p.forward("d2l.AvgPool2d.Forward", "avgpool2d", X)
+	return p.forward("d2l.AvgPool2d.Forward", "avgpool2d", p, X)
 }
+
+// Params returns nil: pooling has no parameters.
+func (p *AvgPool2d) Params() []Param { return nil }
+
+// Check reports a stride below 1, a padding above half the window, or an input x
+// ([n, c, h, w] or [c, h, w]) smaller than the window.
+func (p *AvgPool2d) Check(x []int) error { return p.check("AvgPool2d", x) }
+
+// Build adds the pooling to a graph: x [n, c, h, w] (or [c, h, w]).
+func (p *AvgPool2d) Build(x *graph.Node, _ []*graph.Node) *graph.Node {
+	return unbatch(cnn.AvgPool2D(batch(x), p.config()), x.Rank() == 3)
+}
+
+func (p *AvgPool2d) spec() (Layer, string) { return p, fmt.Sprintf("AvgPool2d %v", p.config()) }
 
 // String describes the layer as PyTorch prints it: AvgPool2d(kernel_size=2, stride=2, padding=0).
 func (p *AvgPool2d) String() string { return p.describe("AvgPool2d", "") }
@@ -356,18 +435,53 @@ func (c *ScratchConv2D) Forward(X *tensors.Tensor) *tensors.Tensor {
 	if c == nil {
 		fail(fn, "layer", "a layer made by d2l.NewScratchConv2D", "nil *ScratchConv2D")
 	}
-	dx := checkTensor(fn, "X", X, "rank 2 [h, w]", 2)
-	dw := checkTensor(fn, "Weight", c.Weight, "rank 2 [kh, kw]", 2)
-	checkNonEmpty(fn, "Weight", dw)
-	db := checkTensor(fn, "Bias", c.Bias, "a scalar (shape [] or [1])", 0, 1)
-	if len(db) == 1 && db[0] != 1 {
-		fail(fn, "Bias", "a scalar (shape [] or [1])", "%s", shapeDesc(c.Bias))
-	}
-	checkFits(fn, dx[0], dx[1], dw[0], dw[1], [2]int{}, "X")
-	return exec3("scratch_conv2d", func(x, k, b *graph.Node) *graph.Node {
-		h, w := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
-		kh, kw := k.Shape().Dimensions[0], k.Shape().Dimensions[1]
-		y := cnn.Conv2D(graph.Reshape(x, 1, 1, h, w), graph.Reshape(k, 1, 1, kh, kw), cnn.ConvConfig{})
-		return graph.Add(graph.Reshape(y, h-kh+1, w-kw+1), graph.Reshape(b))
-	}, X, c.Weight, c.Bias)
+	checkLayerInput(fn, c, X)
+	return exec3("scratch_conv2d", scratchConvGraph, X, c.Weight, c.Bias)
 }
+
+// scratchConvGraph is corr2d(x, k) + b for x [h, w], k [kh, kw], b a scalar.
+func scratchConvGraph(x, k, b *graph.Node) *graph.Node {
+	h, w := x.Shape().Dimensions[0], x.Shape().Dimensions[1]
+	kh, kw := k.Shape().Dimensions[0], k.Shape().Dimensions[1]
+	y := cnn.Conv2D(graph.Reshape(x, 1, 1, h, w), graph.Reshape(k, 1, 1, kh, kw), cnn.ConvConfig{})
+	return graph.Add(graph.Reshape(y, h-kh+1, w-kw+1), graph.Reshape(b))
+}
+
+// Params returns the kernel ("weight") and the scalar bias.
+func (c *ScratchConv2D) Params() []Param {
+	return []Param{{Name: "weight", Ref: &c.Weight}, {Name: "bias", Ref: &c.Bias}}
+}
+
+// Check reports a Weight that is not [kh, kw], a Bias that is not a scalar, or an input x that
+// is not [h, w] at least as large as the kernel.
+func (c *ScratchConv2D) Check(x []int) error {
+	return Try(func() {
+		const fn = "d2l.ScratchConv2D"
+		dw := checkFinite(fn, "Weight", c.Weight, "rank 2 [kh, kw]", 2)
+		checkNonEmpty(fn, "Weight", dw)
+		db := checkFinite(fn, "Bias", c.Bias, "a scalar (shape [] or [1])", 0, 1)
+		if len(db) == 1 && db[0] != 1 {
+			fail(fn, "Bias", "a scalar (shape [] or [1])", "%s", shapeDesc(c.Bias))
+		}
+		if len(x) != 2 {
+			fail(fn, "X", "rank 2 [h, w]", "shape %v (rank %d)", x, len(x))
+		}
+		checkFits(fn, x[0], x[1], dw[0], dw[1], [2]int{}, "X")
+	})
+}
+
+// Build adds Corr2D(x, Weight) + Bias to a graph: x [h, w].
+func (c *ScratchConv2D) Build(x *graph.Node, params []*graph.Node) *graph.Node {
+	return scratchConvGraph(x, params[0], params[1])
+}
+
+// String returns "ScratchConv2D(kernel_size=(kh, kw))".
+func (c *ScratchConv2D) String() string {
+	if c.Weight == nil || c.Weight.Rank() != 2 {
+		return "ScratchConv2D()"
+	}
+	d := c.Weight.Shape().Dimensions
+	return fmt.Sprintf("ScratchConv2D(kernel_size=(%d, %d))", d[0], d[1])
+}
+
+func (c *ScratchConv2D) spec() (Layer, string) { return c, "ScratchConv2D" }

@@ -3,22 +3,13 @@ package d2l
 import (
 	"fmt"
 	"math"
-	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
-	"github.com/d2l-go/d2l-go/cnn"
-	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
-
-// Layer is one layer of a Sequential network: Forward maps a batch eagerly. The layers of this
-// package (Conv2d, MaxPool2d, AvgPool2d, Sigmoid, ReLU, Flatten, Linear) can also be built into
-// one GoMLX graph, which is how Sequential runs and trains them.
-type Layer interface {
-	Forward(X *tensors.Tensor) *tensors.Tensor
-}
 
 // Sigmoid is nn.Sigmoid: 1 / (1 + exp(-x)), element-wise, any shape.
 type Sigmoid struct{}
@@ -29,12 +20,23 @@ func NewSigmoid() *Sigmoid { return &Sigmoid{} }
 // Forward applies the sigmoid element-wise; the shape is unchanged.
 func (s *Sigmoid) Forward(X *tensors.Tensor) *tensors.Tensor {
 	defer guard("d2l.Sigmoid.Forward")
-	checkTensor("d2l.Sigmoid.Forward", "X", X, "a float32 tensor")
+	checkLayerInput("d2l.Sigmoid.Forward", s, X)
 	return exec1("sigmoid", graph.Sigmoid, X)
 }
 
+// Params returns nil: Sigmoid has no parameters.
+func (s *Sigmoid) Params() []Param { return nil }
+
+// Check accepts every input.
+func (s *Sigmoid) Check([]int) error { return nil }
+
+// Build adds the sigmoid to a graph.
+func (s *Sigmoid) Build(x *graph.Node, _ []*graph.Node) *graph.Node { return graph.Sigmoid(x) }
+
 // String returns "Sigmoid()".
 func (s *Sigmoid) String() string { return "Sigmoid()" }
+
+func (s *Sigmoid) spec() (Layer, string) { return s, "Sigmoid" }
 
 // ReLU is nn.ReLU: max(x, 0), element-wise, any shape.
 type ReLU struct{}
@@ -45,9 +47,20 @@ func NewReLU() *ReLU { return &ReLU{} }
 // Forward applies max(x, 0) element-wise; the shape is unchanged.
 func (r *ReLU) Forward(X *tensors.Tensor) *tensors.Tensor {
 	defer guard("d2l.ReLU.Forward")
-	checkTensor("d2l.ReLU.Forward", "X", X, "a float32 tensor")
+	checkLayerInput("d2l.ReLU.Forward", r, X)
 	return exec1("relu", reluGraph, X)
 }
+
+// Params returns nil: ReLU has no parameters.
+func (r *ReLU) Params() []Param { return nil }
+
+// Check accepts every input.
+func (r *ReLU) Check([]int) error { return nil }
+
+// Build adds max(x, 0) to a graph.
+func (r *ReLU) Build(x *graph.Node, _ []*graph.Node) *graph.Node { return reluGraph(x) }
+
+func (r *ReLU) spec() (Layer, string) { return r, "ReLU" }
 
 // reluGraph is max(x, 0).
 func reluGraph(x *graph.Node) *graph.Node {
@@ -65,12 +78,27 @@ func NewFlatten() *Flatten { return &Flatten{} }
 
 // Forward flattens all axes but the first: [n, ...] -> [n, prod(...)].
 func (f *Flatten) Forward(X *tensors.Tensor) *tensors.Tensor {
-	d := checkTensor("d2l.Flatten.Forward", "X", X, "rank >= 1 [n, ...]")
-	if len(d) == 0 {
-		fail("d2l.Flatten.Forward", "X", "rank >= 1 [n, ...]", "a scalar")
-	}
-	return Reshape(X, d[0], -1)
+	checkLayerInput("d2l.Flatten.Forward", f, X)
+	return Reshape(X, X.Shape().Dimensions[0], -1)
 }
+
+// Params returns nil: Flatten has no parameters.
+func (f *Flatten) Params() []Param { return nil }
+
+// Check reports a scalar input (Flatten keeps the first axis).
+func (f *Flatten) Check(x []int) error {
+	if len(x) == 0 {
+		return &Error{Func: "d2l.Flatten", Arg: "X", Got: "a scalar", Want: "rank >= 1 [n, ...]"}
+	}
+	return nil
+}
+
+// Build adds the reshape [n, ...] -> [n, prod(...)] to a graph.
+func (f *Flatten) Build(x *graph.Node, _ []*graph.Node) *graph.Node {
+	return graph.Reshape(x, x.Shape().Dimensions[0], -1)
+}
+
+func (f *Flatten) spec() (Layer, string) { return f, "Flatten" }
 
 // String returns "Flatten(start_dim=1, end_dim=-1)" as PyTorch prints it.
 func (f *Flatten) String() string { return "Flatten(start_dim=1, end_dim=-1)" }
@@ -107,20 +135,40 @@ func (l *Linear) Forward(X *tensors.Tensor) *tensors.Tensor {
 	if l == nil {
 		fail(fn, "layer", "a layer made by d2l.NewLinear", "nil *Linear")
 	}
-	d := checkTensor(fn, "X", X, fmt.Sprintf("rank 2 [n, %d]", l.InFeatures), 2)
-	if d[1] != l.InFeatures {
-		fail(fn, "X", fmt.Sprintf("shape [n, %d]", l.InFeatures), "shape %v", d)
-	}
-	wantW := fmt.Sprintf("shape [%d %d] [OutFeatures, InFeatures]", l.OutFeatures, l.InFeatures)
-	if dw := checkTensor(fn, "Weight", l.Weight, wantW, 2); dw[0] != l.OutFeatures || dw[1] != l.InFeatures {
-		fail(fn, "Weight", wantW, "shape %v", dw)
-	}
-	wantB := fmt.Sprintf("shape [%d] [OutFeatures]", l.OutFeatures)
-	if db := checkTensor(fn, "Bias", l.Bias, wantB, 1); db[0] != l.OutFeatures {
-		fail(fn, "Bias", wantB, "shape %v", db)
-	}
+	checkLayerInput(fn, l, X)
 	return exec3("linear", linearGraph, X, l.Weight, l.Bias)
 }
+
+// Params returns the weight (re-drawn by InitXavier) and the bias.
+func (l *Linear) Params() []Param {
+	return []Param{{Name: "weight", Ref: &l.Weight, Xavier: true}, {Name: "bias", Ref: &l.Bias}}
+}
+
+// Check reports a Weight that is not [OutFeatures, InFeatures], a Bias that is not
+// [OutFeatures], or an input x that is not [n, InFeatures].
+func (l *Linear) Check(x []int) error {
+	return Try(func() {
+		const fn = "d2l.Linear"
+		wantW := fmt.Sprintf("shape [%d %d] [OutFeatures, InFeatures]", l.OutFeatures, l.InFeatures)
+		if dw := checkFinite(fn, "Weight", l.Weight, wantW, 2); dw[0] != l.OutFeatures || dw[1] != l.InFeatures {
+			fail(fn, "Weight", wantW, "shape %v", dw)
+		}
+		wantB := fmt.Sprintf("shape [%d] [OutFeatures]", l.OutFeatures)
+		if db := checkFinite(fn, "Bias", l.Bias, wantB, 1); db[0] != l.OutFeatures {
+			fail(fn, "Bias", wantB, "shape %v", db)
+		}
+		if len(x) != 2 || x[1] != l.InFeatures {
+			fail(fn, "X", fmt.Sprintf("shape [n, %d]", l.InFeatures), "shape %v", x)
+		}
+	})
+}
+
+// Build adds x · Weightᵀ + Bias to a graph: x [n, InFeatures].
+func (l *Linear) Build(x *graph.Node, params []*graph.Node) *graph.Node {
+	return linearGraph(x, params[0], params[1])
+}
+
+func (l *Linear) spec() (Layer, string) { return l, "Linear" }
 
 // String describes the layer as PyTorch does: Linear(in_features=400, out_features=120, bias=True).
 func (l *Linear) String() string {
@@ -133,65 +181,12 @@ func linearGraph(x, w, b *graph.Node) *graph.Node {
 	return graph.Add(y, graph.InsertAxes(b, 0))
 }
 
-// LayerName returns the class name of a layer as the book prints it: "Conv2d", "Sigmoid",
-// "AvgPool2d", "Flatten", "Linear", ...
-func LayerName(layer Layer) string {
-	t := reflect.TypeOf(layer)
-	for t != nil && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t == nil {
-		return "<nil>"
-	}
-	return t.Name()
-}
-
-// paramRefs returns pointers to the learnable tensors of a layer, in PyTorch's order
-// (weight, then bias), with their names.
-func paramRefs(layer Layer) (refs []**tensors.Tensor, names []string) {
-	switch l := layer.(type) {
-	case *Conv2d:
-		refs, names = append(refs, &l.Weight), append(names, "weight")
-		if l.Bias != nil {
-			refs, names = append(refs, &l.Bias), append(names, "bias")
-		}
-	case *Linear:
-		refs, names = [](**tensors.Tensor){&l.Weight, &l.Bias}, []string{"weight", "bias"}
-	}
-	return refs, names
-}
-
-// buildLayer adds layer to a graph: x is its input, params its parameters (paramRefs order).
-func buildLayer(fn string, layer Layer, x *graph.Node, params []*graph.Node) *graph.Node {
-	switch l := layer.(type) {
-	case *Conv2d:
-		cfg := cnn.ConvConfig{Stride: l.Stride, Padding: l.Padding}
-		if len(params) == 2 {
-			return cnn.Conv2DBias(x, params[0], params[1], cfg)
-		}
-		return cnn.Conv2D(x, params[0], cfg)
-	case *AvgPool2d:
-		return cnn.AvgPool2D(x, cnn.PoolConfig{Kernel: l.KernelSize, Stride: l.Stride, Padding: l.Padding})
-	case *MaxPool2d:
-		return cnn.MaxPool2D(x, cnn.PoolConfig{Kernel: l.KernelSize, Stride: l.Stride, Padding: l.Padding})
-	case *Sigmoid:
-		return graph.Sigmoid(x)
-	case *ReLU:
-		return reluGraph(x)
-	case *Flatten:
-		return graph.Reshape(x, x.Shape().Dimensions[0], -1)
-	case *Linear:
-		return linearGraph(x, params[0], params[1])
-	}
-	fail(fn, "layer", "Conv2d, MaxPool2d, AvgPool2d, Sigmoid, ReLU, Flatten or Linear", "%T", layer)
-	return nil
-}
-
 // Sequential is nn.Sequential: layers applied one after the other. Forward runs the whole
 // network as one compiled GoMLX graph (compiled once per input shape); TrainCh6 trains it with
 // one compiled graph per step (forward, backward and SGD update). The graphs follow the layers:
 // replacing a layer, adding one or changing a layer's configuration is seen by the next
-// Forward, TrainBatch or EvaluateAccuracy.
+// Forward, TrainBatch or EvaluateAccuracy, which run every layer's Check first (for a new
+// configuration or input shape). Any Layer may be part of a network, the program's own too.
 //
 // Concurrency: Forward, TrainBatch and EvaluateAccuracy may be called from several goroutines
 // on the same network (they take turns). Changing Layers, or a layer's fields, while one of
@@ -200,18 +195,18 @@ type Sequential struct {
 	// Layers in order; for _, layer := range net.Layers { X = layer.Forward(X) } runs them one by one.
 	Layers []Layer
 
-	// mu serialises Forward, TrainBatch and EvaluateAccuracy on this network: one of them at a
-	// time reads or replaces the parameters and the compiled graphs.
-	mu     sync.Mutex
-	graphs *seqGraphs // for the layers as they were when last run; see graphsLocked
+	// mu serialises Forward, TrainBatch, EvaluateAccuracy and InitXavier on this network: one
+	// of them at a time reads or replaces the parameters.
+	mu sync.Mutex
 }
 
 // NewSequential returns the network made of layers (nn.Sequential(*layers)).
 func NewSequential(layers ...Layer) *Sequential {
 	for i, l := range layers {
-		if l == nil || reflect.ValueOf(l).IsNil() {
+		if isNilLayer(l) {
 			fail("d2l.NewSequential", fmt.Sprintf("layers[%d]", i), "a layer", "nil")
 		}
+		layerParams("d2l.NewSequential", fmt.Sprintf("layers[%d]", i), l)
 	}
 	return &Sequential{Layers: layers}
 }
@@ -244,14 +239,17 @@ type Parameter struct {
 
 // Parameters returns the learnable tensors of the network in order (net.parameters()).
 func (s *Sequential) Parameters() []Parameter {
+	const fn = "d2l.Sequential.Parameters"
 	if s == nil {
-		fail("d2l.Sequential.Parameters", "net", "a network (e.g. d2l.LeNet())", "nil")
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
 	}
 	var ps []Parameter
 	for i, l := range s.Layers {
-		refs, names := paramRefs(l)
-		for k, r := range refs {
-			ps = append(ps, Parameter{Name: fmt.Sprintf("%d.%s", i, names[k]), Value: *r})
+		if isNilLayer(l) {
+			fail(fn, fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil")
+		}
+		for _, p := range layerParams(fn, layerArg(i, l), l) {
+			ps = append(ps, Parameter{Name: fmt.Sprintf("%d.%s", i, p.Name), Value: *p.Ref})
 		}
 	}
 	return ps
@@ -261,81 +259,156 @@ func (s *Sequential) Parameters() []Parameter {
 func (s *Sequential) NumParams() int {
 	n := 0
 	for _, p := range s.Parameters() {
-		n += p.Value.Shape().Size()
+		if p.Value != nil {
+			n += p.Value.Shape().Size()
+		}
 	}
 	return n
 }
 
-// refs returns pointers to all parameter tensors, in Parameters order.
-func (s *Sequential) refs() []**tensors.Tensor {
-	var all []**tensors.Tensor
-	for _, l := range s.Layers {
-		r, _ := paramRefs(l)
-		all = append(all, r...)
+// paramRefs returns where each parameter of the network lives, in Parameters order, after
+// checking the layers as Parameters does. s.mu must be held.
+func (s *Sequential) paramRefs(fn string) []**tensors.Tensor {
+	var refs []**tensors.Tensor
+	for i, l := range s.Layers {
+		if isNilLayer(l) {
+			fail(fn, fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil")
+		}
+		for _, p := range layerParams(fn, layerArg(i, l), l) {
+			refs = append(refs, p.Ref)
+		}
 	}
-	return all
+	return refs
 }
 
-// paramValues returns the current parameter tensors, in Parameters order.
-func (s *Sequential) paramValues() []*tensors.Tensor {
-	refs := s.refs()
-	out := make([]*tensors.Tensor, len(refs))
-	for i, r := range refs {
-		out[i] = *r
+// paramNames returns the names of the network's parameters, as Parameters names them.
+func (s *Sequential) paramNames() []string {
+	var names []string
+	for i, l := range s.Layers {
+		for _, p := range l.Params() {
+			names = append(names, fmt.Sprintf("%d.%s", i, p.Name))
+		}
 	}
-	return out
+	return names
 }
 
-// checkParams validates every parameter tensor of the network (non-nil, float32; shapes are
-// checked by building the graph) and returns them in Parameters order. Their values are not
-// read: on an accelerator that would copy them to the host on every step. s.mu must be held.
-func (s *Sequential) checkParams(fn string) []*tensors.Tensor {
-	var out []*tensors.Tensor
-	for _, p := range s.Parameters() {
-		if p.Value == nil {
-			fail(fn, "parameter "+p.Name, "a float32 tensor", "nil")
+// layerArg names layer i of a network in errors: "net.Layers[3] (Linear)".
+func layerArg(i int, l Layer) string {
+	return fmt.Sprintf("net.Layers[%d] (%s)", i, LayerName(l))
+}
+
+// netParts are a network's layers and parameters as one call sees them.
+type netParts struct {
+	layers []Layer
+	refs   []**tensors.Tensor // where each parameter lives, in order
+	params []*tensors.Tensor  // their values, checked (float32, finite)
+	counts []int              // parameters per layer
+	// spec is the key of the network's graphs when every layer is one of this package's, "" if
+	// the network holds another layer (its graphs are then keyed structurally).
+	spec string
+}
+
+// parts checks the network's layers and parameter tensors (non-nil, float32, finite, named as
+// net.Parameters() names them) and returns them. s.mu must be held.
+func (s *Sequential) parts(fn string) *netParts {
+	n := &netParts{layers: slices.Clone(s.Layers)}
+	var spec strings.Builder
+	keyed := true
+	for i, l := range n.layers {
+		if isNilLayer(l) {
+			fail(fn, fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil")
 		}
-		if p.Value.DType() != dtypes.Float32 {
-			fail(fn, "parameter "+p.Name, "dtype float32", "dtype %s", p.Value.DType())
+		ps := layerParams(fn, layerArg(i, l), l)
+		ts := paramTensors(fn, l, ps, func(p Param) string { return fmt.Sprintf("parameter %d.%s", i, p.Name) })
+		for _, p := range ps {
+			n.refs = append(n.refs, p.Ref)
 		}
-		out = append(out, p.Value)
+		n.params = append(n.params, ts...)
+		n.counts = append(n.counts, len(ps))
+		if k, ok := layerSpec(l); ok {
+			fmt.Fprintf(&spec, "|%d:%s", i, k)
+		} else {
+			keyed = false
+		}
 	}
-	return out
+	if keyed {
+		n.spec = spec.String()
+	}
+	return n
+}
+
+// build adds the network to a graph: x its input, params its parameters in order. Each layer's
+// Check runs first, with the shape it receives; errors name the layer (and X for the first).
+func (n *netParts) build(fn string, x *graph.Node, params []*graph.Node) *graph.Node {
+	in := x.Shape().Dimensions
+	for i, l := range n.layers {
+		d := x.Shape().Dimensions
+		if err := l.Check(d); err != nil {
+			panic(n.layerError(fn, i, l, err, in, d))
+		}
+		k := n.counts[i]
+		x = buildLayer(fn, layerArg(i, l), l, x, params[:k])
+		params = params[k:]
+	}
+	return x
+}
+
+// layerError renames the error of layer i's Check for the network: the first layer's input is
+// X; a later layer's input is what the layers before it made of X.
+func (n *netParts) layerError(fn string, i int, l Layer, err error, xDims, in []int) *Error {
+	e, ok := err.(*Error)
+	if !ok {
+		e = &Error{Arg: "X", Got: oneLine(err.Error()), Want: "an input the layer accepts"}
+	}
+	out := *e
+	out.Func = fn
+	switch {
+	case e.Arg == "X" && i == 0:
+		out.Arg = "X"
+	case e.Arg == "X":
+		out.Arg = layerArg(i, l) + " input"
+		out.Got = fmt.Sprintf("%s (what net.Layers[0:%d] make of X %v)", e.Got, i, xDims)
+	default:
+		out.Arg = joinArg(layerArg(i, l), e.Arg)
+	}
+	_ = in
+	return &out
+}
+
+// program returns the cache entry (reference taken) of the network's graph of one kind for the
+// inputs ins (X, then kind's extra inputs, then the parameters), and its lifted constants.
+func (n *netParts) program(fn, kind string, ins []*tensors.Tensor, build buildFunc, finish ...func(*program)) (*cacheEntry, []lifted) {
+	if n.spec != "" {
+		key := opKey("sequential/"+kind+n.spec) + shapesKey(ins)
+		return compileKeyed(fn, key, shapesOf(ins), build, finish...), nil
+	}
+	e, consts, _ := compileStructural(fn, shapesOf(ins), true, build, finish...)
+	return e, consts
 }
 
 // Forward runs the network on X (for LeNet X [n, 1, 28, 28] -> logits [n, 10]) as one graph,
 // compiled once per input shape for the layers the network holds now: after a layer is replaced
-// or reconfigured (net.Layers[1] = d2l.NewReLU(), conv.Padding = ...), the next call builds
-// the new network's graph and frees the old one.
+// or reconfigured (net.Layers[1] = d2l.NewReLU(), conv.Padding = ...), the next call checks and
+// builds the new network's graph.
 func (s *Sequential) Forward(X *tensors.Tensor) *tensors.Tensor {
 	const fn = "d2l.Sequential.Forward"
 	defer guard(fn)
 	if s == nil {
 		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
 	}
-	dx := checkTensor(fn, "X", X, "a float32 batch [n, ...]")
+	dx := checkFinite(fn, "X", X, "a float32 batch [n, ...]")
 	if len(dx) == 0 {
 		fail(fn, "X", "a float32 batch [n, ...]", "a scalar")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.graphsLocked(fn)
-	args := []any{X}
-	for _, p := range s.checkParams(fn) {
-		args = append(args, p)
-	}
-	outs, err := g.forward.Exec(args...)
-	if err != nil {
-		panic(inputError(fn, X, err))
-	}
-	return outs[0]
-}
-
-// inputError reports a graph that failed to build for the batch X as a bad X.
-func inputError(fn string, X *tensors.Tensor, err error) *Error {
-	e := runError(fn, err)
-	return &Error{Func: fn, Arg: "X", Got: fmt.Sprintf("%s: %s", shapeDesc(X), e.Got),
-		Want: "a batch whose shape the network's layers accept"}
+	n := s.parts(fn)
+	ins := append([]*tensors.Tensor{X}, n.params...)
+	e, consts := n.program(fn, "forward", ins, func(g *graph.Graph, p []*graph.Node) []*graph.Node {
+		return []*graph.Node{n.build(fn, p[0], p[1:])}
+	})
+	defer programs.release(e)
+	return run(e.p, ins, consts)[0]
 }
 
 // String prints the network as PyTorch does:
@@ -354,33 +427,38 @@ func (s *Sequential) String() string {
 	return b.String()
 }
 
-// InitXavier re-initialises the weights of every Conv2d and Linear layer of net with
-// Xavier-uniform values (nn.init.xavier_uniform_): uniform in [-a, a) with
+// InitXavier re-initialises every parameter marked Xavier (the weights of Conv2d and Linear
+// layers) with Xavier-uniform values (nn.init.xavier_uniform_): uniform in [-a, a) with
 // a = sqrt(6 / (fanIn + fanOut)), fanIn = c_in*kh*kw (or in_features), fanOut = c_out*kh*kw (or
-// out_features). Biases keep their values. It draws from the generator that Seed resets.
+// out_features), computed from the tensor's shape as PyTorch does. Biases keep their values. It
+// draws from the generator that Seed resets.
 func InitXavier(net *Sequential) {
+	const fn = "d2l.InitXavier"
 	if net == nil {
-		fail("d2l.InitXavier", "net", "a network (e.g. d2l.LeNet())", "nil")
+		fail(fn, "net", "a network (e.g. d2l.LeNet())", "nil")
 	}
 	net.mu.Lock() // not while the network trains or runs
 	defer net.mu.Unlock()
 	for i, l := range net.Layers {
-		switch l := l.(type) {
-		case *Conv2d:
-			if l == nil {
-				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Conv2d")
+		if isNilLayer(l) {
+			fail(fn, fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil")
+		}
+		for _, p := range layerParams(fn, layerArg(i, l), l) {
+			if !p.Xavier {
+				continue
 			}
-			if l.Weight == nil || l.Weight.Rank() != 4 {
-				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d].Weight", i), "a rank-4 weight [co, ci, kh, kw]", "%v", l.Weight)
+			w := *p.Ref
+			arg := fmt.Sprintf("parameter %d.%s", i, p.Name)
+			if w == nil {
+				fail(fn, arg, "a weight of rank >= 2 ([out, in] or [c_out, c_in, kh, kw])", "nil")
 			}
-			d := dims(l.Weight)
-			rf := d[2] * d[3]
-			l.Weight = uniform(math.Sqrt(6/float64(d[1]*rf+d[0]*rf)), d...)
-		case *Linear:
-			if l == nil {
-				fail("d2l.InitXavier", fmt.Sprintf("net.Layers[%d]", i), "a layer", "nil *Linear")
+			if w.Rank() < 2 {
+				fail(fn, arg, "a weight of rank >= 2 ([out, in] or [c_out, c_in, kh, kw])", "%s", shapeDesc(w))
 			}
-			l.Weight = uniform(math.Sqrt(6/float64(l.InFeatures+l.OutFeatures)), l.OutFeatures, l.InFeatures)
+			d := dims(w)
+			rf := size(d[2:])
+			fanIn, fanOut := d[1]*rf, d[0]*rf
+			*p.Ref = uniform(math.Sqrt(6/float64(fanIn+fanOut)), d...)
 		}
 	}
 }

@@ -80,9 +80,7 @@ func TestLeNetParameters(t *testing.T) {
 // TestPrintLayerShapes checks the printed table, in the book's exact format.
 func TestPrintLayerShapes(t *testing.T) {
 	var buf bytes.Buffer
-	saved := Output
-	Output = &buf
-	defer func() { Output = saved }()
+	defer SetOutput(SetOutput(&buf))
 	PrintLayerShapes(LeNet(), Rand(1, 1, 28, 28))
 	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
 	require.Len(t, lines, 12)
@@ -137,7 +135,7 @@ func TestTrainBatchMatchesPyTorch(t *testing.T) {
 	net := LeNet()
 	ps := net.Parameters()
 	require.Len(t, ref.Before, len(ps))
-	refs := net.refs()
+	refs := net.paramRefs("test")
 	for i := range ps {
 		var name string
 		var shape []int
@@ -174,9 +172,7 @@ func TestTrainCh6Smoke(t *testing.T) {
 	trainIter, testIter := LoadDataFashionMNIST(64, DataLimit(256))
 	net := LeNet()
 	var buf bytes.Buffer
-	saved := Output
-	Output = &buf
-	defer func() { Output = saved }()
+	defer SetOutput(SetOutput(&buf))
 	var log bytes.Buffer // not a terminal: one line per epoch, no progress bar
 	res := TrainCh6(net, trainIter, testIter, 4, 0.9, TryGPU(), TrainOptions{Progress: &log})
 	require.Len(t, res.History, 4)
@@ -277,9 +273,7 @@ func TestPredictCh6(t *testing.T) {
 	_, testIter := LoadDataFashionMNIST(16, DataLimit(16))
 	net := LeNet()
 	var buf bytes.Buffer
-	saved := Output
-	Output = &buf
-	defer func() { Output = saved }()
+	defer SetOutput(SetOutput(&buf))
 	trues, preds := PredictCh6(net, testIter, 6)
 	require.Len(t, trues, 6)
 	require.Len(t, preds, 6)

@@ -84,7 +84,7 @@ func cpuTime() time.Duration {
 }
 
 // BenchmarkHasNaN times the NaN check every eager op makes of its inputs, on a 256x6x28x28
-// input without NaN: hasNaN (two values per uint64, no branch) against comparing each value with
+// input without NaN: hasNonFinite (two values per uint64, no branch) against comparing each value with
 // itself, the loop it replaced.
 func BenchmarkHasNaN(b *testing.B) {
 	flat := make([]float32, 256*6*28*28)
@@ -93,7 +93,7 @@ func BenchmarkHasNaN(b *testing.B) {
 	}
 	b.Run("bits", func(b *testing.B) {
 		for b.Loop() {
-			if hasNaN(flat) {
+			if hasNonFinite(flat) {
 				b.Fatal("NaN found")
 			}
 		}

@@ -26,6 +26,7 @@ func SaveParams(net *Sequential, path string) {
 	}
 	var ps []savedParam
 	for _, p := range net.Parameters() {
+		checkTensor(fn, "parameter "+p.Name, p.Value, "a float32 tensor")
 		ps = append(ps, savedParam{Name: p.Name, Dims: dims(p.Value), Data: tensors.MustCopyFlatData[float32](p.Value)})
 	}
 	f, err := os.Create(path)
@@ -55,11 +56,22 @@ func LoadParams(net *Sequential, path string) {
 	if err := gob.NewDecoder(f).Decode(&ps); err != nil {
 		fail(fn, "path", "a file written by d2l.SaveParams", "%v", err)
 	}
-	params := net.Parameters()
+	net.mu.Lock()
+	defer net.mu.Unlock()
+	refs := net.paramRefs(fn)
+	params := make([]Parameter, len(refs))
+	i := 0
+	for li, l := range net.Layers {
+		for _, p := range l.Params() {
+			params[i] = Parameter{Name: fmt.Sprintf("%d.%s", li, p.Name), Value: *p.Ref}
+			checkTensor(fn, "parameter "+params[i].Name, params[i].Value, "a float32 tensor")
+			i++
+		}
+	}
 	if len(ps) != len(params) {
 		fail(fn, "path", fmt.Sprintf("%d parameters (as net has)", len(params)), "%d", len(ps))
 	}
-	for i, r := range net.refs() {
+	for i, r := range refs {
 		p := ps[i]
 		if p.Name != params[i].Name || !slices.Equal(p.Dims, dims(params[i].Value)) {
 			fail(fn, "path", fmt.Sprintf("parameter %s %v", params[i].Name, dims(params[i].Value)), "%s %v", p.Name, p.Dims)

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -24,8 +25,24 @@ const (
 	printEdgeItems = 3
 )
 
-// Output is where Print writes; nil (the default) means the current os.Stdout.
-var Output io.Writer
+// output is where Print writes; nil (the default) means the current os.Stdout.
+var output struct {
+	sync.Mutex
+	w io.Writer
+}
+
+// SetOutput makes Print (and TrainCh6's summary lines) write to w; nil, the default, means the
+// current os.Stdout. It returns the writer used before, to restore it:
+//
+//	defer d2l.SetOutput(d2l.SetOutput(&buf))
+//
+// Safe for concurrent use: Print writes each line whole, under a lock.
+func SetOutput(w io.Writer) (previous io.Writer) {
+	output.Lock()
+	defer output.Unlock()
+	previous, output.w = output.w, w
+	return previous
+}
 
 // Print writes its arguments like Python's print: separated by one space, ending with a newline.
 // Tensors print as PyTorch prints them (see Format), Shape as torch.Size([...]), float64/float32
@@ -35,11 +52,14 @@ var Output io.Writer
 //	// tensor([[19., 25.],
 //	//         [37., 43.]])
 func Print(args ...any) {
-	w := Output
+	line := Sprint(args...) + "\n"
+	output.Lock()
+	defer output.Unlock()
+	w := output.w
 	if w == nil {
 		w = os.Stdout
 	}
-	_, _ = io.WriteString(w, Sprint(args...)+"\n")
+	_, _ = io.WriteString(w, line)
 }
 
 // Sprint returns what Print would print, without the final newline.

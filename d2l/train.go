@@ -128,14 +128,18 @@ func scalar(t *tensors.Tensor) float64 {
 
 // TrainBatch runs one SGD step of net on (X, y) with softmax cross-entropy averaged over the
 // batch, and returns the summed loss of the batch (before the update) and the number of correct
-// predictions. X is [n, ...] float32, y [n] int32 with labels in [0, k) for k output classes.
-// The step is one compiled graph (forward, backward and update), compiled once per batch shape
-// for the layers net holds now; the network's parameter tensors are replaced by the updated
-// ones. Tensors read earlier from net.Parameters() or a layer's Weight keep their values.
+// predictions. X is [n, ...] float32, y [n] int32 with labels in [0, k) for the k outputs of
+// the network (its logits are [n, k]). The step is one compiled graph (forward, backward and
+// update), compiled once per batch shape for the layers net holds now; the network's parameter
+// tensors are replaced by the updated ones. Tensors read earlier from net.Parameters() or a
+// layer's Weight keep their values.
 //
-// Everything is checked before the step runs: on bad input TrainBatch panics with a *Error and
-// the parameters are unchanged. Safe to call concurrently with Forward and EvaluateAccuracy on
-// the same network (see Sequential).
+// Everything is checked before the step runs: on bad input (NaN or ±Inf in X included)
+// TrainBatch panics with a *Error and the parameters are unchanged. A step whose update would
+// make a parameter NaN or infinite (a learning rate too large, a diverging network) is refused
+// the same way: the previous weights are kept and the error names the first such parameter.
+// Safe to call concurrently with Forward and EvaluateAccuracy on the same network (see
+// Sequential).
 func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, correct float64) {
 	const fn = "d2l.TrainBatch"
 	defer guard(fn)
@@ -145,30 +149,68 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 	if !isFinite(lr) {
 		fail(fn, "lr", "a finite learning rate", "%v", lr)
 	}
-	checkBatch(fn, net, X, y)
+	checkBatch(fn, X, y)
 	net.mu.Lock()
 	defer net.mu.Unlock()
-	g := net.graphsLocked(fn)
-	params := net.checkParams(fn)
-	args := make([]any, 0, len(params)+3)
-	for _, p := range params {
-		args = append(args, p)
+	n := net.parts(fn)
+	np := len(n.params)
+	lrT := tensors.FromScalar(float32(lr))
+	ins := append([]*tensors.Tensor{X, y, lrT}, n.params...)
+	classes := 0 // the logits' [n, k]: k, recorded in the program when it is built
+	e, consts := n.program(fn, "train", ins, func(g *graph.Graph, p []*graph.Node) []*graph.Node {
+		x, labels, rate, params := p[0], p[1], p[2], p[3:]
+		// StopGradient: no gradient of the images is built (ONNX Runtime would compute it).
+		logits := n.build(fn, graph.StopGradient(x), params)
+		classes = checkLogits(fn, logits, x)
+		perExample := crossEntropyGraph(logits, labels)
+		loss := graph.ReduceAllMean(perExample)
+		var grads []*graph.Node
+		if np > 0 {
+			grads = graph.Gradient(loss, params...)
+		}
+		out := make([]*graph.Node, 0, 2*np+2)
+		for i, w := range params {
+			out = append(out, graph.Sub(w, graph.Mul(graph.ConvertDType(rate, w.DType()), grads[i])))
+		}
+		out = append(out, graph.ReduceAllSum(perExample), correctGraph(logits, labels))
+		// Per updated parameter: the sum of w - w, 0 when every value is finite, NaN otherwise.
+		for _, w := range out[:np] {
+			out = append(out, graph.ReduceAllSum(graph.Sub(w, w)))
+		}
+		return out
+	}, func(p *program) { p.classes = classes })
+	defer programs.release(e)
+	checkLabels(fn, y, e.p.classes)
+	outs := run(e.p, ins, consts)
+	names := net.paramNames()
+	for i := range np {
+		if v := scalar(outs[np+2+i]); v != 0 {
+			panic(&Error{Func: fn, Arg: "lr",
+				Got: fmt.Sprintf("%v, with which this step would make parameter %s NaN or infinite (loss of the batch %v)",
+					lr, names[i], scalar(outs[np])),
+				Want: "a step that keeps every weight finite (a smaller learning rate; the step was refused, the previous weights kept)"})
+		}
 	}
-	args = append(args, X, y, float32(lr))
-	outs, err := g.train.Exec(args...)
-	if err != nil {
-		panic(inputError(fn, X, err))
-	}
-	for i, r := range net.refs() {
+	for i, r := range n.refs {
 		*r = outs[i]
 	}
-	return scalar(outs[len(params)]), scalar(outs[len(params)+1])
+	return scalar(outs[np]), scalar(outs[np+1])
 }
 
-// checkBatch validates a batch (X [n, ...] float32, y [n] int32 labels in [0, k)) for net.
-// k is the output size of the last layer when it is a Linear.
-func checkBatch(fn string, net *Sequential, X, y *tensors.Tensor) {
-	dx := checkTensor(fn, "X", X, "a float32 batch [n, ...]")
+// checkLogits panics unless the network's output is logits [n, k] for the batch x [n, ...];
+// it returns k.
+func checkLogits(fn string, logits, x *graph.Node) int {
+	d, n := logits.Shape().Dimensions, x.Shape().Dimensions[0]
+	if len(d) != 2 || d[0] != n || d[1] < 1 {
+		panic(&Error{Func: fn, Arg: "net", Got: fmt.Sprintf("output shape %v for X %v", d, x.Shape().Dimensions),
+			Want: fmt.Sprintf("logits [%d, k] (one row of class scores per example)", n)})
+	}
+	return d[1]
+}
+
+// checkBatch validates a batch: X [n, ...] float32 and finite, y [n] int32 labels >= 0.
+func checkBatch(fn string, X, y *tensors.Tensor) {
+	dx := checkFinite(fn, "X", X, "a float32 batch [n, ...]")
 	if len(dx) == 0 {
 		fail(fn, "X", "a float32 batch [n, ...]", "a scalar")
 	}
@@ -181,20 +223,17 @@ func checkBatch(fn string, net *Sequential, X, y *tensors.Tensor) {
 	if d := y.Shape().Dimensions; len(d) != 1 || d[0] != dx[0] {
 		fail(fn, "y", fmt.Sprintf("shape [%d] (one label per example of X %v)", dx[0], dx), "shape %v", d)
 	}
-	k := -1
-	net.mu.Lock()
-	if n := len(net.Layers); n > 0 {
-		if l, ok := net.Layers[n-1].(*Linear); ok && l != nil {
-			k = l.OutFeatures
-		}
-	}
-	net.mu.Unlock()
+	checkLabels(fn, y, 0)
+}
+
+// checkLabels panics unless every label is >= 0 and, when k > 0, below k.
+func checkLabels(fn string, y *tensors.Tensor, k int) {
 	tensors.MustConstFlatData(y, func(flat []int32) {
 		for i, v := range flat {
 			if v < 0 || (k > 0 && int(v) >= k) {
 				want := "labels >= 0"
 				if k > 0 {
-					want = fmt.Sprintf("labels in [0, %d)", k)
+					want = fmt.Sprintf("labels in [0, %d) for the network's %d outputs", k, k)
 				}
 				fail(fn, "y", want, "label %d at index %d", v, i)
 			}
@@ -215,17 +254,19 @@ func EvaluateAccuracy(net *Sequential, data *DataIter) float64 {
 	}
 	metric := NewAccumulator(2) // correct predictions, examples
 	for X, y := range data.Batches() {
-		checkBatch(fn, net, X, y)
+		checkBatch(fn, X, y)
 		correct := func() float64 {
 			net.mu.Lock()
 			defer net.mu.Unlock()
-			g := net.graphsLocked(fn)
-			args := append([]any{X, y}, anySlice(net.checkParams(fn))...)
-			out, err := g.eval.Exec(args...)
-			if err != nil {
-				panic(inputError(fn, X, err))
-			}
-			return scalar(out[0])
+			n := net.parts(fn)
+			ins := append([]*tensors.Tensor{X, y}, n.params...)
+			e, consts := n.program(fn, "eval", ins, func(g *graph.Graph, p []*graph.Node) []*graph.Node {
+				logits := n.build(fn, p[0], p[2:])
+				checkLogits(fn, logits, p[0])
+				return []*graph.Node{correctGraph(logits, p[1])}
+			})
+			defer programs.release(e)
+			return scalar(run(e.p, ins, consts)[0])
 		}()
 		metric.Add(correct, float64(y.Shape().Dimensions[0]))
 	}
@@ -233,14 +274,6 @@ func EvaluateAccuracy(net *Sequential, data *DataIter) float64 {
 		return 0
 	}
 	return metric.Get(0) / metric.Get(1)
-}
-
-func anySlice(ts []*tensors.Tensor) []any {
-	out := make([]any, len(ts))
-	for i, t := range ts {
-		out[i] = t
-	}
-	return out
 }
 
 // TrainResult is what TrainCh6 measured.
@@ -278,8 +311,9 @@ type TrainOptions struct {
 // Linear weights, minibatch SGD with learning rate lr on the mean softmax cross-entropy, for
 // numEpochs passes over trainIter; after each epoch the test accuracy on testIter. In a GoNB
 // notebook a plot of train loss, train acc and test acc is redrawn as training runs (labelled
-// in Chinese, as the notebooks' prose: 轮, 训练损失, 训练精度, 测试精度); in a
-// terminal a progress bar goes to stderr (one line per epoch when stderr is a file or pipe). At the end it prints (to d2l.Output) the
+// in Chinese, as the notebooks' prose: 轮, 训练损失, 训练精度, 测试精度); in a terminal a
+// progress bar goes to stderr (one line per epoch when stderr is a file or pipe). At the end it
+// prints (to SetOutput's writer) the
 // book's two lines:
 //
 //	loss 0.469, train acc 0.823, test acc 0.779

@@ -1,0 +1,155 @@
+package d2l
+
+import (
+	"container/list"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/shapes"
+)
+
+// program is one compiled graph: the backend's executable and what running it needs.
+type program struct {
+	exe compute.Executable
+	// params is the number of the graph's own parameters; lifted constants (Eval) follow them.
+	params, lifted int
+	// bytes estimates the memory the compiled graph may hold: the bytes of every value the graph
+	// computes (what a backend's buffers or arena may keep between runs) and of its constants.
+	bytes int64
+	// outs are the output shapes.
+	outs []shapes.Shape
+	// classes is, for a network's training graph, the size of the logits' last axis.
+	classes int
+}
+
+// Cache limits: the compiled graphs of all of d2l (eager ops, Eval, Op, Sequential) share one
+// least-recently-used cache bounded by count and by estimated bytes (program.bytes). Reaching a
+// limit evicts the least recently used graphs and frees their executables (ONNX Runtime
+// sessions, ...); it never makes a call fail. LeNet's training graph at batch 256 estimates at
+// about 60 MB, so TrainCh6's four graphs (training and evaluation, full and last batch) stay.
+const (
+	cacheMaxEntries = 256
+	cacheMaxBytes   = 1 << 30
+)
+
+// programs is the cache of compiled graphs.
+var programs = newProgramCache(cacheMaxEntries, cacheMaxBytes)
+
+// programCache is a least-recently-used cache of programs with reference counts: an entry
+// evicted while a goroutine runs it is freed by its last user.
+type programCache struct {
+	mu         sync.Mutex
+	maxEntries int
+	maxBytes   int64
+	bytes      int64
+	lru        *list.List // of *cacheEntry, most recently used first
+	m          map[string]*cacheEntry
+	// compiles, evictions and freed count what happened (tests and benchmarks read them).
+	compiles, evictions, freed int64
+}
+
+type cacheEntry struct {
+	key     string
+	p       *program
+	elem    *list.Element
+	refs    int
+	evicted bool
+}
+
+func newProgramCache(maxEntries int, maxBytes int64) *programCache {
+	return &programCache{maxEntries: maxEntries, maxBytes: maxBytes, lru: list.New(), m: map[string]*cacheEntry{}}
+}
+
+// get returns the entry for key with a reference taken (call release when done), or nil.
+func (c *programCache) get(key string) *cacheEntry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[key]
+	if !ok {
+		return nil
+	}
+	c.lru.MoveToFront(e.elem)
+	e.refs++
+	return e
+}
+
+// add stores p under key and returns its entry with a reference taken. If another goroutine
+// stored key meanwhile, p is freed and that entry is returned. Least recently used entries are
+// evicted while the cache holds more than its limits (never the entry just added).
+func (c *programCache) add(key string, p *program) *cacheEntry {
+	c.mu.Lock()
+	if e, ok := c.m[key]; ok {
+		c.lru.MoveToFront(e.elem)
+		e.refs++
+		c.mu.Unlock()
+		p.exe.Finalize() // a duplicate, never cached
+		return e
+	}
+	c.compiles++
+	e := &cacheEntry{key: key, p: p, refs: 1}
+	e.elem = c.lru.PushFront(e)
+	c.m[key] = e
+	c.bytes += p.bytes
+	var free []*program
+	for c.lru.Len() > 1 && (c.lru.Len() > c.maxEntries || c.bytes > c.maxBytes) {
+		free = append(free, c.evictLocked(c.lru.Back().Value.(*cacheEntry))...)
+	}
+	c.mu.Unlock()
+	c.free(free...)
+	return e
+}
+
+// free finalizes the executables of evicted programs.
+func (c *programCache) free(ps ...*program) {
+	for _, p := range ps {
+		p.exe.Finalize()
+	}
+	c.mu.Lock()
+	c.freed += int64(len(ps))
+	c.mu.Unlock()
+}
+
+// evictLocked removes e from the cache; it returns e's program if nobody runs it (the caller
+// frees it), else its last user does. c.mu must be held.
+func (c *programCache) evictLocked(e *cacheEntry) []*program {
+	c.lru.Remove(e.elem)
+	delete(c.m, e.key)
+	c.bytes -= e.p.bytes
+	c.evictions++
+	e.evicted = true
+	if e.refs == 0 {
+		return []*program{e.p}
+	}
+	return nil
+}
+
+// release drops the reference get or add took; an evicted entry is freed by its last user.
+func (c *programCache) release(e *cacheEntry) {
+	c.mu.Lock()
+	e.refs--
+	free := e.evicted && e.refs == 0
+	c.mu.Unlock()
+	if free {
+		c.free(e.p)
+	}
+}
+
+// drop evicts every entry whose key has the given prefix (Op.Close).
+func (c *programCache) drop(prefix string) {
+	c.mu.Lock()
+	var free []*program
+	for k, e := range c.m {
+		if len(k) >= len(prefix) && k[:len(prefix)] == prefix {
+			free = append(free, c.evictLocked(e)...)
+		}
+	}
+	c.mu.Unlock()
+	c.free(free...)
+}
+
+// stats returns the number of entries and their estimated bytes.
+func (c *programCache) stats() (entries int, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.bytes
+}
