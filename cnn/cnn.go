@@ -18,8 +18,9 @@
 // SelectAndScatter; where a backend has its own pooling and the windows do not overlap, max
 // pooling uses it (ONNX Runtime's MaxPool, see maxPoolFast), and AvgPool2DForward picks the
 // formulation whose forward pass is fastest, for graphs that take no gradient (eager calls).
-// Nothing here validates user input beyond what graph building does: the eager package d2l
-// checks arguments and reports one-line errors.
+// Bad arguments (ranks, channels, negative strides or padding, a window larger than the padded
+// input) panic with a one-line *d2l.Error naming the function and the argument, as in package
+// d2l, before any node is built; SetConvImpl does the same with an unknown implementation.
 //
 // Gradients: two of GoMLX v0.28.1's gradients are wrong or unusable for these graphs (the input
 // gradient of a convolution with an even-sized kernel; the Slice gradient on backends without
@@ -34,6 +35,9 @@
 package cnn
 
 import (
+	"fmt"
+
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
 	"github.com/gomlx/gomlx/core/graph"
 )
 
@@ -55,7 +59,7 @@ func OutSize(n, k, p, s int) int {
 // ConvConfig configures Conv2D: stride and zero padding per spatial axis (height, width).
 // The zero value means stride 1 and no padding (the book's corr2d).
 type ConvConfig struct {
-	// Stride [sh, sw]; a value < 1 is taken as 1.
+	// Stride [sh, sw]; 0 means 1 (negative values are an error).
 	Stride [2]int
 	// Padding [ph, pw] of zeros added on EACH side (PyTorch's padding).
 	Padding [2]int
@@ -76,6 +80,7 @@ func (c ConvConfig) strides() (int, int) {
 // x [n, c_in, h, w], w [c_out, c_in, kh, kw] -> [n, c_out, h', w'] where
 // h' = OutSize(h, kh, Padding[0], Stride[0]) and w' = OutSize(w, kw, Padding[1], Stride[1]).
 func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	checkConv("cnn.Conv2D", x, w, cfg)
 	if y := conv2DFast(x, w, cfg); y != nil { // per-backend fast variant, see fast.go
 		return y
 	}
@@ -138,6 +143,13 @@ func padAxis(x *graph.Node, axis, start, end int, fill *graph.Node) *graph.Node 
 // x [n, c_in, h, w], w [c_out, c_in, kh, kw], b [c_out] -> [n, c_out, h', w'].
 // A nil b gives Conv2D.
 func Conv2DBias(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
+	checkConv("cnn.Conv2DBias", x, w, cfg)
+	if b != nil {
+		if d := b.Shape().Dimensions; len(d) != 1 || d[0] != w.Shape().Dimensions[0] || b.DType() != x.DType() {
+			d2lerr.Fail("cnn.Conv2DBias", "b", fmt.Sprintf("%s [%d] (one per output channel)", x.DType(), w.Shape().Dimensions[0]),
+				"%s %v", b.DType(), d)
+		}
+	}
 	y := Conv2D(x, w, cfg)
 	if b == nil {
 		return y
@@ -149,7 +161,8 @@ func Conv2DBias(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
 type PoolConfig struct {
 	// Kernel is the window [kh, kw]; required (>= 1).
 	Kernel [2]int
-	// Stride [sh, sw]; a value < 1 means "same as the window", PyTorch's default.
+	// Stride [sh, sw]; 0 means "same as the window", PyTorch's default (negative values are an
+	// error).
 	Stride [2]int
 	// Padding [ph, pw] per side; PyTorch allows at most half the window.
 	Padding [2]int
@@ -176,6 +189,7 @@ func (c PoolConfig) OutShape(h, w int) [2]int {
 // window; padding never wins (it is filled with the lowest finite value of x's dtype).
 // Ties send the gradient to the first maximum in row-major window order, as PyTorch does.
 func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	checkPool("cnn.MaxPool2D", x, cfg)
 	if y := maxPoolFast(x, cfg); y != nil { // the backend's own pooling where it has one, see fast.go
 		return y
 	}
@@ -185,6 +199,7 @@ func MaxPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
 // AvgPool2D is PyTorch's avg_pool2d with count_include_pad=True: x [n, c, h, w] -> [n, c, h', w'],
 // the sum of each window (padded zeros included) divided by kh*kw.
 func AvgPool2D(x *graph.Node, cfg PoolConfig) *graph.Node {
+	checkPool("cnn.AvgPool2D", x, cfg)
 	if y := avgPoolFast(x, cfg); y != nil { // reshape-based on pure Go, see fast.go
 		return y
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
 	"github.com/gomlx/compute"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors/images"
@@ -38,13 +39,12 @@ var (
 )
 
 // SetConvImpl forces the implementation Conv2D uses for graphs built from now on; ConvAuto
-// restores the per-backend choice. It panics on an unknown name.
+// restores the per-backend choice. It panics with a *d2l.Error on an unknown name.
 func SetConvImpl(impl ConvImpl) {
 	switch impl {
 	case ConvAuto, ConvConvolve, ConvIm2Col, ConvGather:
 	default:
-		panic(fmt.Sprintf("cnn.SetConvImpl: argument impl: got %q, want one of \"\", %q, %q, %q",
-			impl, ConvConvolve, ConvIm2Col, ConvGather))
+		d2lerr.Fail("cnn.SetConvImpl", "impl", fmt.Sprintf("one of \"\", %q, %q, %q", ConvConvolve, ConvIm2Col, ConvGather), "%q", impl)
 	}
 	implMu.Lock()
 	implSet = impl
@@ -52,10 +52,8 @@ func SetConvImpl(impl ConvImpl) {
 }
 
 // ImplFor returns the implementation Conv2D uses on the named backend (compute.Backend.Name():
-// "Go Backend" or "go" for the pure-Go backend, "onnxruntime", "xla", ...): SetConvImpl's choice if any, else $D2L_CONV_IMPL if valid,
-// else the fastest measured there. On the pure-Go backend that is ConvIm2Col: its ConvGeneral
-// is a generic per-element loop, 10-30x slower than the window stacking plus its SIMD matrix
-// product. ONNX Runtime and XLA have fast native convolutions: ConvConvolve.
+// "Go Backend" for the pure-Go backend, "onnxruntime", "xla", ...): SetConvImpl's choice if
+// any, else $D2L_CONV_IMPL if valid, else the backend's speed preference (speedPrefs).
 func ImplFor(backendName string) ConvImpl {
 	implMu.RLock()
 	impl := implSet
@@ -72,10 +70,48 @@ func ImplFor(backendName string) ConvImpl {
 	if implEnv != ConvAuto {
 		return implEnv
 	}
-	if isGoBackend(backendName) {
-		return ConvIm2Col
+	return prefsFor(backendName).conv
+}
+
+// Speed preferences. Which of several equivalent formulations of an op runs fastest depends on
+// a backend's kernels, which Capabilities() does not describe (it says what a backend can do,
+// not how fast), so it is measured (bench/README.md) and written down here, per backend, in
+// this one table; a backend missing from it gets the backend's own ops. What a backend can do
+// is never decided by its name: Capabilities() and build probes decide it (hasInteriorPad,
+// nativeMaxPool).
+type speed struct {
+	// conv is Conv2D's formulation. On the pure-Go backend ConvIm2Col: its ConvGeneral is a
+	// generic per-element loop, 10-30x slower than the window stacking plus its matrix product.
+	// ONNX Runtime and XLA have fast native convolutions (ConvConvolve, the default).
+	conv ConvImpl
+	// avgForward is AvgPool2DForward's formulation for windows that tile the input.
+	avgForward avgForward
+	// avgReshape makes AvgPool2D (with its gradient) a reshape and ReduceSum: on pure Go 2-2.5x
+	// less CPU than strided slices, forward and backward.
+	avgReshape bool
+}
+
+// avgForward names a formulation of average pooling without gradient (AvgPool2DForward).
+type avgForward int
+
+const (
+	avgGeneral avgForward = iota // AvgPool2D
+	avgSlices                    // the kh*kw strided slices summed
+	avgMatMul                    // two matrix products with 0/1 matrices (avgPoolMatMul)
+)
+
+// speedPrefs holds the measured preferences, by backend name (lower case).
+var speedPrefs = map[string]speed{
+	"go backend":  {conv: ConvIm2Col, avgForward: avgSlices, avgReshape: true}, // compute/gobackend
+	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                  // compute-onnx
+}
+
+// prefsFor returns the speed preferences of the named backend (defaults for unknown ones).
+func prefsFor(backendName string) speed {
+	if p, ok := speedPrefs[strings.ToLower(backendName)]; ok {
+		return p
 	}
-	return ConvConvolve
+	return speed{conv: ConvConvolve}
 }
 
 // conv2DFast returns the convolution computed by the implementation ImplFor chooses for x's
@@ -90,26 +126,12 @@ func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	return nil
 }
 
-// IsGoBackend reports whether name (compute.Backend.Name(), any case) is GoMLX's pure-Go
-// backend, whose BackendName is "go" and whose Name() is "Go Backend".
-func IsGoBackend(name string) bool {
-	return strings.EqualFold(name, "go") || strings.EqualFold(name, "Go Backend")
-}
-
-func isGoBackend(name string) bool { return IsGoBackend(name) }
-
-// isONNXBackend reports whether name (compute.Backend.Name()) is the ONNX Runtime backend
-// ("onnxruntime", registered as "onnx" too).
-func isONNXBackend(name string) bool {
-	return strings.EqualFold(name, "onnxruntime") || strings.EqualFold(name, "onnx")
-}
-
-// avgPoolFast returns AvgPool2D through avgPoolReshape on the pure-Go backend, where it takes
-// 2-2.5x less CPU than strided slices (forward and backward), and on backends without Pad (ONNX
-// Runtime), where both run about equally fast but strided slices need this package's custom
-// Slice gradient; nil elsewhere and for overlapping or padded windows.
+// avgPoolFast returns AvgPool2D through avgPoolReshape where the speed preferences ask for it
+// (pure Go), and on backends whose Slice gradient needs this package's Pad-free replacement
+// (ONNX Runtime), where both run about equally fast; nil elsewhere and for overlapping or
+// padded windows.
 func avgPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
-	if !isGoBackend(x.Graph().Backend().Name()) && !padFreeSlices(x.Graph()) {
+	if !prefsFor(x.Graph().Backend().Name()).avgReshape && !padFreeSlices(x.Graph()) {
 		return nil
 	}
 	return avgPoolReshape(x, cfg)

@@ -19,6 +19,7 @@ var im2colBatched = true
 // Broadcast and DotGeneral, so GoMLX differentiates it on every backend that has these
 // ops, and its gradient is two matrix products plus the sum of the shifted windows.
 func Conv2DIm2Col(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	checkConv("cnn.Conv2DIm2Col", x, w, cfg)
 	sh, sw := cfg.strides()
 	xd, wd := x.Shape().Dimensions, w.Shape().Dimensions
 	n, ci, h, wi := xd[0], xd[1], xd[2], xd[3]
@@ -110,6 +111,7 @@ func im2colIndices(ci, h, w, kh, kw, ph, pw, sh, sw, oh, ow int) []int64 {
 // Its gradient is two matrix products and one ScatterSum (the gradient of Gather), which ONNX
 // Runtime runs with its own fast kernels.
 func Conv2DGather(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	checkConv("cnn.Conv2DGather", x, w, cfg)
 	sh, sw := cfg.strides()
 	xd, wd := x.Shape().Dimensions, w.Shape().Dimensions
 	n, ci, h, wi := xd[0], xd[1], xd[2], xd[3]

@@ -39,15 +39,16 @@ func avgPoolReshape(x *graph.Node, cfg PoolConfig) *graph.Node {
 //
 // Elsewhere (other backends, overlapping or padded windows) it is AvgPool2D.
 func AvgPool2DForward(x *graph.Node, cfg PoolConfig) *graph.Node {
+	checkPool("cnn.AvgPool2DForward", x, cfg)
 	if !tiles(x, cfg) {
 		return AvgPool2D(x, cfg)
 	}
 	kh, kw := cfg.Kernel[0], cfg.Kernel[1]
-	switch name := x.Graph().Backend().Name(); {
-	case isGoBackend(name):
+	switch prefsFor(x.Graph().Backend().Name()).avgForward {
+	case avgSlices:
 		sum := poolWindows(x, cfg, 0, graph.Add)
 		return graph.DivScalar(sum, float64(kh*kw))
-	case isONNXBackend(name):
+	case avgMatMul:
 		return avgPoolMatMul(x, kh, kw)
 	}
 	return AvgPool2D(x, cfg)
