@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"weak"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -132,6 +133,7 @@ type DataIter struct {
 	n, h, w    int
 	rng        *rand.Rand
 	splitLabel string
+	split      *mnistSplit // keeps the decoded split in mnistCache while the iterator lives
 }
 
 // check panics with a *Error naming fn when d is nil or its BatchSize is not positive.
@@ -213,10 +215,13 @@ type mnistSplit struct {
 	n, h, w int
 }
 
+// mnistCache holds each decoded split (188 MB of float32 for the training images) weakly: as
+// long as an iterator uses it, loading again shares it; once no iterator does, the garbage
+// collector frees it and the next load decodes the files again.
 var mnistCache = struct {
 	sync.Mutex
-	m map[string]*mnistSplit
-}{m: map[string]*mnistSplit{}}
+	m map[string]weak.Pointer[mnistSplit]
+}{m: map[string]weak.Pointer[mnistSplit]{}}
 
 // LoadDataFashionMNIST loads Fashion-MNIST from the local Debian package (nothing is fetched
 // from the network) and returns the training iterator (60,000 examples, shuffled every pass)
@@ -268,6 +273,7 @@ func loadFashionMNIST(fn string, batchSize int, opts []DataOption) (train, test 
 			images: s.images[:n*s.h*s.w], labels: s.labels[:n], n: n, h: s.h, w: s.w,
 			rng:        rand.New(rand.NewPCG(o.seed, 0x6d6e697374)),
 			splitLabel: label,
+			split:      s,
 		}
 	}
 	return mk(trainSplit, "train", true), mk(testSplit, "test", false)
@@ -279,7 +285,7 @@ func loadSplit(fn, dir, split string) *mnistSplit {
 	lblPath := filepath.Join(dir, split+"-labels-idx1-ubyte.gz")
 	mnistCache.Lock()
 	defer mnistCache.Unlock()
-	if s, ok := mnistCache.m[imgPath]; ok {
+	if s := mnistCache.m[imgPath].Value(); s != nil {
 		return s
 	}
 	for _, p := range []string{imgPath, lblPath} {
@@ -308,7 +314,7 @@ func loadSplit(fn, dir, split string) *mnistSplit {
 	for i, b := range lblBytes {
 		s.labels[i] = int32(b)
 	}
-	mnistCache.m[imgPath] = s
+	mnistCache.m[imgPath] = weak.Make(s)
 	return s
 }
 

@@ -3,6 +3,7 @@ package d2l
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/gomlx/gomlx/core/tensors"
@@ -130,4 +131,25 @@ func TestReadFashionMNIST(t *testing.T) {
 	assert.EqualError(t, err, "d2l.ReadFashionMNIST: argument batchSize: got 0, want batchSize >= 1")
 	_, _, err = ReadFashionMNIST(1, nil)
 	assert.EqualError(t, err, "d2l.ReadFashionMNIST: argument opts[0]: got nil, want a DataOption (DataDir, DataLimit, DataSeed)")
+}
+
+// TestFashionMNISTCacheIsFreed: the decoded dataset is shared by the iterators that use it and
+// freed once none does.
+func TestFashionMNISTCacheIsFreed(t *testing.T) {
+	requireFashionMNIST(t)
+	train, _ := LoadDataFashionMNIST(8, DataLimit(8))
+	train2, _ := LoadDataFashionMNIST(8)
+	assert.Same(t, train.split, train2.split, "loaded once while in use")
+	path := filepath.Join(FashionMNISTDir, "train-images-idx3-ubyte.gz")
+	mnistCache.Lock()
+	w := mnistCache.m[path]
+	mnistCache.Unlock()
+	require.NotNil(t, w.Value())
+	runtime.KeepAlive(train)
+	runtime.KeepAlive(train2)
+	train, train2 = nil, nil
+	for range 5 {
+		runtime.GC()
+	}
+	assert.Nil(t, w.Value(), "freed once no iterator uses it")
 }

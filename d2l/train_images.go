@@ -44,11 +44,12 @@ func ImagesFigure(imgs []*tensors.Tensor, numRows, numCols int, titles []string,
 }
 
 // ShowImages displays ImagesFigure(imgs, numRows, numCols, titles, 2) in a GoNB notebook
-// (show_images); outside a notebook it does nothing.
-func ShowImages(imgs []*tensors.Tensor, numRows, numCols int, titles []string) {
+// (show_images); outside a notebook it does nothing. It returns draw.Show's error, if any.
+func ShowImages(imgs []*tensors.Tensor, numRows, numCols int, titles []string) error {
 	if gonbio.IsNotebook {
-		draw.Show(ImagesFigure(imgs, numRows, numCols, titles, 2))
+		return draw.Show(ImagesFigure(imgs, numRows, numCols, titles, 2))
 	}
+	return nil
 }
 
 // PredictCh6 classifies the first n images of the test iterator with net and shows them in a

@@ -30,7 +30,8 @@ func NewAnimator(xlabel string, xlim [2]float64, legend ...string) *Animator {
 }
 
 // Add records the point (x, ys[i]) of each series i, skipping NaN values (the book's None), and
-// redraws the plot in a notebook.
+// redraws the plot in a notebook (a plot the notebook fails to receive is skipped: the next Add
+// or Finish draws it again).
 func (a *Animator) Add(x float64, ys ...float64) {
 	if len(ys) != len(a.Legend) {
 		fail("d2l.Animator.Add", "ys", fmt.Sprintf("%d values (one per series)", len(a.Legend)), "%d values", len(ys))
@@ -46,7 +47,7 @@ func (a *Animator) Add(x float64, ys ...float64) {
 		if a.live == nil {
 			a.live = draw.NewLive()
 		}
-		a.live.Show(a.Figure())
+		_ = a.live.Show(a.Figure()) // a plot lost on the way is redrawn by the next Add or Finish
 	}
 }
 
@@ -57,7 +58,7 @@ func (a *Animator) Finish() {
 	if !gonbio.IsNotebook || (a.live != nil && a.live.Shown()) {
 		return
 	}
-	draw.Show(a.Figure())
+	_ = draw.Show(a.Figure()) // the end of training: nothing left to retry with
 }
 
 // Figure draws the recorded series as a line plot (draw.LinePlot): x over XLim (widened to

@@ -29,11 +29,11 @@ type Layer struct {
 func Architecture(input []int, layers []Layer, opts ...Option) *Figure {
 	const fn = "draw.Architecture"
 	if len(layers) == 0 {
-		failf("%s: argument layers: got none, want at least one layer", fn)
+		fail(fn, "layers", "at least one layer", "none")
 	}
 	for i, l := range layers {
 		if l.Name == "" {
-			failf("%s: argument layers[%d]: got an empty Name, want the layer's name", fn, i)
+			fail(fn, fmt.Sprintf("layers[%d]", i), "the layer's name", "an empty Name")
 		}
 	}
 	c := newConfig(opts)

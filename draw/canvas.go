@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
+
 	"github.com/fogleman/gg"
 	xdraw "golang.org/x/image/draw"
 )
@@ -262,7 +264,7 @@ func parseColor(s string) color.Color {
 func encodePNG(img image.Image) []byte {
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
-		failf("draw: encoding PNG: %v", err)
+		panic(&d2lerr.Error{Func: "draw", Got: "a PNG encoding error: " + err.Error(), Want: "none (please report this)"})
 	}
 	return buf.Bytes()
 }

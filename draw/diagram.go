@@ -41,7 +41,7 @@ func Corr2DMultiInOut(x, k any, opts ...Option) *Figure {
 	X := toArray(fn, "x", x, 3).matrices(fn, "x", 3)
 	ka := toArray(fn, "k", k, 4)
 	if len(ka.dims) != 4 {
-		failf("%s: argument k: got shape %v (rank %d), want rank 4 [co, ci, kh, kw]", fn, ka.dims, len(ka.dims))
+		fail(fn, "k", "rank 4 [co, ci, kh, kw]", "shape %v (rank %d)", ka.dims, len(ka.dims))
 	}
 	co := ka.dims[0]
 	flat := array{dims: ka.dims[1:], data: ka.data}
@@ -76,10 +76,10 @@ func pad(m [][]float64, p [2]int) [][]float64 {
 
 func checkPadStride(fn string, c *config) {
 	if c.padding[0] < 0 || c.padding[1] < 0 {
-		failf("%s: argument Padding: got (%d, %d), want both >= 0", fn, c.padding[0], c.padding[1])
+		fail(fn, "Padding", "both >= 0", "(%d, %d)", c.padding[0], c.padding[1])
 	}
 	if c.stride[0] < 1 || c.stride[1] < 1 {
-		failf("%s: argument Stride: got (%d, %d), want both >= 1", fn, c.stride[0], c.stride[1])
+		fail(fn, "Stride", "both >= 1", "(%d, %d)", c.stride[0], c.stride[1])
 	}
 }
 
@@ -92,12 +92,12 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	ci, co := len(X), len(K)
 	h, w := len(X[0]), len(X[0][0])
 	if len(K[0]) != ci {
-		failf("%s: argument k: got %d input channels, want %d (the channels of x)", fn, len(K[0]), ci)
+		fail(fn, "k", fmt.Sprintf("%d (the channels of x)", ci), "%d input channels", len(K[0]))
 	}
 	kh, kw := len(K[0][0]), len(K[0][0][0])
 	hp, wp := h+2*c.padding[0], w+2*c.padding[1]
 	if kh > hp || kw > wp {
-		failf("%s: argument k: got a %d×%d kernel, want at most the padded input %d×%d", fn, kh, kw, hp, wp)
+		fail(fn, "k", fmt.Sprintf("at most the padded input %d×%d", hp, wp), "a %d×%d kernel", kh, kw)
 	}
 	oh, ow := outSize(h, kh, c.padding[0], c.stride[0]), outSize(w, kw, c.padding[1], c.stride[1])
 	Xp := make([][][]float64, ci)
@@ -129,7 +129,7 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	}
 	for _, p := range hl {
 		if p[0] < 0 || p[0] >= co || p[1] < 0 || p[1] >= oh || p[2] < 0 || p[2] >= ow {
-			failf("%s: argument Highlight: got (%d, %d, %d), want an output element within [%d, %d, %d]", fn, p[0], p[1], p[2], co, oh, ow)
+			fail(fn, "Highlight", fmt.Sprintf("an output element within [%d, %d, %d]", co, oh, ow), "(%d, %d, %d)", p[0], p[1], p[2])
 		}
 	}
 
@@ -243,12 +243,12 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	c := newConfig(opts)
 	checkPadStride(fn, c)
 	if mode != "max" && mode != "avg" {
-		failf("%s: argument mode: got %q, want \"max\" or \"avg\"", fn, mode)
+		fail(fn, "mode", "\"max\" or \"avg\"", "%q", mode)
 	}
 	h, w := len(X), len(X[0])
 	hp, wp := h+2*c.padding[0], w+2*c.padding[1]
 	if window[0] < 1 || window[1] < 1 || window[0] > hp || window[1] > wp {
-		failf("%s: argument window: got %v, want between [1 1] and the padded input [%d %d]", fn, window, hp, wp)
+		fail(fn, "window", fmt.Sprintf("between [1 1] and the padded input [%d %d]", hp, wp), "%v", window)
 	}
 	isPad := func(i, j int) bool {
 		return i < c.padding[0] || i >= c.padding[0]+h || j < c.padding[1] || j >= c.padding[1]+w
@@ -282,7 +282,7 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	for n, p := range hl {
 		i, j := p[1], p[2]
 		if p[0] != 0 || i < 0 || i >= oh || j < 0 || j >= ow {
-			failf("%s: argument Highlight: got (%d, %d, %d), want an output element within [1, %d, %d]", fn, p[0], i, j, oh, ow)
+			fail(fn, "Highlight", fmt.Sprintf("an output element within [1, %d, %d]", oh, ow), "(%d, %d, %d)", p[0], i, j)
 		}
 		col := palette[n%len(palette)]
 		var vals []string

@@ -19,6 +19,7 @@
 // are dropped, so a [1,1,h,w] tensor counts as an [h,w] matrix.
 //
 // Bad input (ragged rows, a kernel larger than the padded input, stride < 1,
-// ...) panics with a one-line message naming the function, the argument, what
-// was given and what was expected.
+// ...) panics with a one-line *d2l.Error naming the function, the argument, what
+// was given and what was expected (d2l.Try turns it into an error). Writing files
+// (Figure.Save, Show with $D2L_DRAW_DIR) returns the file system's errors.
 package draw

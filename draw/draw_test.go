@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/d2l-go/d2l-go/d2l"
 	"github.com/d2l-go/d2l-go/draw"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -389,10 +390,11 @@ func TestBadInput(t *testing.T) {
 				tc.fn()
 			}()
 			require.NotNil(t, got, "no panic")
-			err, ok := got.(error)
-			require.True(t, ok, "panic value %T is not an error", got)
+			err, ok := got.(*d2l.Error)
+			require.True(t, ok, "panic value %T is not a *d2l.Error (which d2l.Try catches)", got)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.NotContains(t, err.Error(), "\n")
+			assert.Error(t, d2l.Try(tc.fn), "d2l.Try turns it into an error")
 		})
 	}
 }
@@ -400,7 +402,7 @@ func TestBadInput(t *testing.T) {
 func TestShowOutsideNotebook(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("D2L_DRAW_DIR", dir)
-	draw.Show(draw.Corr2D(fig621X, fig621K), draw.HeatMap(fig621X))
+	require.NoError(t, draw.Show(draw.Corr2D(fig621X, fig621K), draw.HeatMap(fig621X)))
 	names, err := filepath.Glob(filepath.Join(dir, "*"))
 	require.NoError(t, err)
 	require.Len(t, names, 4, "SVG and PNG for each figure: %v", names)
@@ -415,8 +417,15 @@ func TestShowOutsideNotebook(t *testing.T) {
 		}
 	}
 
+	// A folder that cannot be written: Show says so instead of dropping the error.
+	t.Setenv("D2L_DRAW_DIR", filepath.Join(dir, "missing", "folder"))
+	err = draw.Show(draw.Corr2D(fig621X, fig621K))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "draw.Show: ")
+	assert.Contains(t, err.Error(), "no such file or directory")
+
 	t.Setenv("D2L_DRAW_DIR", "")
-	draw.Show(draw.Corr2D(fig621X, fig621K)) // does nothing, must not panic
+	require.NoError(t, draw.Show(draw.Corr2D(fig621X, fig621K))) // does nothing
 }
 
 func TestSave(t *testing.T) {

@@ -1,6 +1,7 @@
 package draw
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
 	"github.com/d2l-go/d2l-go/internal/gonbio"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -43,7 +45,8 @@ func (f *Figure) SVG() string { return f.svg }
 // PNG returns the same drawing as PNG bytes, at twice the SVG's size.
 func (f *Figure) PNG() []byte { return f.png }
 
-// Save writes the figure to path; the extension picks the form: ".svg" or ".png".
+// Save writes the figure to path; the extension picks the form: ".svg" or ".png". A bad
+// extension is a *d2l.Error; a failed write is returned as the file system reports it.
 func (f *Figure) Save(path string) error {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".svg":
@@ -51,7 +54,7 @@ func (f *Figure) Save(path string) error {
 	case ".png":
 		return os.WriteFile(path, f.png, 0o644)
 	}
-	return fmt.Errorf("draw.Figure.Save: argument path: got %q, want a name ending in .svg or .png", path)
+	return &d2lerr.Error{Func: "draw.Figure.Save", Arg: "path", Got: fmt.Sprintf("%q", path), Want: "a name ending in .svg or .png"}
 }
 
 // displayData is the figure as one Jupyter display output: the SVG, the PNG shown at the
@@ -82,32 +85,44 @@ var saved atomic.Int64
 //
 // Outside a notebook Show does nothing, unless $D2L_DRAW_DIR is set: then each
 // figure is written there as NN-name.svg and NN-name.png.
-func Show(figs ...*Figure) {
+//
+// It returns the first error met (sending a figure to the notebook, writing a file); the
+// other figures are still shown. A cell may ignore it, as it ignores fmt.Println's.
+func Show(figs ...*Figure) error {
+	var first error
+	keep := func(err error) {
+		if err != nil && first == nil {
+			first = err
+		}
+	}
 	for _, f := range figs {
 		if f == nil {
 			continue
 		}
 		if gonbio.IsNotebook {
-			_ = gonbio.SendData(f.displayData(""))
+			keep(gonbio.SendData(f.displayData("")))
 			continue
 		}
-		saveToDrawDir(f)
+		keep(saveToDrawDir(f))
 	}
 	if gonbio.IsNotebook {
 		gonbio.Sync()
 	}
+	if first != nil {
+		return fmt.Errorf("draw.Show: %w", first)
+	}
+	return nil
 }
 
 // saveToDrawDir writes f into $D2L_DRAW_DIR, if set.
-func saveToDrawDir(f *Figure) {
+func saveToDrawDir(f *Figure) error {
 	dir := os.Getenv("D2L_DRAW_DIR")
 	if dir == "" {
-		return
+		return nil
 	}
 	n := saved.Add(1)
 	base := filepath.Join(dir, fmt.Sprintf("%02d-%s", n, f.name))
-	_ = f.Save(base + ".svg")
-	_ = f.Save(base + ".png")
+	return errors.Join(f.Save(base+".svg"), f.Save(base+".png"))
 }
 
 // Live is a place in a cell's output where a figure is shown and then replaced, in
@@ -123,14 +138,19 @@ type Live struct {
 func NewLive() *Live { return &Live{id: "d2l_live_" + gonbio.UniqueID()} }
 
 // Show displays f at the Live's place, replacing what it showed before. Outside a
-// notebook it does nothing (not even with $D2L_DRAW_DIR; see Shown and Show).
-func (l *Live) Show(f *Figure) {
+// notebook it does nothing (not even with $D2L_DRAW_DIR; see Shown and Show). It returns the
+// error of sending the figure to the notebook, if any.
+func (l *Live) Show(f *Figure) error {
 	if f == nil || !gonbio.IsNotebook {
-		return
+		return nil
 	}
-	_ = gonbio.SendData(f.displayData(l.id))
+	err := gonbio.SendData(f.displayData(l.id))
 	gonbio.Sync()
-	l.shown = true
+	l.shown = err == nil
+	if err != nil {
+		return fmt.Errorf("draw.Live.Show: %w", err)
+	}
+	return nil
 }
 
 // Shown reports whether the Live has displayed a figure.
@@ -204,9 +224,10 @@ func CellSize(px int) Option { return func(c *config) { c.cell = px } }
 // maps, or to draw a 0/1 mask (0 black, 1 white) even when all values are equal.
 func Scale(lo, hi float64) Option { return func(c *config) { c.scale = &[2]float64{lo, hi} } }
 
-// failf panics with a one-line message: "draw.Fn: argument a: got ..., want ...".
-func failf(format string, args ...any) {
-	panic(fmt.Errorf(format, args...))
+// fail panics with a one-line *d2l.Error: "draw.Fn: argument a: got ..., want ...", which
+// d2l.Try turns into an error.
+func fail(fn, arg, want, gotFormat string, args ...any) {
+	d2lerr.Fail(fn, arg, want, gotFormat, args...)
 }
 
 // valuer is satisfied by GoMLX's *tensors.Tensor.
@@ -223,13 +244,13 @@ type array struct {
 func toArray(fn, arg string, v any, minRank int) array {
 	if t, ok := v.(valuer); ok {
 		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.IsNil() {
-			failf("%s: argument %s: got a nil %T, want a matrix", fn, arg, v)
+			fail(fn, fmt.Sprintf("%s", arg), "a matrix", "a nil %T", v)
 		}
 		v = t.Value()
 	}
 	var a array
 	if v == nil {
-		failf("%s: argument %s: got nil, want a matrix (nested slices of numbers or a tensor)", fn, arg)
+		fail(fn, fmt.Sprintf("%s", arg), "a matrix (nested slices of numbers or a tensor)", "nil")
 	}
 	var walk func(rv reflect.Value, depth int)
 	walk = func(rv reflect.Value, depth int) {
@@ -239,10 +260,10 @@ func toArray(fn, arg string, v any, minRank int) array {
 			if depth == len(a.dims) {
 				a.dims = append(a.dims, n)
 			} else if a.dims[depth] != n {
-				failf("%s: argument %s: got a ragged slice (length %d and %d at depth %d), want equal lengths", fn, arg, a.dims[depth], n, depth)
+				fail(fn, fmt.Sprintf("%s", arg), "equal lengths", "a ragged slice (length %d and %d at depth %d)", a.dims[depth], n, depth)
 			}
 			if n == 0 {
-				failf("%s: argument %s: got an empty slice at depth %d, want at least one element", fn, arg, depth)
+				fail(fn, fmt.Sprintf("%s", arg), "at least one element", "an empty slice at depth %d", depth)
 			}
 			for i := 0; i < n; i++ {
 				walk(rv.Index(i), depth+1)
@@ -259,7 +280,7 @@ func toArray(fn, arg string, v any, minRank int) array {
 		case reflect.Interface:
 			walk(rv.Elem(), depth)
 		default:
-			failf("%s: argument %s: got element type %s, want numbers", fn, arg, rv.Type())
+			fail(fn, fmt.Sprintf("%s", arg), "numbers", "element type %s", rv.Type())
 		}
 	}
 	walk(reflect.ValueOf(v), 0)
@@ -271,7 +292,7 @@ func toArray(fn, arg string, v any, minRank int) array {
 
 func (a *array) checkLeaf(fn, arg string, depth int) {
 	if depth != len(a.dims) {
-		failf("%s: argument %s: got numbers at depth %d and %d, want a regular nested slice", fn, arg, depth, len(a.dims))
+		fail(fn, fmt.Sprintf("%s", arg), "a regular nested slice", "numbers at depth %d and %d", depth, len(a.dims))
 	}
 }
 
@@ -283,7 +304,7 @@ func (a array) matrices(fn, arg string, ranks ...int) [][][]float64 {
 		ok = ok || len(a.dims) == r
 	}
 	if !ok {
-		failf("%s: argument %s: got shape %v (rank %d), want rank %s", fn, arg, a.dims, len(a.dims), rankNames(ranks))
+		fail(fn, fmt.Sprintf("%s", arg), fmt.Sprintf("rank %s", rankNames(ranks)), "shape %v (rank %d)", a.dims, len(a.dims))
 	}
 	n, h, w := 1, a.dims[len(a.dims)-2], a.dims[len(a.dims)-1]
 	if len(a.dims) == 3 {

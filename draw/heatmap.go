@@ -30,10 +30,10 @@ func HeatMap(m any, opts ...Option) *Figure {
 	maps := toArray(fn, "m", m, 2).matrices(fn, "m", 2, 3)
 	c := newConfig(opts)
 	if c.scale != nil && !(c.scale[1] > c.scale[0]) {
-		failf("%s: argument Scale: got (%g, %g), want lo < hi", fn, c.scale[0], c.scale[1])
+		fail(fn, "Scale", "lo < hi", "(%g, %g)", c.scale[0], c.scale[1])
 	}
 	if len(c.labels) > 0 && len(c.labels) != len(maps) {
-		failf("%s: argument Labels: got %d labels, want %d (one per map)", fn, len(c.labels), len(maps))
+		fail(fn, "Labels", fmt.Sprintf("%d (one per map)", len(maps)), "%d labels", len(c.labels))
 	}
 	h, w := len(maps[0]), len(maps[0][0])
 	cell := c.cell

@@ -29,7 +29,7 @@ func LinePlot(xlabel string, xlim [2]float64, series ...Series) *Figure {
 	const fn = "draw.LinePlot"
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
-			failf("%s: argument series[%d]: got %d x and %d y values, want as many of each", fn, i, len(s.X), len(s.Y))
+			fail(fn, fmt.Sprintf("series[%d]", i), "as many of each", "%d x and %d y values", len(s.X), len(s.Y))
 		}
 	}
 	finite := func(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
@@ -108,7 +108,7 @@ func LinePlot(xlabel string, xlim [2]float64, series ...Series) *Figure {
 func Images(imgs any, numRows, numCols int, titles []string, scale int) *Figure {
 	const fn = "draw.Images"
 	if numRows < 1 || numCols < 1 {
-		failf("%s: argument numRows/numCols: got %d x %d, want both >= 1", fn, numRows, numCols)
+		fail(fn, "numRows/numCols", "both >= 1", "%d x %d", numRows, numCols)
 	}
 	scale = max(scale, 1)
 	mats := toArray(fn, "imgs", imgs, 2).matrices(fn, "imgs", 2, 3)
