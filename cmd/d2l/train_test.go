@@ -19,9 +19,7 @@ func TestTrainSmoke(t *testing.T) {
 		t.Skipf("Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist): %v", err)
 	}
 	var out, errs bytes.Buffer
-	saved := d2l.Output
-	d2l.Output = &out
-	defer func() { d2l.Output = saved }()
+	defer d2l.SetOutput(d2l.SetOutput(&out))
 	code := run(context.Background(), []string{"train", "lenet", "--epochs", "1", "--batch", "64", "--limit", "192"}, &errs)
 	require.Equal(t, 0, code, "stderr: %s", errs.String())
 	assert.Regexp(t, `^loss \d\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3}\n\d+\.\d examples/sec on cpu\n$`, out.String())
