@@ -318,10 +318,11 @@ func canonical(graphFn any, g *graph.Graph, params []*graph.Node) []*graph.Node 
 //	Y := d2l.Eval(sq, X) // Y has X's shape
 //
 // Eval is eager: the graph is built on every call, so variables graphFn captures are read now.
-// Compiling is what costs; a graph identical, node for node and constant for constant, to one
-// compiled before reuses that compiled graph (up to 64 are kept, least recently used ones are
-// freed). Graphs that embed a captured tensor of 32 or more elements as a constant are compiled
-// on every call; pass such tensors as inputs instead, or use Compile. Safe for concurrent use.
+// Compiling is what costs; a graph that makes the same calls to the backend, with the same
+// arguments, as one compiled before reuses that compiled graph (see the package doc for the
+// cache). A captured tensor of 32 or more elements (graph.ConstTensor) is passed to the
+// compiled graph as an input, so the graph compiles once however the tensor's values change.
+// Safe for concurrent use.
 //
 // Errors while building or running the graph panic with a one-line *Error.
 func Eval[F graph.ExecGraphFnOneOutput](graphFn F, inputs ...any) *tensors.Tensor {
