@@ -20,6 +20,59 @@ type program struct {
 	outs []shapes.Shape
 	// classes is, for a network's training graph, the size of the logits' last axis.
 	classes int
+
+	// staging keeps, per input, backend buffers that runs copy host inputs into and reuse
+	// (backends with shared buffers): allocating a fresh buffer per call costs ONNX Runtime a
+	// C allocation and a page fault per 4 KiB. Freed with the program.
+	stagingMu sync.Mutex
+	staging   map[int][]staged
+}
+
+// staged is a reusable input buffer and its host-visible data.
+type staged struct {
+	buf  compute.Buffer
+	flat any
+}
+
+// stage returns a buffer of shape for input slot i, reused from earlier runs when one is free.
+func (p *program) stage(b compute.Backend, i int, shape shapes.Shape) (staged, error) {
+	p.stagingMu.Lock()
+	if l := p.staging[i]; len(l) > 0 {
+		s := l[len(l)-1]
+		p.staging[i] = l[:len(l)-1]
+		p.stagingMu.Unlock()
+		return s, nil
+	}
+	p.stagingMu.Unlock()
+	buf, flat, err := b.NewSharedBuffer(0, shape)
+	return staged{buf, flat}, err
+}
+
+// unstage gives a staged buffer back for the next run of input slot i.
+func (p *program) unstage(i int, s staged) {
+	p.stagingMu.Lock()
+	defer p.stagingMu.Unlock()
+	if p.staging == nil {
+		p.staging = map[int][]staged{}
+	}
+	if len(p.staging[i]) < 4 { // concurrent runs may need several; more are freed
+		p.staging[i] = append(p.staging[i], s)
+		return
+	}
+	_ = s.buf.Finalize()
+}
+
+// close frees the executable and the staged buffers. Nobody runs p any more.
+func (p *program) close() {
+	p.exe.Finalize()
+	p.stagingMu.Lock()
+	defer p.stagingMu.Unlock()
+	for _, l := range p.staging {
+		for _, s := range l {
+			_ = s.buf.Finalize()
+		}
+	}
+	p.staging = nil
 }
 
 // Cache limits: the compiled graphs of all of d2l (eager ops, Eval, Op, Sequential) share one
@@ -82,7 +135,7 @@ func (c *programCache) add(key string, p *program) *cacheEntry {
 		c.lru.MoveToFront(e.elem)
 		e.refs++
 		c.mu.Unlock()
-		p.exe.Finalize() // a duplicate, never cached
+		p.close() // a duplicate, never cached
 		return e
 	}
 	c.compiles++
@@ -99,10 +152,10 @@ func (c *programCache) add(key string, p *program) *cacheEntry {
 	return e
 }
 
-// free finalizes the executables of evicted programs.
+// free finalizes evicted programs (executables and staged buffers).
 func (c *programCache) free(ps ...*program) {
 	for _, p := range ps {
-		p.exe.Finalize()
+		p.close()
 	}
 	c.mu.Lock()
 	c.freed += int64(len(ps))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/d2l-go/d2l-go/cnn"
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -159,30 +160,57 @@ func compileStructural(fn string, ins []shapes.Shape, lift bool, build buildFunc
 
 // run executes p on inputs (and lifted constants) and returns its outputs as tensors in Go
 // memory. Inputs already on the backend are used in place; the others are copied into buffers
-// made for this call, which the backend may reuse for its outputs. Output buffers are freed
-// after their values are copied out, so that the backend can reuse them (ONNX Runtime keeps
-// them for the next run) and no result holds memory Go's garbage collector cannot see.
+// staged for the program (reused from run to run where the backend shares buffers with the
+// host, else made for the call and given to the backend). Output buffers are freed after their
+// values are copied out, so that the backend can reuse them (ONNX Runtime keeps them for the
+// next run) and no result holds memory Go's garbage collector cannot see.
 func run(p *program, inputs []*tensors.Tensor, consts []lifted) []*tensors.Tensor {
 	b := Backend()
 	n := len(inputs) + len(consts)
 	bufs := make([]compute.Buffer, n)
 	donate := make([]bool, n)
-	defer func() { // buffers made here and not given to the backend (an error on the way)
-		for i, buf := range bufs {
+	stagedAt := map[int]staged{}
+	defer func() {
+		for i, s := range stagedAt {
+			p.unstage(i, s)
+		}
+		for i, buf := range bufs { // made for this call and not given to the backend (an error)
 			if donate[i] && buf != nil {
 				_ = buf.Finalize()
 			}
 		}
 	}()
-	for i, t := range inputs {
-		bufs[i], donate[i] = inputBuffer(b, t)
-	}
-	for i, c := range consts {
-		buf, err := b.BufferFromFlatData(0, c.flat, c.shape)
+	put := func(i int, shape shapes.Shape, withFlat func(func(flat any))) {
+		if b.HasSharedBuffers() {
+			s, err := p.stage(b, i, shape)
+			if err != nil {
+				panic(err)
+			}
+			stagedAt[i] = s
+			withFlat(func(flat any) { dtypes.CopyAnySlice(s.flat, flat) })
+			bufs[i] = s.buf
+			return
+		}
+		var err error
+		withFlat(func(flat any) { bufs[i], err = b.BufferFromFlatData(0, flat, shape) })
 		if err != nil {
 			panic(err)
 		}
-		bufs[len(inputs)+i], donate[len(inputs)+i] = buf, true
+		donate[i] = true
+	}
+	for i, t := range inputs {
+		if tb, err := t.Backend(); err == nil && tb == b && t.IsOnDevice(0) {
+			buf, err := t.Buffer(b, 0)
+			if err != nil {
+				panic(err)
+			}
+			bufs[i] = buf
+			continue
+		}
+		put(i, t.Shape(), t.MustConstFlatData)
+	}
+	for k, c := range consts {
+		put(len(inputs)+k, c.shape, func(f func(any)) { f(c.flat) })
 	}
 	outs, err := p.exe.Execute(bufs, donate, 0)
 	for i := range donate {
@@ -195,10 +223,7 @@ func run(p *program, inputs []*tensors.Tensor, consts []lifted) []*tensors.Tenso
 	}
 	res := make([]*tensors.Tensor, len(outs))
 	for i, buf := range outs {
-		t, err := tensors.FromBuffer(buf)
-		if err == nil {
-			err = t.ToLocal()
-		}
+		t, err := toHost(buf)
 		if err != nil {
 			for _, o := range outs[i:] {
 				_ = o.Finalize()
@@ -210,23 +235,13 @@ func run(p *program, inputs []*tensors.Tensor, consts []lifted) []*tensors.Tenso
 	return res
 }
 
-// inputBuffer returns the backend buffer of t for one run, and whether it was made for the run
-// (then it is donated). A tensor already on the backend is used in place, unchanged.
-func inputBuffer(b compute.Backend, t *tensors.Tensor) (compute.Buffer, bool) {
-	if tb, err := t.Backend(); err == nil && tb == b && t.IsOnDevice(0) {
-		buf, err := t.Buffer(b, 0)
-		if err != nil {
-			panic(err)
-		}
-		return buf, false
+// toHost copies an output buffer into a new tensor in Go memory and frees the buffer.
+func toHost(buf compute.Buffer) (*tensors.Tensor, error) {
+	t, err := tensors.FromBuffer(buf)
+	if err == nil {
+		err = t.ToLocal()
 	}
-	var buf compute.Buffer
-	var err error
-	t.MustConstFlatData(func(flat any) { buf, err = b.BufferFromFlatData(0, flat, t.Shape()) })
-	if err != nil {
-		panic(err)
-	}
-	return buf, true
+	return t, err
 }
 
 // execOp runs the graph function f (any form graph.NewExec accepts) cached under key on
