@@ -40,7 +40,8 @@ import (
 // caseNames lists the cases in table order; labels describes them.
 var caseNames = []string{"conv1_fwd", "conv1_fwdbwd", "conv2_fwd", "conv2_fwdbwd", "conv3x3_fwd",
 	"maxpool_fwdbwd", "avgpool_fwdbwd", "lenet_step256",
-	"eager_conv1_256", "eager_conv2_256", "eager_maxpool_256", "eager_avgpool_256"}
+	"eager_conv1_256", "eager_conv2_256", "eager_maxpool_256", "eager_avgpool_256",
+	"eager_conv1_256_freed"}
 
 var labels = map[string]string{
 	"conv1_fwd":      "LeNet conv1 1→6 5×5 pad 2, 64×1×28×28, fwd",
@@ -57,6 +58,9 @@ var labels = map[string]string{
 	"eager_conv2_256":   "eager `Conv2d(6, 16, 5).Forward`, 256×6×14×14",
 	"eager_maxpool_256": "eager `MaxPool2d(2).Forward`, 256×6×28×28",
 	"eager_avgpool_256": "eager `AvgPool2d(2).Forward`, 256×6×28×28",
+	// The same conv1 call with each result freed (FinalizeAll), which no notebook does: the
+	// pair shows what an unfreed result costs (bench/unfreed.sh).
+	"eager_conv1_256_freed": "eager `Conv2d(1, 6, 5, pad 2).Forward`, 256×1×28×28, result freed",
 }
 
 // result is one JSON line.
@@ -205,6 +209,8 @@ func runCase(backend compute.Backend, name string, minSeconds float64) (ms, cpu 
 		step = lenetStep(r, 256)
 	case "eager_conv1_256":
 		step = eagerStep(d2l.NewConv2d(1, 6, d2l.KernelSize(5), d2l.Padding(2)), randTensor(r, 256, 1, 28, 28))
+	case "eager_conv1_256_freed":
+		step = eagerStepFreed(d2l.NewConv2d(1, 6, d2l.KernelSize(5), d2l.Padding(2)), randTensor(r, 256, 1, 28, 28))
 	case "eager_conv2_256":
 		step = eagerStep(d2l.NewConv2d(6, 16, d2l.KernelSize(5)), randTensor(r, 256, 6, 14, 14))
 	case "eager_maxpool_256":
@@ -230,11 +236,16 @@ func convStep(backend compute.Backend, r *rand.Rand, xDims, wDims []int, pad int
 	}, x, w, b)
 }
 
-// eagerStep calls the layer's eager Forward on x, as a notebook cell does, and frees the
-// result.
-func eagerStep(layer interface {
-	Forward(*tensors.Tensor) *tensors.Tensor
-}, x *tensors.Tensor) func() error {
+// eagerStep calls the layer's eager Forward on x exactly as a notebook cell does: the result
+// is dropped, never freed.
+func eagerStep(layer d2l.Layer, x *tensors.Tensor) func() error {
+	return func() error {
+		return d2l.Try(func() { layer.Forward(x) })
+	}
+}
+
+// eagerStepFreed is eagerStep with the result freed (FinalizeAll) after each call.
+func eagerStepFreed(layer d2l.Layer, x *tensors.Tensor) func() error {
 	return func() error {
 		return d2l.Try(func() { layer.Forward(x).FinalizeAll() })
 	}
