@@ -32,9 +32,13 @@ func TestBadArguments(t *testing.T) {
 		}, "cnn.Conv2D: argument cfg.Stride: got [0 -1], want strides >= 1 (0 for the default)"},
 		{"conv window too large", func(g *graph.Graph) { Conv2DIm2Col(f32(g, "x", 1, 1, 2, 5), f32(g, "w", 1, 1, 3, 3), ConvConfig{}) },
 			"cnn.Conv2DIm2Col: argument x: got spatial size 2x5 with padding [0 0], want a (padded) input at least as large as the 3x3 window"},
-		{"conv bias", func(g *graph.Graph) { Conv2DBias(f32(g, "x", 1, 1, 5, 5), f32(g, "w", 2, 1, 3, 3), f32(g, "b", 3), ConvConfig{}) },
+		{"conv bias", func(g *graph.Graph) {
+			Conv2DBias(f32(g, "x", 1, 1, 5, 5), f32(g, "w", 2, 1, 3, 3), f32(g, "b", 3), ConvConfig{})
+		},
 			"cnn.Conv2DBias: argument b: got Float32 [3], want Float32 [2] (one per output channel)"},
-		{"pool padding", func(g *graph.Graph) { MaxPool2D(f32(g, "x", 1, 1, 8, 8), PoolConfig{Kernel: [2]int{2, 2}, Padding: [2]int{3, 3}}) },
+		{"pool padding", func(g *graph.Graph) {
+			MaxPool2D(f32(g, "x", 1, 1, 8, 8), PoolConfig{Kernel: [2]int{2, 2}, Padding: [2]int{3, 3}})
+		},
 			"cnn.MaxPool2D: argument cfg.Padding: got [3 3], want at most half the window [2 2]"},
 		{"pool kernel", func(g *graph.Graph) { AvgPool2D(f32(g, "x", 1, 1, 8, 8), PoolConfig{}) },
 			"cnn.AvgPool2D: argument cfg.Kernel: got [0 0], want window sizes >= 1"},
