@@ -62,6 +62,7 @@ type buildFunc func(g *graph.Graph, params []*graph.Node) []*graph.Node
 func buildGraph(fn string, ins []shapes.Shape, lift bool, build buildFunc) (*graph.Graph, []*graph.Node, *recorder) {
 	b := Backend()
 	name, r := newRecording(b, fn, lift)
+	defer pending.Delete(name) // when building failed before the builder was made
 	g := graph.NewGraph(recording(b), name)
 	params := make([]*graph.Node, len(ins))
 	for i, s := range ins {
@@ -133,6 +134,7 @@ func compileStructural(fn string, ins []shapes.Shape, lift bool, build buildFunc
 		}
 		return nil, false
 	}
+	defer pending.Delete(name) // when building failed before the builder was made
 	g := graph.NewGraph(recording(b), name)
 	params := make([]*graph.Node, len(ins))
 	for i, s := range ins {
