@@ -123,8 +123,7 @@ func (placeholder) Execute([]compute.Buffer, []bool, compute.DeviceNum) ([]compu
 // whose key the recorder could not complete is compiled for this call alone.
 func compileStructural(fn string, ins []shapes.Shape, lift bool, build buildFunc, finish ...func(*program)) (e *cacheEntry, consts []lifted, compiled bool) {
 	var hit *cacheEntry
-	b := Backend()
-	name, r := newRecording(b, fn, lift)
+	g, outs, r := buildGraph(fn, ins, lift, build)
 	r.compile = func(r *recorder) (compute.Executable, bool) {
 		if r.uncacheable != "" {
 			return nil, false
@@ -134,13 +133,6 @@ func compileStructural(fn string, ins []shapes.Shape, lift bool, build buildFunc
 		}
 		return nil, false
 	}
-	defer pending.Delete(name) // when building failed before the builder was made
-	g := graph.NewGraph(recording(b), name)
-	params := make([]*graph.Node, len(ins))
-	for i, s := range ins {
-		params[i] = graph.Parameter(g, fmt.Sprintf("arg%d", i), s)
-	}
-	outs := build(g, params)
 	if err := g.Compile(outs...); err != nil {
 		if hit != nil {
 			programs.release(hit)
