@@ -3,7 +3,7 @@ package d2l
 import (
 	"fmt"
 	"reflect"
-	"strings"
+	"runtime"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -207,8 +207,8 @@ func buildLayer(fn, arg string, l Layer, x *graph.Node, params []*graph.Node) (y
 			if e, ok := r.(*Error); ok {
 				panic(e)
 			}
-			if _, ok := r.(interface{ RuntimeError() }); ok {
-				panic(r)
+			if _, ok := r.(runtime.Error); ok {
+				panic(r) // a bug in the layer's Build: keep its stack
 			}
 			e := runError(fn, r)
 			panic(&Error{Func: fn, Arg: arg, Got: fmt.Sprintf("%s building %s for input %v", e.Got, l, x.Shape().Dimensions),
@@ -216,18 +216,4 @@ func buildLayer(fn, arg string, l Layer, x *graph.Node, params []*graph.Node) (y
 		}
 	}()
 	return l.Build(x, params)
-}
-
-// shapeString describes dimensions for keys and messages: "[2 1 28 28]".
-func shapeString(d []int) string {
-	var b strings.Builder
-	b.WriteString("[")
-	for i, v := range d {
-		if i > 0 {
-			b.WriteString(" ")
-		}
-		fmt.Fprint(&b, v)
-	}
-	b.WriteString("]")
-	return b.String()
 }

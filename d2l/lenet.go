@@ -342,9 +342,8 @@ func (s *Sequential) parts(fn string) *netParts {
 func (n *netParts) build(fn string, x *graph.Node, params []*graph.Node) *graph.Node {
 	in := x.Shape().Dimensions
 	for i, l := range n.layers {
-		d := x.Shape().Dimensions
-		if err := l.Check(d); err != nil {
-			panic(n.layerError(fn, i, l, err, in, d))
+		if err := l.Check(x.Shape().Dimensions); err != nil {
+			panic(n.layerError(fn, i, l, err, in))
 		}
 		k := n.counts[i]
 		x = buildLayer(fn, layerArg(i, l), l, x, params[:k])
@@ -355,7 +354,7 @@ func (n *netParts) build(fn string, x *graph.Node, params []*graph.Node) *graph.
 
 // layerError renames the error of layer i's Check for the network: the first layer's input is
 // X; a later layer's input is what the layers before it made of X.
-func (n *netParts) layerError(fn string, i int, l Layer, err error, xDims, in []int) *Error {
+func (n *netParts) layerError(fn string, i int, l Layer, err error, xDims []int) *Error {
 	e, ok := err.(*Error)
 	if !ok {
 		e = &Error{Arg: "X", Got: oneLine(err.Error()), Want: "an input the layer accepts"}
@@ -371,7 +370,6 @@ func (n *netParts) layerError(fn string, i int, l Layer, err error, xDims, in []
 	default:
 		out.Arg = joinArg(layerArg(i, l), e.Arg)
 	}
-	_ = in
 	return &out
 }
 
