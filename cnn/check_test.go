@@ -72,12 +72,3 @@ func catch(f func()) (err *d2lerr.Error) {
 	f()
 	return nil
 }
-
-// TestInteriorPadProbe: the pure-Go backend builds Pad with interior padding (GoMLX's Slice
-// gradient uses it there).
-func TestInteriorPadProbe(t *testing.T) {
-	if testBackend().Name() != "Go Backend" {
-		t.Skip("the probe's answer is known for the pure-Go backend")
-	}
-	assert.True(t, hasInteriorPad(testBackend()))
-}

@@ -294,10 +294,10 @@ func TestPadFreeSliceGradMatchesGoMLX(t *testing.T) {
 func TestInteriorPad(t *testing.T) {
 	backend := testBackend()
 	got := interiorPad(backend)
-	switch {
-	case isGoBackend(backend.Name()):
+	switch backend.Name() { // the test knows the two backends it runs on
+	case "Go Backend":
 		assert.True(t, got, "pure Go pads between elements")
-	case isONNXBackend(backend.Name()):
+	case "onnxruntime":
 		assert.False(t, got, "compute-onnx gained interior padding: update grad.go's doc")
 	}
 	assert.Equal(t, got, interiorPad(backend), "a second call")
