@@ -77,7 +77,7 @@ func ImplFor(backendName string) ConvImpl {
 // a backend's kernels, which Capabilities() does not describe (it says what a backend can do,
 // not how fast), so it is measured (bench/README.md) and written down here, per backend, in
 // this one table; a backend missing from it gets the backend's own ops. What a backend can do
-// is never decided by its name: Capabilities() and build probes decide it (hasInteriorPad,
+// is never decided by its name: Capabilities() and build probes decide it (interiorPad,
 // nativeMaxPool).
 type speed struct {
 	// conv is Conv2D's formulation. On the pure-Go backend ConvIm2Col: its ConvGeneral is a
