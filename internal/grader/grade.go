@@ -480,10 +480,7 @@ func (g *grading) runTests() {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
 				o := g.run.runTest(g.ctx, st.bin, t.Name, max(g.opt.TestTimeout, t.Timeout))
-				tr.Passed, tr.Output = o.Passed, o.Output
-				if o.Reason != "" && o.Reason != "test failed" {
-					tr.Output = strings.TrimSpace(o.Reason + "\n" + o.Output)
-				}
+				tr.Passed, tr.Output = o.Passed, verdictOutput(t, o)
 			}
 			if tr.Passed {
 				tr.Score = t.Points
@@ -677,6 +674,12 @@ func compileErrors(out, dir string) string {
 			continue
 		}
 		if strings.Contains(line, dir+"/") || strings.HasPrefix(line, dir) {
+			if hiddenFileRE.MatchString(line) {
+				line = hiddenCompileNote // the message would quote the hidden test's source
+				if slices.Contains(keep, line) {
+					continue
+				}
+			}
 			keep = append(keep, strings.TrimPrefix(line, "./"))
 		}
 	}

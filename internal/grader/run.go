@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,20 +20,27 @@ import (
 
 // harnessFile is injected into every package the grader builds. Its TestMain
 // reads a nonce from file descriptor 4 and reports the result of m.Run on file
-// descriptor 3, prefixed by that nonce. Student code cannot reach either
-// descriptor: the import allowlist forbids os, syscall and the like, and the
-// sandbox has no /proc. The harness line is one of three pieces of evidence a
-// pass needs (see runTest); none of them is text the student's code can print.
+// descriptor 3, prefixed by that nonce; before the tests run it hands testutil
+// a reporter that writes each blind failure message (testutil.SetReporter) on
+// the same descriptor, so that the feedback of a hidden test comes from there
+// and never from what the process printed. Student code cannot reach either
+// descriptor: the import allowlist forbids os, syscall and the like, the
+// harness is in the external test package, and the sandbox has no /proc. The
+// harness line is one of three pieces of evidence a pass needs (see runTest);
+// none of them is text the student's code can print.
 const harnessFile = "zz_d2l_grader_main_test.go"
 
 func harnessSource(pkg string) []byte {
-	return []byte(`package ` + pkg + `
+	return []byte(`package ` + pkg + `_test
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"testing"
+
+	"` + exercisesPrefix + `testutil"
 )
 
 func TestMain(m *testing.M) {
@@ -43,10 +49,19 @@ func TestMain(m *testing.M) {
 		nonce, _ = io.ReadAll(io.LimitReader(in, 64))
 		in.Close()
 	}
+	out := os.NewFile(3, "d2l-grader-result")
+	if out != nil && len(nonce) > 0 {
+		var mu sync.Mutex
+		testutil.SetReporter(func(test, msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(out, "%s note %q %q\n", nonce, test, msg)
+		})
+	}
 	code := m.Run()
-	if f := os.NewFile(3, "d2l-grader-result"); f != nil && len(nonce) > 0 {
-		fmt.Fprintf(f, "%s %d\n", nonce, code)
-		f.Close()
+	if out != nil && len(nonce) > 0 {
+		fmt.Fprintf(out, "%s %d\n", nonce, code)
+		out.Close()
 	}
 	os.Exit(code)
 }
@@ -117,9 +132,13 @@ func (b *limitedBuffer) framing() string {
 // runOutcome is what one test process did.
 type runOutcome struct {
 	Passed bool
-	Output string
-	Reason string // why it failed, when the test did not report a result
+	Output string   // what the process printed, cleaned
+	Reason string   // why it failed, when the test did not report a result
+	Notes  []string // the blind failure messages of the test, from the harness's descriptor
 }
+
+// maxReport bounds what the harness's descriptor is read for (result line and notes).
+const maxReport = 64 << 10
 
 // runner runs compiled test binaries in bubblewrap (bwrap), in the jail
 // (jail, as jailUID), or unconfined when both are unset.
@@ -195,11 +214,10 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	nr.Close()
 	_, _ = nw.Write([]byte(nonce))
 	nw.Close()
-	var result []byte
-	readDone := make(chan struct{})
+	resultCh := make(chan []byte, 1)
 	go func() {
-		result, _ = io.ReadAll(io.LimitReader(pr, 4096))
-		close(readDone)
+		b, _ := io.ReadAll(io.LimitReader(pr, maxReport))
+		resultCh <- b
 	}()
 	waitDone := make(chan error, 1)
 	go func() { waitDone <- cmd.Wait() }()
@@ -228,9 +246,14 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	if r.jail != nil {
 		killUser(r.jailUID)
 	}
+	var result []byte
 	select {
-	case <-readDone:
+	case result = <-resultCh:
 	case <-time.After(2 * time.Second):
+		// Something still holds the descriptor open: closing our end ends the
+		// read, and the reader hands over what it read before.
+		pr.Close()
+		result = <-resultCh
 	}
 	text := out.head()
 	if r.clean != nil {
@@ -238,6 +261,7 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	o := runOutcome{Output: strings.TrimSpace(out.note() + "\n" + truncate(condensePanic(cleanOutput(text)), 16<<10))}
 	code, reported := parseResult(result, nonce)
+	o.Notes = parseNotes(result, nonce, test)
 	exit := -1
 	var ee *exec.ExitError
 	if errors.As(waitErr, &ee) {
@@ -245,65 +269,12 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	} else if waitErr == nil {
 		exit = 0
 	}
-	framed := test == "" || passFramed(out.framing(), test)
-	switch {
-	case timedOut && ctx.Err() != nil:
-		o.Reason = "not run: the grading was interrupted"
-	case timedOut:
-		o.Reason = fmt.Sprintf("timed out after %s and was killed (an endless loop?)", timeout)
-	case reported && code == 0 && exit == 0 && framed:
-		o.Passed = true
-	case reported && code == 0 && exit == 0:
-		o.Reason = "the test did not run (no PASS of " + test + " from the testing package)"
-	case reported:
-		o.Reason = "test failed"
-	default:
-		switch {
-		case exit == 0:
-			o.Reason = "the program exited (status 0) before the test finished: does the code call os.Exit?"
-		case strings.Contains(o.Output, "panic: TODO:"):
-			o.Reason = "not written yet: the stub still panics with TODO"
-		case strings.Contains(o.Output, "panic: test timed out"):
-			o.Reason = "timed out (an endless loop?)"
-		case strings.Contains(o.Output, "[recovered"):
-			o.Reason = "the code panicked"
-		case strings.Contains(o.Output, "out of memory") || strings.Contains(o.Output, "cannot allocate memory"):
-			o.Reason = fmt.Sprintf("the program ran out of memory (the limit is %d MiB)", r.limits.Memory>>20)
-		case strings.Contains(o.Output, "panic:"):
-			o.Reason = fmt.Sprintf("the program crashed (exit status %d): a panic outside the test, e.g. in a goroutine the code started", exit)
-		case exit == -1 && strings.Contains(fmt.Sprint(waitErr), "killed"):
-			o.Reason = "the program was killed (a resource limit: CPU time, memory or processes)"
-		default:
-			o.Reason = fmt.Sprintf("the program stopped (exit status %d) before the test finished", exit)
-		}
-	}
+	o.Passed, o.Reason = decide(evidence{
+		test: test, timeout: timeout, timedOut: timedOut, interrupted: timedOut && ctx.Err() != nil,
+		reported: reported, code: code, exit: exit, killed: strings.Contains(fmt.Sprint(waitErr), "killed"),
+		framed: test == "" || passFramed(out.framing(), test), output: o.Output, memory: r.limits.Memory,
+	})
 	return o
-}
-
-// passFramed reports whether the testing package's test2json framing (lines
-// starting with the byte 0x16) shows that test passing and not failing.
-func passFramed(out, test string) bool {
-	pass, fail := false, false
-	for _, line := range strings.Split(out, "\n") {
-		switch {
-		case strings.HasPrefix(line, "\x16--- PASS: "+test+" ("):
-			pass = true
-		case strings.HasPrefix(line, "\x16--- FAIL: "+test+" ("):
-			fail = true
-		}
-	}
-	return pass && !fail
-}
-
-func parseResult(b []byte, nonce string) (code int, ok bool) {
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 2 && f[0] == nonce {
-			c, err := strconv.Atoi(f[1])
-			return c, err == nil
-		}
-	}
-	return 0, false
 }
 
 // testDuration is the "(0.01s)" go test writes after a test's name in its result line.
@@ -385,12 +356,6 @@ func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...str
 	}
 	return out.String(), err
 }
-
-var hiddenFileRE = regexp.MustCompile(`[\w./-]*_hidden_test\.go(?::\d+)*`)
-
-// hideHidden replaces every mention of a hidden test file, with its line
-// numbers, by "a hidden test".
-func hideHidden(s string) string { return hiddenFileRE.ReplaceAllString(s, "a hidden test") }
 
 // pathCleaner returns a function that removes the given folders (workspace,
 // snapshot, checkout) from text shown to students, and hidden test files.
