@@ -141,21 +141,22 @@ type runOutcome struct {
 const maxReport = 64 << 10
 
 // runner runs compiled test binaries in bubblewrap (bwrap), in the jail
-// (jail, as jailUID), or unconfined when both are unset.
+// (jail), or unconfined when both are unset; as uid, the submission's sandbox
+// user, unless noUser.
 type runner struct {
-	bwrap   string
-	jail    *Jail
-	jailUID int
-	limits  Limits
-	clean   func(string) string // removes workspace and instructor paths from output
+	bwrap  string
+	jail   *Jail
+	uid    int
+	limits Limits
+	clean  func(string) string // removes workspace and instructor paths from output
 }
 
 // command returns the command that runs one test process.
-func (r runner) command(ctx context.Context, bin string, args []string, cpu time.Duration) (*exec.Cmd, error) {
+func (r runner) command(bin string, args []string, cpu time.Duration) (*exec.Cmd, error) {
 	if r.jail != nil {
-		return r.jail.command(r.jailUID, bin, args, r.limits, cpu)
+		return r.jail.command(r.uid, bin, args, r.limits, cpu)
 	}
-	return sandboxCommand(ctx, r.bwrap, bin, args, r.limits, cpu), nil
+	return sandboxCommand(r.bwrap, bin, args, r.limits, cpu, r.uid), nil
 }
 
 // runTest runs one test function (or, with test "", none: a start-up probe)
@@ -192,7 +193,7 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	args := []string{"-test.run", run, "-test.count=1", "-test.v=test2json", "-test.paniconexit0",
 		"-test.timeout=" + (timeout + 5*time.Second).String()}
-	cmd, err := r.command(ctx, bin, args, 2*timeout+5*time.Second)
+	cmd, err := r.command(bin, args, 2*timeout+5*time.Second)
 	if err != nil {
 		pw.Close()
 		nr.Close()
@@ -234,18 +235,14 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	if timedOut {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		if r.jail != nil {
-			killUser(r.jailUID) // a detached child may hold the output open
-		}
+		killUser(r.uid) // a detached child may hold the output open
 		waitErr = <-waitDone
 	}
 	// Children that kept the pipe open are gone with the group (and, in
 	// bubblewrap, with its PID namespace; in the jail, with its user); do not
 	// wait forever.
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if r.jail != nil {
-		killUser(r.jailUID)
-	}
+	killUser(r.uid)
 	var result []byte
 	select {
 	case result = <-resultCh:
@@ -338,8 +335,10 @@ func goEnv() []string {
 	return append(env, "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOSUMDB=off", "CGO_ENABLED=0")
 }
 
-// goBuild runs a go command in dir with a hard timeout, returning its output.
-func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...string) (string, error) {
+// goBuild runs a go command in dir with a hard timeout and the caller's
+// environment (goEnv), returning its standard output and error: the build of
+// d2l check, a student's own code on their own machine.
+func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
@@ -348,13 +347,13 @@ func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...str
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	out := &limitedBuffer{max: 256 << 10}
-	cmd.Stdout, cmd.Stderr = out, out
-	err := cmd.Run()
+	outBuf, errBuf := &limitedBuffer{max: 1 << 20}, &limitedBuffer{max: 256 << 10}
+	cmd.Stdout, cmd.Stderr = outBuf, errBuf
+	err = cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {
-		return out.String(), fmt.Errorf("build timed out after %s", timeout)
+		return outBuf.head(), errBuf.String(), fmt.Errorf("build timed out after %s", timeout)
 	}
-	return out.String(), err
+	return outBuf.head(), errBuf.String(), err
 }
 
 // pathCleaner returns a function that removes the given folders (workspace,
