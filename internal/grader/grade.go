@@ -522,7 +522,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		}
 		bin := filepath.Join(g.binDir, sec+".test")
 		ok := fileExists(bin)
-		why, detail := "did not compile as a whole", compileErrors(out, sec)
+		why, detail := "did not compile as a whole", g.buildFailure(out, sec)
 		if ok {
 			if p := g.probe(bin); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
@@ -557,7 +557,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		fb := filepath.Base(st.binDir)
 		if !fileExists(st.bin) {
 			st.skip = true
-			st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
+			st.res.Note = "compile error:\n" + strings.ReplaceAll(g.buildFailure(fout, fb), fb+"/", st.ex.Section+"/")
 		} else if p := g.probe(st.bin); p != "" {
 			st.skip = true
 			st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
@@ -778,6 +778,15 @@ func safeID(id string) string { return unsafeRE.ReplaceAllString(id, "_") }
 func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// buildFailure says why the package folder dir did not build: the build limit
+// it reached, or the compiler's messages about it.
+func (g *grading) buildFailure(out, dir string) string {
+	if note := limitNote(packageBlocks(out)[dir], g.opt.BuildLimits, g.opt.BuildTimeout); note != "" {
+		return note
+	}
+	return compileErrors(out, dir)
+}
 
 // compileErrors extracts the compiler messages about one package folder.
 func compileErrors(out, dir string) string {

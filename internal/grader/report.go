@@ -76,9 +76,9 @@ func ToGradescope(r *StudentResult) Gradescope {
 }
 
 // Feedback renders a readable report of one submission (Markdown). What the
-// student controls is shown as text: names and notes escaped (mdText), answers,
-// compile errors and the tests' output in fenced blocks no line of them can
-// close (fenced).
+// student controls is shown as text: the name escaped (mdText); notes (one line
+// each, DisplayName), answers, compile errors and the tests' output in fenced
+// blocks that no line of them can close (fenced).
 func Feedback(r *StudentResult) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# 评分反馈 / Feedback: %s\n\n", mdText(r.Student))
@@ -88,14 +88,15 @@ func Feedback(r *StudentResult) string {
 	}
 	sb.WriteString("\n\n")
 	if r.NotGraded != "" {
-		sb.WriteString("**" + mdText(r.NotGraded) + "**\n\n")
+		sb.WriteString(fenced("", DisplayName(r.NotGraded)) + "\n\n")
 	}
 	if len(r.Notes) > 0 {
-		sb.WriteString("## 说明 / Notes\n\n")
-		for _, n := range r.Notes {
-			sb.WriteString("- " + mdText(n) + "\n")
+		// Notes name the student's files: one line each, shown as text.
+		notes := make([]string, len(r.Notes))
+		for i, n := range r.Notes {
+			notes[i] = "- " + DisplayName(n)
 		}
-		sb.WriteString("\n")
+		sb.WriteString("## 说明 / Notes\n\n" + fenced("", strings.Join(notes, "\n")) + "\n\n")
 	}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -205,6 +204,10 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	out := &limitedBuffer{max: r.limits.Output}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.ExtraFiles = []*os.File{pw, nr}
+	// A child that outlived the test (possible only outside bubblewrap's PID
+	// namespace) may hold the output open: stop copying it a second after the
+	// test's process exits.
+	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		pw.Close()
 		nr.Close()
@@ -260,15 +263,12 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	code, reported := parseResult(result, nonce)
 	o.Notes = parseNotes(result, nonce, test)
 	exit := -1
-	var ee *exec.ExitError
-	if errors.As(waitErr, &ee) {
-		exit = ee.ExitCode()
-	} else if waitErr == nil {
-		exit = 0
+	if cmd.ProcessState != nil {
+		exit = cmd.ProcessState.ExitCode() // -1 when killed by a signal
 	}
 	o.Passed, o.Reason = decide(evidence{
 		test: test, timeout: timeout, timedOut: timedOut, interrupted: timedOut && ctx.Err() != nil,
-		reported: reported, code: code, exit: exit, killed: strings.Contains(fmt.Sprint(waitErr), "killed"),
+		reported: reported, code: code, exit: exit, killed: strings.Contains(fmt.Sprint(waitErr), "killed") || cmd.ProcessState != nil && strings.Contains(cmd.ProcessState.String(), "killed"),
 		framed: test == "" || passFramed(out.framing(), test), output: o.Output, memory: r.limits.Memory,
 	})
 	return o

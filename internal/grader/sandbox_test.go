@@ -157,3 +157,23 @@ func TestGradeAllInterrupted(t *testing.T) {
 	assert.Empty(t, res)
 	assert.Less(t, time.Since(start), 30*time.Second)
 }
+
+// TestRunTestHeldDescriptor: a detached child (here unconfined: outside the
+// sandbox's PID namespace) keeps the result descriptor open after the test
+// exits. runTest gives up on it after two seconds and never reads the result
+// while its reader goroutine may still write it (go test -race checks it: .ci/run).
+func TestRunTestHeldDescriptor(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "escape.test")
+	build := exec.Command("go", "build", "-o", bin, "./testdata/escape")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	start := time.Now()
+	o := runner{limits: DefaultLimits, uid: noUser}.runTest(context.Background(), bin, "holdfd", 5*time.Second)
+	assert.False(t, o.Passed)
+	assert.Contains(t, o.Output, "started a detached child holding descriptor 3")
+	assert.Less(t, time.Since(start), 3*time.Second, "runTest waited for the detached child")
+	// The child exits now: a reader left running would write its result while
+	// the test binary still runs, where the race detector sees it.
+	time.Sleep(time.Until(start.Add(3500 * time.Millisecond)))
+}
