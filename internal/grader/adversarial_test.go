@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -133,7 +135,7 @@ func TestAdversarial(t *testing.T) {
 		"build_bomb":        {want: map[string]int{"6.1-6": 0}, says: []string{"more than 2048 MiB of memory"}},
 		"thread_bomb":       {want: map[string]int{"6.1-4": 0}},
 		"lenet_standin":     {want: map[string]int{"6.6-1": 0, "6.6-2a": 0, "6.6-2b": 0, "6.6-2c": 0}, says: []string{"layer types", "[in channels, out channels, kernel size, padding]"}},
-		"bom_linkname":      {want: map[string]int{"6.3-2": 0}, says: []string{"rejected", `directive "//go:linkname" is not allowed`}},
+		"hidden_directives": {want: map[string]int{"6.3-2": 0, "6.3-4": 0}, says: []string{"strided.go:1: directive \"//go:linkname\" is not allowed", "mirror_pad.go:3: directive \"//go:linkname\""}},
 		"answer_forge":      {},
 		"huge_expression":   {want: map[string]int{"6.3-1": 0}, says: []string{"rejected", "out_shape.go does not parse"}},
 		csvName:             {},
@@ -144,7 +146,7 @@ func TestAdversarial(t *testing.T) {
 	}
 	made := map[string][]string{ // made here: sections of reference code
 		".dotted": {"sec63"}, "gradebook.csv": {"sec63"}, "special_files": {"sec61"}, "odd name; $(rm -rf)": {"sec65"},
-		"huge_expression": {"sec63"}, csvName: {"sec63"}, "names_symlink": {"sec61"},
+		"huge_expression": {"sec63"}, csvName: {"sec63"}, "names_symlink": {"sec61"}, "hidden_directives": {"sec63"},
 		"honest_1": cat.Sections(), "honest_2": cat.Sections(),
 	}
 	subs := t.TempDir()
@@ -198,6 +200,13 @@ func TestAdversarial(t *testing.T) {
 	}
 	expr.WriteString("\n\treturn (h+2*ph-kh)/sh + 1 + x - x, (w+2*pw-kw)/sw + 1\n}\n")
 	require.NoError(t, os.WriteFile(filepath.Join(subs, "huge_expression", "sec63", "out_shape.go"), []byte(expr.String()), 0o644))
+	// hidden_directives: a byte order mark before //go:linkname on line 1, and a
+	// //go:linkname in a file with CRLF line endings, hid them from a line scan.
+	require.NoError(t, os.WriteFile(filepath.Join(subs, "hidden_directives", "sec63", "strided.go"), []byte("\ufeff//go:linkname corr2d github.com/d2l-go/d2l-go/exercises/grid.Corr2D\n"+
+		"package sec63\n\nfunc Corr2DPadStride(X, K [][]float32, ph, pw, sh, sw int) [][]float32 { return corr2d(X, K) }\n\nfunc corr2d(X, K [][]float32) [][]float32\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(subs, "hidden_directives", "sec63", "mirror_pad.go"), []byte("package sec63\r\n\r\n"+
+		"//go:linkname pad github.com/d2l-go/d2l-go/exercises/grid.Zeros\r\nfunc pad(h, w int) [][]float32\r\n\r\n"+
+		"func MirrorPad1D(x []float32, p int) []float32 { return x }\r\n\r\nfunc MirrorPad2D(X [][]float32, p int) [][]float32 { return pad(len(X)+2*p, len(X[0])+2*p) }\r\n"), 0o644))
 	// names_symlink: a symbolic link whose name writes a heading and a fake score into feedback.md
 	require.NoError(t, os.Symlink("conv1d.go", filepath.Join(subs, "names_symlink", "sec61", forgedName)))
 
@@ -377,4 +386,66 @@ func checkCSVs(t *testing.T, out string, cat *Catalog) {
 	b, err := os.ReadFile(filepath.Join(out, ReportDir(csvName), "results.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "good")
+}
+
+// TestFeedbackOracle: a MinPool2D that computes no minimum but returns, for
+// each output shape, the last matrix the feedback showed it, regraded four
+// times with everything the feedback revealed, learns the public tests (the
+// student has them) and never the hidden one: a hidden test's feedback shows
+// what it checks and where the first difference is, never a value, in
+// feedback.md as in results.json.
+func TestFeedbackOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("grades a submission four times; skipped with -short")
+	}
+	l, cat := testLayout(t)
+	table := map[[2]int]string{} // output shape -> Go literal of a matrix the feedback showed
+	wantRE := regexp.MustCompile(`want: (\[\[[-0-9.e+ \[\]]*\]\])`)
+	publicPassed := false
+	for round := range 4 {
+		dir := filepath.Join(t.TempDir(), "oracle")
+		copyTree(t, filepath.Join(l.Solutions, "sec65"), filepath.Join(dir, "sec65"), func(rel string) bool {
+			return strings.HasSuffix(rel, ".go") && !strings.HasSuffix(rel, "_test.go")
+		})
+		var cases strings.Builder
+		for shape, lit := range table {
+			fmt.Fprintf(&cases, "\tcase [2]int{%d, %d}:\n\t\treturn %s\n", shape[0], shape[1], lit)
+		}
+		src := "package sec65\n\n// MinPool2D looks its answer up.\nfunc MinPool2D(X [][]float32, ph, pw int) [][]float32 {\n\th, w := len(X)-ph+1, len(X[0])-pw+1\n\tswitch [2]int{h, w} {\n" +
+			cases.String() + "\t}\n\tY := make([][]float32, h)\n\tfor i := range Y {\n\t\tY[i] = make([]float32, w)\n\t}\n\treturn Y\n}\n"
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "sec65", "min_pool.go"), []byte(src), 0o644))
+		sub, err := LoadSubmission(dir, cat)
+		require.NoError(t, err)
+		res, err := GradeSubmission(context.Background(), sub, Options{Layout: l, Catalog: cat, Reference: true, Hidden: true, Only: []string{"6.5-5"}})
+		require.NoError(t, err)
+		fb := Feedback(res)
+		gs, err := json.Marshal(ToGradescope(res))
+		require.NoError(t, err)
+		for _, tr := range res.Exercises[0].Tests {
+			if !tr.Hidden {
+				publicPassed = publicPassed || tr.Passed
+				for _, m := range wantRE.FindAllStringSubmatch(tr.Output, -1) {
+					rows := strings.Split(strings.Trim(m[1], "[]"), "] [")
+					lit := "[][]float32{"
+					for _, r := range rows {
+						lit += "{" + strings.Join(strings.Fields(r), ", ") + "}, "
+					}
+					table[[2]int{len(rows), len(strings.Fields(rows[0]))}] = lit + "}"
+				}
+				continue
+			}
+			assert.False(t, tr.Passed, "round %d: the lookup table passed the hidden test", round)
+			assert.Contains(t, tr.Output, "compares with the reference on random inputs", "the hidden test says what it checks")
+			assert.Contains(t, tr.Output, "the values differ first at [", "and where the first difference is")
+			for _, shown := range []string{tr.Output, fb, string(gs)} {
+				hidden := shown
+				if i := strings.Index(shown, tr.Name); i >= 0 {
+					hidden = shown[i:]
+				}
+				assert.NotRegexp(t, `\d\.\d|want:|got:`, hidden, "round %d: the hidden test's feedback shows a value", round)
+			}
+		}
+		t.Logf("round %d: %d / %d; the lookup table knows %d matrices", round, res.Score, res.Max, len(table))
+	}
+	assert.True(t, publicPassed, "the lookup table never learned the public test: the attack was not tried")
 }

@@ -2,6 +2,7 @@ package grader
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,4 +177,89 @@ func TestRunTestHeldDescriptor(t *testing.T) {
 	// The child exits now: a reader left running would write its result while
 	// the test binary still runs, where the race detector sees it.
 	time.Sleep(time.Until(start.Add(3500 * time.Millisecond)))
+}
+
+// TestBuildSandbox runs a program through the sandboxed go command of a
+// submission's build (go run: the program runs where the compiler would): it
+// runs as the submission's sandbox user, sees neither the checkout nor the
+// grader's cache, cannot change an entry of the trusted build cache through
+// its clone, and its limits hold (a file larger than the build's limit is cut).
+func TestBuildSandbox(t *testing.T) {
+	l, cat := testLayout(t)
+	ctx := context.Background()
+	opt := Options{Layout: l, Catalog: cat, Reference: true}
+	done, err := opt.prepare(ctx)
+	require.NoError(t, err)
+	defer done()
+	uid := noUser
+	if opt.users != nil {
+		u, release, err := opt.users.acquire(ctx)
+		require.NoError(t, err)
+		defer release()
+		uid = u
+	}
+	ws, err := os.MkdirTemp("", "d2l-probe-")
+	require.NoError(t, err)
+	defer removeTree(ws)
+	require.NoError(t, os.Chmod(ws, 0o755)) // the probe is the module's root package: go lists it
+	for _, d := range []string{"bin", "tmp"} {
+		require.NoError(t, os.Mkdir(filepath.Join(ws, d), 0o700))
+		require.NoError(t, chownTo(filepath.Join(ws, d), uid))
+	}
+	cache, err := opt.prep.cloneCache(uid)
+	require.NoError(t, err)
+	defer removeTree(cache)
+	var trusted string // an entry of the clone: a hard link to the trusted cache
+	_ = filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && trusted == "" && d.Type().IsRegular() {
+			trusted = p
+		}
+		return nil
+	})
+	require.NotEmpty(t, trusted)
+	before, err := os.ReadFile(trusted)
+	require.NoError(t, err)
+	probe := `package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	fmt.Printf("uid=%d\n", os.Getuid())
+	for _, p := range os.Args[1:3] {
+		if _, err := os.ReadFile(p); err != nil {
+			fmt.Println("blocked: read", p)
+		}
+	}
+	if f, err := os.OpenFile(os.Args[3], os.O_WRONLY|os.O_TRUNC, 0); err != nil {
+		fmt.Println("blocked: write the trusted cache")
+	} else {
+		f.Close()
+	}
+	err := os.WriteFile("tmp/big", make([]byte, 200<<20), 0o644)
+	fmt.Println("big file:", err)
+}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(ws, "go.mod"), []byte("module probe\n\ngo 1.22\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(ws, "main.go"), []byte(probe), 0o644))
+	c := goCommand{prep: opt.prep, ws: ws, cache: cache, uid: uid, bwrap: opt.bwrap, jail: opt.jail != nil, limits: DefaultBuildLimits, timeout: time.Minute}
+	checkout := filepath.Join(l.Root, "go.mod")
+	gocache := filepath.Join(opt.CacheDir, "gocache", "README")
+	stdout, stderr, err := c.run(ctx, "run", ".", checkout, gocache, trusted)
+	t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	if uid != noUser {
+		assert.Contains(t, stdout, fmt.Sprintf("uid=%d\n", uid), "the build runs as the submission's user")
+	}
+	if opt.bwrap != "" {
+		assert.Contains(t, stdout, "blocked: read "+checkout)
+		assert.Contains(t, stdout, "blocked: read "+gocache)
+	}
+	assert.Contains(t, stdout, "blocked: write the trusted cache")
+	after, err := os.ReadFile(trusted)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "the trusted cache entry changed")
+	assert.True(t, strings.Contains(stderr, "file size limit exceeded") || strings.Contains(stdout, "file too large"),
+		"a 200 MiB file was written under a %d MiB limit", DefaultBuildLimits.FileSize>>20)
 }
