@@ -418,7 +418,7 @@ func (p *prepared) make(ctx context.Context, l Layout, cat *Catalog, src *source
 		bad = append(bad, fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Msg))
 	}
 	if len(bad) > 0 {
-		return fmt.Errorf("the catalog's tests read what a submission controls:\n  %s", strings.Join(bad, "\n  "))
+		return fmt.Errorf("the reference breaks its questions' rules, or the catalog's tests read what a submission controls:\n  %s", strings.Join(bad, "\n  "))
 	}
 	for _, sec := range cat.Sections() {
 		if !checked[ExercisesModule+"/"+sec+"_test"] {
@@ -431,8 +431,9 @@ func (p *prepared) make(ctx context.Context, l Layout, cat *Catalog, src *source
 	return nil
 }
 
-// cleanCacheDir removes the prepared folders of cacheDir not used for a week,
-// but keep, and the submissions' cache clones left by a run that died a day ago.
+// cleanCacheDir removes the prepared folders of cacheDir not used for a week
+// (but keep) or left unfinished a day ago, each under its lock, and the
+// submissions' cache clones left by a run that died a day ago.
 func cleanCacheDir(cacheDir, keep string) {
 	old := time.Now().Add(-7 * 24 * time.Hour)
 	paths, _ := filepath.Glob(filepath.Join(cacheDir, "prep-*"))
@@ -440,17 +441,19 @@ func cleanCacheDir(cacheDir, keep string) {
 		if p == keep || strings.HasSuffix(p, ".lock") {
 			continue
 		}
-		info, err := os.Stat(filepath.Join(p, "ready"))
-		if err == nil && info.ModTime().After(old) {
+		lock, err := os.OpenFile(p+".lock", os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+		if err != nil {
 			continue
 		}
-		if err != nil {
-			if d, err := os.Stat(p); err != nil || d.ModTime().After(time.Now().Add(-24*time.Hour)) {
-				continue // being made
+		if syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			info, err := os.Stat(filepath.Join(p, "ready"))
+			dir, derr := os.Stat(p)
+			unfinished := err != nil && derr == nil && dir.ModTime().Before(time.Now().Add(-24*time.Hour))
+			if err == nil && info.ModTime().Before(old) || unfinished {
+				removeTree(p)
 			}
 		}
-		removeTree(p)
-		_ = os.Remove(p + ".lock")
+		lock.Close()
 	}
 	clones, _ := filepath.Glob(filepath.Join(cacheDir, "clones", "*"))
 	for _, c := range clones {
@@ -501,6 +504,14 @@ func (p *prepared) cloneCache(uid int) (string, error) {
 		}
 		return linkOrCopy(path, to, 0o644)
 	})
+	// Trimmed now: the go command would otherwise walk the whole clone first.
+	trim := filepath.Join(dir, "trim.txt")
+	if err == nil {
+		err = os.WriteFile(trim, []byte(strconv.FormatInt(time.Now().Unix(), 10)), 0o644)
+	}
+	if err == nil {
+		err = chownTo(trim, uid)
+	}
 	if err != nil {
 		removeTree(dir)
 		return "", err

@@ -314,8 +314,7 @@ func (g *grading) setup() error {
 	}
 	p := g.opt.prep
 	if p == nil {
-		g.vettool = filepath.Join(g.ws, "tmp", "vetrules")
-		return buildVettoolWith(g.ctx, "go", goEnv(), filepath.Join(g.ws, "tmp", "vetrules-src"), g.vettool)
+		return nil // checks: the rules check is built when a rule is checked (vetRules)
 	}
 	g.vettool = p.vettool
 	if err := os.Symlink(filepath.Join(p.ref, "vendor"), filepath.Join(g.ws, "vendor")); err != nil {

@@ -23,7 +23,7 @@ const (
 // namespaces, such as Gradescope's (Docker's default seccomp profile and
 // capabilities usually forbid them), for a grader running as root: every
 // test process runs under prlimit with the same limits as in bubblewrap, as
-// the submission's own sandbox user (see users.go: uid 65000 and up, never in
+// the submission's own sandbox user (see users.go: uid 64000 and up, never in
 // /etc/passwd, owning no file), chrooted (chroot(8)) into a folder that holds
 // only its test binary (execute-only) and an empty /tmp it cannot write. It
 // sees no file of the host (no checkout, snapshot, hidden test, other

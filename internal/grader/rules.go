@@ -119,14 +119,15 @@ func sectionOfDir(dir string) string {
 }
 
 // vetRules runs the rules check on those of the package folders pkgs
-// ("./sec65") that hold an exercise file of the student's with rules: on a
-// copy of each (its non-test files, vet_<folder>), since the tests need no
-// check per student. Exercises that break a rule are rejected with the rule
-// check's message; the results are kept for enforceRules.
+// ("./sec65") that hold an exercise file of the student's with rules. go vet
+// compiles them and their tests as go test -c will (the same flags: the
+// build that follows finds them in the submission's cache). Exercises that
+// break a rule are rejected with the rules check's message; the results are
+// kept for enforceRules.
 func (g *grading) vetRules(pkgs []string) {
 	cfg := vetRulesConfig{Packages: map[string][]vetExercise{}}
 	var dirs []string
-	owner := map[string]string{} // import path of the copy -> package folder
+	owner := map[string]string{} // import path -> package folder
 	for _, p := range pkgs {
 		dir := strings.TrimPrefix(p, "./")
 		sec := sectionOfDir(dir)
@@ -140,29 +141,22 @@ func (g *grading) vetRules(pkgs []string) {
 			continue
 		}
 		sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
-		vdir := "vet_" + dir
-		files, _ := filepath.Glob(filepath.Join(g.ws, dir, "*.go"))
-		copies := map[string][]byte{}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			copies[vdir+"/"+filepath.Base(f)] = b
-		}
-		if err := writeFiles(g.ws, copies); err != nil {
-			continue
-		}
-		cfg.Packages[ExercisesModule+"/"+vdir] = rules
-		owner[ExercisesModule+"/"+vdir] = dir
-		dirs = append(dirs, "./"+vdir)
+		cfg.Packages[ExercisesModule+"/"+dir] = rules
+		owner[ExercisesModule+"/"+dir] = dir
+		dirs = append(dirs, "./"+dir)
 		g.vetted[dir] = &vetResult{violations: map[string][]string{}}
 	}
 	if len(dirs) == 0 {
 		return
+	}
+	if g.vettool == "" { // checks: built with the student's own Go
+		g.vettool = filepath.Join(g.ws, "tmp", "vetrules")
+		if err := buildVettoolWith(g.ctx, "go", goEnv(), filepath.Join(g.ws, "tmp", "vetrules-src"), g.vettool); err != nil {
+			for _, r := range g.vetted {
+				r.why = err.Error()
+			}
+			return
+		}
 	}
 	g.batch++
 	cfgPath := filepath.Join(g.ws, "rules-"+strconv.Itoa(g.batch)+".json")
@@ -170,7 +164,7 @@ func (g *grading) vetRules(pkgs []string) {
 	if err := os.WriteFile(cfgPath, b, 0o644); err != nil {
 		return
 	}
-	stdout, stderr := g.goRun(append([]string{"vet", "-json", "-vettool=" + g.vettool, "-config=" + cfgPath}, dirs...)...)
+	stdout, stderr := g.goRun(append([]string{"vet", "-json", "-trimpath", "-tags=" + HiddenTag, "-vettool=" + g.vettool, "-config=" + cfgPath}, dirs...)...)
 	findings, checked := parseFindings(stdout)
 	for path, dir := range owner {
 		g.vetted[dir].checked = checked[path]
@@ -184,20 +178,19 @@ func (g *grading) vetRules(pkgs []string) {
 		r.violations[f.Exercise] = append(r.violations[f.Exercise], fmt.Sprintf("%s/%s:%d: %s", sectionOfDir(dir), f.File, f.Line, f.Msg))
 	}
 	blocks := packageBlocks(stderr)
-	for path, dir := range owner {
+	for _, dir := range owner {
 		r := g.vetted[dir]
 		if r.checked || len(r.violations) > 0 {
 			continue
 		}
-		vdir := strings.TrimPrefix(path, exercisesPrefix)
-		r.why = strings.TrimSpace(blocks[vdir])
+		r.why = strings.TrimSpace(blocks[dir])
 		if note := limitNote(r.why, g.opt.BuildLimits, g.opt.BuildTimeout); note != "" {
 			r.why = note
 		}
 		if r.why == "" {
 			r.why = firstLine(strings.TrimSpace(stderr))
 		}
-		r.why = strings.ReplaceAll(r.why, vdir+"/", sectionOfDir(dir)+"/")
+		r.why = strings.ReplaceAll(r.why, dir+"/", sectionOfDir(dir)+"/")
 	}
 	for _, r := range g.vetted {
 		for id, msgs := range r.violations {
