@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	_ "embed"
+	"embed"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -27,18 +27,33 @@ import (
 // (go vet with the rules check, then go test -c) runs like the tests: in
 // bubblewrap (or as the submission's user in the jail), as the submission's
 // sandbox user, under DefaultBuildLimits and BuildTimeout, offline, seeing
-// only the toolchain (read-only), the run's prepared folder (read-only: the
-// snapshot, the vendored dependencies, the rules check) and the workspace of
-// that submission. Its build cache is the submission's own: a clone (hard
-// links) of a trusted cache that only builds of the reference ever write,
-// thrown away with the workspace, so that no later build reads anything a
+// only the toolchain, the run's prepared folder (the snapshot, the vendored
+// dependencies, the rules check) and the trusted build cache, all read-only,
+// and the workspace of that submission. Its build cache is the submission's
+// own (GOCACHEPROG: vetrules -cacheprog): it reads the trusted cache, which
+// only builds of the reference ever write, and writes its own entries into
+// the workspace, thrown away with it, so that no later build reads anything a
 // student's build wrote, and the instructor's own cache is never touched.
 
-// vetrulesSource is the rules check (vetrules/main.go), built for each toolchain
-// by the grader and run by go vet inside the sandbox.
+// vetrulesFiles are the rules check and build cache (vetrules/), built for
+// each toolchain by the grader and run by go vet and the go command inside the
+// sandbox of a build.
 //
-//go:embed vetrules/main.go
-var vetrulesSource []byte
+//go:embed vetrules/main.go vetrules/cacheprog.go
+var vetrulesFiles embed.FS
+
+// vetrulesSource is the content of vetrulesFiles, in order.
+var vetrulesSource = func() []byte {
+	var b []byte
+	for _, name := range []string{"vetrules/main.go", "vetrules/cacheprog.go"} {
+		f, err := vetrulesFiles.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		b = append(b, f...)
+	}
+	return b
+}()
 
 // toolchain is the Go that builds the submissions: the one the caller's go
 // command selects in the checkout (GOTOOLCHAIN, go.mod's toolchain line).
@@ -118,7 +133,6 @@ type prepared struct {
 	ref     string
 	vettool string
 	cache   string // the trusted build cache (CacheDir/gocache): written by reference builds only
-	clones  string // where the submissions' cache clones go (same file system as cache)
 	tc      toolchain
 }
 
@@ -214,15 +228,14 @@ func prepareBuilds(ctx context.Context, l Layout, cat *Catalog, cacheDir string,
 	if err != nil {
 		return nil, err
 	}
+	// The catalog's rules are in the READMEs, which are not built: they count too.
+	id := sha256.Sum256([]byte(src.hash + strings.Join(vetArgs(cat, ""), " ")))
 	p := &prepared{
-		dir: filepath.Join(cacheDir, "prep-"+src.hash[:32]), cache: filepath.Join(cacheDir, "gocache"),
-		clones: filepath.Join(cacheDir, "clones"), tc: tc,
+		dir: filepath.Join(cacheDir, "prep-"+hex.EncodeToString(id[:16])), cache: filepath.Join(cacheDir, "gocache"), tc: tc,
 	}
 	p.src, p.ref, p.vettool = filepath.Join(p.dir, "src"), filepath.Join(p.dir, "ref"), filepath.Join(p.dir, "vetrules")
-	for _, d := range []string{p.cache, p.clones} {
-		if err := os.MkdirAll(d, 0o711); err != nil {
-			return nil, err
-		}
+	if err := os.MkdirAll(p.cache, 0o711); err != nil {
+		return nil, err
 	}
 	lock, err := os.OpenFile(p.dir+".lock", os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
@@ -394,7 +407,7 @@ func (p *prepared) make(ctx context.Context, l Layout, cat *Catalog, src *source
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	env := p.tc.buildEnv(p.cache, tmp)
+	env := append(p.tc.buildEnv(p.cache, tmp), vetConfigEnv+"="+filepath.Join(p.ref, "rules.json"))
 	run := func(args ...string) (string, error) {
 		ctx, cancel := context.WithTimeout(ctx, buildTimeout)
 		defer cancel()
@@ -408,7 +421,7 @@ func (p *prepared) make(ctx context.Context, l Layout, cat *Catalog, src *source
 		}
 		return stdout.String(), nil
 	}
-	out, err := run(append([]string{"vet", "-json", "-tags=" + HiddenTag, "-vettool=" + p.vettool, "-config=" + filepath.Join(p.ref, "rules.json")}, pkgs...)...)
+	out, err := run(append(vetArgs(cat, p.vettool), pkgs...)...)
 	if err != nil {
 		return fmt.Errorf("the rules check of the reference: %w", err)
 	}
@@ -432,8 +445,7 @@ func (p *prepared) make(ctx context.Context, l Layout, cat *Catalog, src *source
 }
 
 // cleanCacheDir removes the prepared folders of cacheDir not used for a week
-// (but keep) or left unfinished a day ago, each under its lock, and the
-// submissions' cache clones left by a run that died a day ago.
+// (but keep) or left unfinished a day ago, each under its lock.
 func cleanCacheDir(cacheDir, keep string) {
 	old := time.Now().Add(-7 * 24 * time.Hour)
 	paths, _ := filepath.Glob(filepath.Join(cacheDir, "prep-*"))
@@ -455,12 +467,6 @@ func cleanCacheDir(cacheDir, keep string) {
 		}
 		lock.Close()
 	}
-	clones, _ := filepath.Glob(filepath.Join(cacheDir, "clones", "*"))
-	for _, c := range clones {
-		if info, err := os.Lstat(c); err == nil && info.ModTime().Before(time.Now().Add(-24*time.Hour)) {
-			removeTree(c)
-		}
-	}
 }
 
 // removeTree removes dir, making its folders writable first (the snapshot is read-only).
@@ -474,51 +480,6 @@ func removeTree(dir string) {
 	_ = os.RemoveAll(dir)
 }
 
-// cloneCache makes a private build cache for one submission: a new folder
-// under p.clones holding hard links to every entry of the trusted cache, its
-// folders owned by uid (who may add entries, and remove its links, but change
-// no trusted file). Go never rewrites an entry it has.
-func (p *prepared) cloneCache(uid int) (string, error) {
-	dir, err := os.MkdirTemp(p.clones, "c-")
-	if err != nil {
-		return "", err
-	}
-	err = filepath.WalkDir(p.cache, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(p.cache, path)
-		to := filepath.Join(dir, rel)
-		switch {
-		case d.IsDir():
-			if rel != "." {
-				if err := os.Mkdir(to, 0o700); err != nil {
-					return err
-				}
-			}
-			return chownTo(to, uid)
-		case !d.Type().IsRegular():
-			return nil
-		case filepath.Dir(rel) == ".":
-			return nil // README, trim.txt, testexpire.txt: the build writes its own
-		}
-		return linkOrCopy(path, to, 0o644)
-	})
-	// Trimmed now: the go command would otherwise walk the whole clone first.
-	trim := filepath.Join(dir, "trim.txt")
-	if err == nil {
-		err = os.WriteFile(trim, []byte(strconv.FormatInt(time.Now().Unix(), 10)), 0o644)
-	}
-	if err == nil {
-		err = chownTo(trim, uid)
-	}
-	if err != nil {
-		removeTree(dir)
-		return "", err
-	}
-	return dir, nil
-}
-
 // chownTo gives dir to uid (when the grader is root and uid a sandbox user).
 func chownTo(path string, uid int) error {
 	if uid == noUser {
@@ -530,13 +491,14 @@ func chownTo(path string, uid int) error {
 // A goCommand runs one go command of a submission's build.
 type goCommand struct {
 	prep    *prepared
-	ws      string // the workspace: the module, with bin/ and tmp/
-	cache   string // the submission's build cache
+	ws      string // the workspace: the module, with bin/, tmp/ and cache/
+	cache   string // the submission's own build cache, layered over the trusted one
 	uid     int    // its sandbox user, or noUser
 	bwrap   string // bubblewrap, or "" (the jail, or no sandbox)
 	jail    bool   // as uid under prlimit, no namespaces
 	limits  Limits
 	timeout time.Duration
+	env     []string // added to the build's environment
 }
 
 // run runs go with args in the workspace and returns its standard output and
@@ -545,7 +507,8 @@ func (c goCommand) run(ctx context.Context, args ...string) (stdout, stderr stri
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	tmp := filepath.Join(c.ws, "tmp")
-	env := c.prep.tc.buildEnv(c.cache, tmp)
+	env := append(c.prep.tc.buildEnv(c.cache, tmp), c.env...)
+	env = append(env, "GOCACHEPROG="+quoteArgs(c.prep.vettool, "-cacheprog", c.prep.cache, c.cache))
 	goBin := filepath.Join(c.prep.tc.root, "bin", "go")
 	var cmd *exec.Cmd
 	lim := c.limits
@@ -560,8 +523,8 @@ func (c goCommand) run(ctx context.Context, args ...string) (stdout, stderr stri
 			"--size", strconv.FormatInt(lim.Tmp, 10), "--tmpfs", "/tmp",
 			"--ro-bind", c.prep.tc.root, c.prep.tc.root,
 			"--ro-bind", c.prep.dir, c.prep.dir,
+			"--ro-bind", c.prep.cache, c.prep.cache,
 			"--bind", c.ws, c.ws,
-			"--bind", c.cache, c.cache,
 			"--chdir", c.ws,
 			"--", goBin)
 		cmd = exec.Command("prlimit", append(a, args...)...)
@@ -634,4 +597,17 @@ func packageBlocks(out string) map[string]string {
 		}
 	}
 	return blocks
+}
+
+// quoteArgs joins a command line for GOCACHEPROG, which the go command splits
+// at spaces outside quotes.
+func quoteArgs(args ...string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = a
+		if strings.ContainsAny(a, " \t'\"") {
+			q[i] = "'" + a + "'"
+		}
+	}
+	return strings.Join(q, " ")
 }

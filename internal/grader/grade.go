@@ -253,7 +253,6 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	if err := g.setup(); err != nil {
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
-	defer g.cleanup()
 	g.run = runner{bwrap: opt.bwrap, jail: opt.jail, uid: uid, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, g.cache, ExercisesModule)}
 	if opt.NoSandbox && opt.Hidden {
 		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
@@ -296,12 +295,11 @@ type grading struct {
 	batch    int                   // go vet runs so far
 }
 
-// setup makes the workspace's folders: for grading, the vendored dependencies
-// (a link to the prepared ones), the submission's build cache (a clone of the
-// trusted one) and bin/ and tmp/ owned by its sandbox user; for checks, bin/
-// and the rules check built with the student's own Go.
+// setup makes the workspace's folders: bin/, tmp/ and cache/ (the
+// submission's own build cache), owned by its sandbox user, and, for
+// grading, the vendored dependencies (a link to the prepared ones).
 func (g *grading) setup() error {
-	for _, d := range []string{g.binDir, filepath.Join(g.ws, "tmp")} {
+	for _, d := range []string{g.binDir, filepath.Join(g.ws, "tmp"), filepath.Join(g.ws, "cache")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			return err
 		}
@@ -316,34 +314,22 @@ func (g *grading) setup() error {
 	if p == nil {
 		return nil // checks: the rules check is built when a rule is checked (vetRules)
 	}
-	g.vettool = p.vettool
-	if err := os.Symlink(filepath.Join(p.ref, "vendor"), filepath.Join(g.ws, "vendor")); err != nil {
-		return err
-	}
-	var err error
-	g.cache, err = p.cloneCache(g.uid)
-	return err
-}
-
-func (g *grading) cleanup() {
-	if g.cache != "" {
-		killUser(g.uid)
-		removeTree(g.cache)
-	}
+	g.vettool, g.cache = p.vettool, filepath.Join(g.ws, "cache")
+	return os.Symlink(filepath.Join(p.ref, "vendor"), filepath.Join(g.ws, "vendor"))
 }
 
 // goRun runs one go command in the workspace: sandboxed as the submission's
 // user under the build limits when grading, as the caller for checks.
-func (g *grading) goRun(args ...string) (stdout, stderr string) {
+func (g *grading) goRun(env []string, args ...string) (stdout, stderr string) {
 	if g.opt.prep == nil {
-		stdout, stderr, err := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, args...)
+		stdout, stderr, err := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, env, args...)
 		if err != nil && !strings.Contains(stderr, err.Error()) {
 			stderr = strings.TrimSpace(stderr + "\n" + err.Error())
 		}
 		return stdout, stderr
 	}
 	c := goCommand{prep: g.opt.prep, ws: g.ws, cache: g.cache, uid: g.uid, bwrap: g.opt.bwrap, jail: g.opt.jail != nil,
-		limits: g.opt.BuildLimits, timeout: g.opt.BuildTimeout}
+		limits: g.opt.BuildLimits, timeout: g.opt.BuildTimeout, env: env}
 	if g.opt.NoSandbox {
 		c.bwrap, c.jail, c.uid = "", false, noUser
 	}
@@ -412,7 +398,7 @@ func (g *grading) build(pkgs []string) string {
 		return ""
 	}
 	g.vetRules(pkgs)
-	_, out := g.goRun(append([]string{"test", "-c", "-trimpath", "-vet=off", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
+	_, out := g.goRun(nil, append([]string{"test", "-c", "-trimpath", "-vet=off", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
 	return out
 }
 
@@ -522,6 +508,9 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		bin := filepath.Join(g.binDir, sec+".test")
 		ok := fileExists(bin)
 		why, detail := "did not compile as a whole", g.buildFailure(out, sec)
+		if note := limitNote(packageBlocks(out)[sec], g.opt.BuildLimits, g.opt.BuildTimeout); note != "" {
+			why = "did not build: " + note
+		}
 		if ok {
 			if p := g.probe(bin); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p

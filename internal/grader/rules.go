@@ -164,7 +164,7 @@ func (g *grading) vetRules(pkgs []string) {
 	if err := os.WriteFile(cfgPath, b, 0o644); err != nil {
 		return
 	}
-	stdout, stderr := g.goRun(append([]string{"vet", "-json", "-trimpath", "-tags=" + HiddenTag, "-vettool=" + g.vettool, "-config=" + cfgPath}, dirs...)...)
+	stdout, stderr := g.goRun([]string{vetConfigEnv + "=" + cfgPath}, append(vetArgs(g.opt.Catalog, g.vettool), dirs...)...)
 	findings, checked := parseFindings(stdout)
 	for path, dir := range owner {
 		g.vetted[dir].checked = checked[path]
@@ -225,11 +225,19 @@ func (g *grading) enforceRules() {
 	}
 }
 
-// buildVettoolWith builds the rules check (the embedded vetrules source) with
+// buildVettoolWith builds the rules check (the embedded vetrules sources) with
 // the go command goBin and environment env, in the folder dir, into out.
 func buildVettoolWith(ctx context.Context, goBin string, env []string, dir, out string) error {
 	sum := sha256.Sum256(vetrulesSource)
-	if err := writeFiles(dir, map[string][]byte{"go.mod": []byte("module d2l.invalid/vetrules\n\ngo 1.22\n"), "main.go": vetrulesSource}); err != nil {
+	files := map[string][]byte{"go.mod": []byte("module d2l.invalid/vetrules\n\ngo 1.22\n")}
+	for _, name := range []string{"main.go", "cacheprog.go"} {
+		b, err := vetrulesFiles.ReadFile("vetrules/" + name)
+		if err != nil {
+			return err
+		}
+		files[name] = b
+	}
+	if err := writeFiles(dir, files); err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
@@ -240,4 +248,23 @@ func buildVettoolWith(ctx context.Context, goBin string, env []string, dir, out 
 		return fmt.Errorf("building the rules check: %v: %s", err, truncate(string(b), 2000))
 	}
 	return nil
+}
+
+// vetConfigEnv names the rules check's config file (in its environment: go vet
+// keys its cache by the flags, which must stay the same for every submission).
+const vetConfigEnv = "D2L_VETRULES_CONFIG"
+
+// vetArgs are the arguments of go vet with the rules check, before the
+// packages: the same build flags as go test -c (the build reuses its
+// compiles), and a digest of the catalog's rules, which go vet's cache keys
+// the results by.
+func vetArgs(cat *Catalog, tool string) []string {
+	h := sha256.New()
+	for _, e := range cat.Exercises {
+		fmt.Fprintf(h, "%s %s %s %q\n", e.ID, e.Section, e.File, e.Forbid)
+		for _, t := range e.Tests() {
+			fmt.Fprintf(h, "test %s %v\n", t.Name, t.Hidden)
+		}
+	}
+	return []string{"vet", "-json", "-trimpath", "-tags=" + HiddenTag, "-vettool=" + tool, "-rules=" + hex.EncodeToString(h.Sum(nil))[:16]}
 }

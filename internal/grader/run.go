@@ -238,14 +238,18 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	if timedOut {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		killUser(r.uid) // a detached child may hold the output open
+		if r.jail != nil {
+			killUser(r.uid) // a detached child may hold the output open
+		}
 		waitErr = <-waitDone
 	}
 	// Children that kept the pipe open are gone with the group (and, in
 	// bubblewrap, with its PID namespace; in the jail, with its user); do not
 	// wait forever.
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	killUser(r.uid)
+	if r.jail != nil {
+		killUser(r.uid) // in bubblewrap, the PID namespace died with the process
+	}
 	var result []byte
 	select {
 	case result = <-resultCh:
@@ -338,12 +342,12 @@ func goEnv() []string {
 // goBuild runs a go command in dir with a hard timeout and the caller's
 // environment (goEnv), returning its standard output and error: the build of
 // d2l check, a student's own code on their own machine.
-func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...string) (stdout, stderr string, err error) {
+func goBuild(ctx context.Context, dir string, timeout time.Duration, env []string, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = goEnv()
+	cmd.Env = append(goEnv(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second

@@ -182,8 +182,9 @@ func TestRunTestHeldDescriptor(t *testing.T) {
 // TestBuildSandbox runs a program through the sandboxed go command of a
 // submission's build (go run: the program runs where the compiler would): it
 // runs as the submission's sandbox user, sees neither the checkout nor the
-// grader's cache, cannot change an entry of the trusted build cache through
-// its clone, and its limits hold (a file larger than the build's limit is cut).
+// instructor's build cache, cannot change the trusted build cache it reads
+// (mounted read-only), writes its own entries into the submission's cache
+// only, and its limits hold (a file larger than the build's limit is cut).
 func TestBuildSandbox(t *testing.T) {
 	l, cat := testLayout(t)
 	ctx := context.Background()
@@ -202,23 +203,19 @@ func TestBuildSandbox(t *testing.T) {
 	require.NoError(t, err)
 	defer removeTree(ws)
 	require.NoError(t, os.Chmod(ws, 0o755)) // the probe is the module's root package: go lists it
-	for _, d := range []string{"bin", "tmp"} {
+	for _, d := range []string{"bin", "tmp", "cache"} {
 		require.NoError(t, os.Mkdir(filepath.Join(ws, d), 0o700))
 		require.NoError(t, chownTo(filepath.Join(ws, d), uid))
 	}
-	cache, err := opt.prep.cloneCache(uid)
-	require.NoError(t, err)
-	defer removeTree(cache)
-	var trusted string // an entry of the clone: a hard link to the trusted cache
-	_ = filepath.WalkDir(cache, func(p string, d os.DirEntry, err error) error {
-		if err == nil && trusted == "" && d.Type().IsRegular() {
+	var trusted string // an entry of the trusted cache
+	_ = filepath.WalkDir(opt.prep.cache, func(p string, d os.DirEntry, err error) error {
+		if err == nil && trusted == "" && d.Type().IsRegular() && strings.HasSuffix(p, "-d") {
 			trusted = p
 		}
 		return nil
 	})
 	require.NotEmpty(t, trusted)
-	before, err := os.ReadFile(trusted)
-	require.NoError(t, err)
+	before := cacheFiles(t, opt.prep.cache)
 	probe := `package main
 
 import (
@@ -233,10 +230,13 @@ func main() {
 			fmt.Println("blocked: read", p)
 		}
 	}
-	if f, err := os.OpenFile(os.Args[3], os.O_WRONLY|os.O_TRUNC, 0); err != nil {
+	if f, err := os.OpenFile(os.Args[3], os.O_WRONLY|os.O_APPEND, 0); err != nil {
 		fmt.Println("blocked: write the trusted cache")
 	} else {
 		f.Close()
+	}
+	if err := os.WriteFile(os.Args[3]+".new", nil, 0o644); err != nil {
+		fmt.Println("blocked: add to the trusted cache")
 	}
 	err := os.WriteFile("tmp/big", make([]byte, 200<<20), 0o644)
 	fmt.Println("big file:", err)
@@ -244,22 +244,32 @@ func main() {
 `
 	require.NoError(t, os.WriteFile(filepath.Join(ws, "go.mod"), []byte("module probe\n\ngo 1.22\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(ws, "main.go"), []byte(probe), 0o644))
-	c := goCommand{prep: opt.prep, ws: ws, cache: cache, uid: uid, bwrap: opt.bwrap, jail: opt.jail != nil, limits: DefaultBuildLimits, timeout: time.Minute}
+	c := goCommand{prep: opt.prep, ws: ws, cache: filepath.Join(ws, "cache"), uid: uid, bwrap: opt.bwrap, jail: opt.jail != nil, limits: DefaultBuildLimits, timeout: time.Minute}
 	checkout := filepath.Join(l.Root, "go.mod")
-	gocache := filepath.Join(opt.CacheDir, "gocache", "README")
-	stdout, stderr, err := c.run(ctx, "run", ".", checkout, gocache, trusted)
+	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
+	require.NoError(t, err)
+	instructor := filepath.Join(strings.TrimSpace(string(gocache)), "README")
+	stdout, stderr, err := c.run(ctx, "run", ".", checkout, instructor, trusted)
 	t.Logf("stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	require.NoError(t, err)
 	if uid != noUser {
 		assert.Contains(t, stdout, fmt.Sprintf("uid=%d\n", uid), "the build runs as the submission's user")
+		assert.Contains(t, stdout, "blocked: read "+instructor)
 	}
 	if opt.bwrap != "" {
 		assert.Contains(t, stdout, "blocked: read "+checkout)
-		assert.Contains(t, stdout, "blocked: read "+gocache)
 	}
 	assert.Contains(t, stdout, "blocked: write the trusted cache")
-	after, err := os.ReadFile(trusted)
-	require.NoError(t, err)
-	assert.Equal(t, before, after, "the trusted cache entry changed")
-	assert.True(t, strings.Contains(stderr, "file size limit exceeded") || strings.Contains(stdout, "file too large"),
+	assert.Contains(t, stdout, "blocked: add to the trusted cache")
+	assert.Equal(t, before, cacheFiles(t, opt.prep.cache), "the build changed the trusted cache")
+	n := 0
+	_ = filepath.WalkDir(filepath.Join(ws, "cache"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, "-a") {
+			n++
+		}
+		return nil
+	})
+	assert.NotZero(t, n, "the build wrote no entry into the submission's own cache")
+	assert.Contains(t, stdout, "big file: write tmp/big: file too large",
 		"a 200 MiB file was written under a %d MiB limit", DefaultBuildLimits.FileSize>>20)
 }

@@ -133,13 +133,13 @@ func (p *userPool) acquire(ctx context.Context) (uid int, release func(), err er
 	}
 }
 
-// awaitReaped waits, at most for timeout, until at most a few processes of
-// uid are left, zombies included: they count against the user's process limit
+// awaitReaped waits, at most for timeout, until at most 64 processes of uid
+// are left, zombies included: they count against the user's process limit
 // until their parent (often a container's init, which may reap late) reaps
-// them. A few (a killed sandbox's) cost nothing; a fork bomb's would.
+// them. A few (finished sandboxes') cost nothing; a fork bomb's would.
 func awaitReaped(uid int, timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
-	for len(userTasks(uid, true)) > 16 && time.Now().Before(deadline) {
+	for len(userTasks(uid, true)) > 64 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -1,11 +1,12 @@
 // Command vetrules is the analysis the grader runs through `go vet -vettool`
 // inside the sandbox of a submission's build, where type information comes
 // from the build itself and no student file is type-checked in the grader's
-// own process. It uses the standard library only: the grader embeds this file
-// and builds it with the caller's Go.
+// own process; with -cacheprog TRUSTED PRIVATE it is also that build's cache
+// (cacheprog.go). It uses the standard library only: the grader embeds its
+// files and builds it with the caller's Go.
 //
-// With -config FILE (JSON, see config) it checks, for each package the config
-// names:
+// With the grader's config (JSON, see config; the file D2L_VETRULES_CONFIG
+// names) it checks, for each package the config names:
 //
 //   - rules: every use of a forbidden object (a builtin such as max, a package
 //     function such as grid.Pool2D or math.Max, a method) in any function,
@@ -53,24 +54,35 @@ var version = "dev"
 func main() {
 	// go vet calls the tool with -V=full (its version, for the cache), -flags
 	// (its flags, as JSON) and then once per package with the flags and the
-	// package's config file; it may add flags of its own (-json): they are ignored.
-	var cfgPath, vetCfg string
+	// package's config file; it may add flags of its own (-json): they are
+	// ignored. The grader's config comes in the environment
+	// (D2L_VETRULES_CONFIG), since go vet keys its cache by the flags: the
+	// flag -rules is a digest of the catalog's rules, the same for every
+	// submission of a run, so that the results of the dependencies (and of a
+	// package exactly the reference's) come from the cache.
+	if len(os.Args) == 4 && os.Args[1] == "-cacheprog" {
+		if err := cacheProg(os.Args[2], os.Args[3], os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "vetrules -cacheprog:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var vetCfg string
+	cfgPath := os.Getenv("D2L_VETRULES_CONFIG")
 	for _, a := range os.Args[1:] {
 		switch {
 		case strings.HasPrefix(a, "-V="):
 			fmt.Printf("vetrules version %s\n", version)
 			return
 		case a == "-flags":
-			fmt.Println(`[{"Name":"config","Bool":false,"Usage":"the grader's JSON config"}]`)
+			fmt.Println(`[{"Name":"rules","Bool":false,"Usage":"a digest of the catalog's rules (for go vet's cache)"}]`)
 			return
-		case strings.HasPrefix(a, "-config="):
-			cfgPath = strings.TrimPrefix(a, "-config=")
 		case strings.HasSuffix(a, ".cfg"):
 			vetCfg = a
 		}
 	}
 	if cfgPath == "" || vetCfg == "" {
-		fmt.Fprintln(os.Stderr, "usage: go vet -vettool=vetrules -config=FILE packages")
+		fmt.Fprintln(os.Stderr, "usage: D2L_VETRULES_CONFIG=FILE go vet -vettool=vetrules -rules=DIGEST packages")
 		os.Exit(2)
 	}
 	if err := run(cfgPath, vetCfg); err != nil {
