@@ -2,6 +2,7 @@ package grader
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,4 +128,15 @@ func mustRoot(t *testing.T) string {
 	root, err := FindRoot(".")
 	require.NoError(t, err)
 	return root
+}
+
+// ExampleDisplayName shows names a student controls as the reports show them.
+func ExampleDisplayName() {
+	fmt.Println(DisplayName("alice"))
+	fmt.Println(DisplayName("x.go\n## 6.1-4 — 5 / 5"))
+	fmt.Println(csvCell(DisplayName(`=HYPERLINK("example.invalid","click")`)))
+	// Output:
+	// alice
+	// x.go\n## 6.1-4 — 5 / 5
+	// '=HYPERLINK("example.invalid","click")
 }
