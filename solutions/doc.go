@@ -10,8 +10,13 @@
 //	// END SOLUTION
 //
 // which `go run ./cmd/d2l gen-exercises` (or `go generate ./solutions`)
-// replaces by a panic("TODO: …") in the stubs of exercises/. Test functions
-// carry a directive naming their exercise and points:
+// replaces by a panic("TODO: …") in the stubs of exercises/. Tests are
+// external test packages (package sec63_test): they call the exercise's
+// functions (sec63.MirrorPad1D) and compute what they expect inside the test,
+// never from a variable of the section's package, which a student's file
+// could set; the grader's rules check refuses a catalog that does. Test
+// functions defer testutil.Catch and carry a directive naming their exercise
+// and points:
 //
 //	//d2l:test 6.3-4 points=2
 //

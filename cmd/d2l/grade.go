@@ -120,7 +120,7 @@ func runGrade(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w; wrote the gradebook of the %d students finished to %s", err, len(results), *out)
 	}
 	for _, r := range results {
-		fmt.Printf("%-24s %4d / %d\n", r.Student, r.Score, r.Max)
+		fmt.Printf("%-24s %4d / %d\n", grader.DisplayName(r.Student), r.Score, r.Max)
 	}
 	fmt.Printf("graded %d submissions in %s; wrote %s/gradebook.csv\n", len(results), time.Since(start).Round(time.Millisecond), *out)
 	return nil

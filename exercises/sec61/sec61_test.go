@@ -1,8 +1,9 @@
-package sec61
+package sec61_test
 
 import (
 	"testing"
 
+	"github.com/d2l-go/d2l-go/exercises/sec61"
 	"github.com/d2l-go/d2l-go/exercises/testutil"
 )
 
@@ -11,7 +12,7 @@ import (
 //d2l:test 6.1-4 points=1
 func TestConv1D_Shape(t *testing.T) {
 	defer testutil.Catch(t)
-	if got := Conv1D(make([]float32, 10), make([]float32, 3), 0); len(got) != 8 {
+	if got := sec61.Conv1D(make([]float32, 10), make([]float32, 3), 0); len(got) != 8 {
 		t.Fatalf("Conv1D(x [10], k [3], 0): got length %d, want 8", len(got))
 	}
 }
@@ -21,7 +22,7 @@ func TestConv1D_Shape(t *testing.T) {
 //d2l:test 6.1-4 points=2
 func TestConv1D_Values(t *testing.T) {
 	defer testutil.Catch(t)
-	got := Conv1D([]float32{1, 2, 3, 4, 5}, []float32{1, 0, -1}, 0.5)
+	got := sec61.Conv1D([]float32{1, 2, 3, 4, 5}, []float32{1, 0, -1}, 0.5)
 	testutil.Close1D(t, []float32{-1.5, -1.5, -1.5}, got, 0, "Conv1D([1 2 3 4 5], [1 0 -1], 0.5)")
 }
 
@@ -31,7 +32,7 @@ func TestConv1D_Values(t *testing.T) {
 func TestConvolve2D_Shape(t *testing.T) {
 	defer testutil.Catch(t)
 	r := testutil.Rng(61)
-	testutil.ShapeIs(t, Convolve2D(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 4, 2)), 5, 4, "Convolve2D(f [2 3], g [4 2])")
+	testutil.ShapeIs(t, sec61.Convolve2D(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 4, 2)), 5, 4, "Convolve2D(f [2 3], g [4 2])")
 }
 
 // TestConvolve2D_Values checks a small example and that f*g = g*f.
@@ -42,6 +43,6 @@ func TestConvolve2D_Values(t *testing.T) {
 	f := testutil.Matrix([]float64{1, 2}, []float64{3, 4})
 	g := testutil.Matrix([]float64{0, 1}, []float64{1, 0})
 	want := testutil.Matrix([]float64{0, 1, 2}, []float64{1, 5, 4}, []float64{3, 4, 0})
-	testutil.Close2D(t, want, Convolve2D(f, g), 0, "Convolve2D(f, g)")
-	testutil.Close2D(t, want, Convolve2D(g, f), 0, "Convolve2D(g, f)")
+	testutil.Close2D(t, want, sec61.Convolve2D(f, g), 0, "Convolve2D(f, g)")
+	testutil.Close2D(t, want, sec61.Convolve2D(g, f), 0, "Convolve2D(g, f)")
 }

@@ -1,9 +1,10 @@
-package sec62
+package sec62_test
 
 import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/exercises/grid"
+	"github.com/d2l-go/d2l-go/exercises/sec62"
 	"github.com/d2l-go/d2l-go/exercises/testutil"
 )
 
@@ -12,7 +13,7 @@ import (
 //d2l:test 6.2-3b points=1
 func TestToeplitzMatrix_Shape(t *testing.T) {
 	defer testutil.Catch(t)
-	testutil.ShapeIs(t, ToeplitzMatrix(testutil.Rand2D(testutil.Rng(3), 2, 2), 3, 3), 4, 9, "ToeplitzMatrix(K [2 2], 3, 3)")
+	testutil.ShapeIs(t, sec62.ToeplitzMatrix(testutil.Rand2D(testutil.Rng(3), 2, 2), 3, 3), 4, 9, "ToeplitzMatrix(K [2 2], 3, 3)")
 }
 
 // TestToeplitzMatrix_Book checks W · vec(X) on the book's example.
@@ -21,7 +22,7 @@ func TestToeplitzMatrix_Shape(t *testing.T) {
 func TestToeplitzMatrix_Book(t *testing.T) {
 	defer testutil.Catch(t)
 	K := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
-	W := ToeplitzMatrix(K, 3, 3)
+	W := sec62.ToeplitzMatrix(K, 3, 3)
 	testutil.ShapeIs(t, W, 4, 9, "ToeplitzMatrix(K, 3, 3)")
 	vecX := grid.Zeros(9, 1)
 	for i := range vecX {

@@ -1,9 +1,10 @@
-package sec64
+package sec64_test
 
 import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/exercises/grid"
+	"github.com/d2l-go/d2l-go/exercises/sec64"
 	"github.com/d2l-go/d2l-go/exercises/testutil"
 	"github.com/stretchr/testify/require"
 )
@@ -14,7 +15,7 @@ import (
 func TestComposeKernels_Shape(t *testing.T) {
 	defer testutil.Catch(t)
 	r := testutil.Rng(641)
-	testutil.ShapeIs(t, ComposeKernels(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 1)), 4, 3, "ComposeKernels(K1 [2 3], K2 [3 1])")
+	testutil.ShapeIs(t, sec64.ComposeKernels(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 1)), 4, 3, "ComposeKernels(K1 [2 3], K2 [3 1])")
 }
 
 // TestComposeKernels_Values checks that one corr2d with the composed kernel
@@ -32,11 +33,11 @@ func TestComposeKernels_Values(t *testing.T) {
 	}
 	K1 := testutil.Matrix([]float64{1, -1})
 	K2 := testutil.Matrix([]float64{0, 1}, []float64{2, 3})
-	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, ComposeKernels(K1, K2)), 1e-5, "corr2d(X, ComposeKernels(K1, K2))")
+	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, sec64.ComposeKernels(K1, K2)), 1e-5, "corr2d(X, ComposeKernels(K1, K2))")
 
 	r := testutil.Rng(6411)
 	X, K1, K2 = testutil.Rand2D(r, 7, 8), testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 3, 2)
-	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, ComposeKernels(K1, K2)), 1e-4,
+	testutil.Close2D(t, grid.Corr2D(grid.Corr2D(X, K1), K2), grid.Corr2D(X, sec64.ComposeKernels(K1, K2)), 1e-4,
 		"random X [7 8], K1 [2 3], K2 [3 2]: corr2d(X, ComposeKernels(K1, K2)) vs corr2d(corr2d(X, K1), K2) (is K2 flipped?)")
 }
 
@@ -46,13 +47,13 @@ func TestComposeKernels_Values(t *testing.T) {
 //d2l:test 6.4-2 points=2
 func TestConvForwardCost(t *testing.T) {
 	defer testutil.Catch(t)
-	got := ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)
-	require.Equal(t, ConvCost{Mults: 96, Adds: 84, InputFloats: 18, WeightFloats: 24, OutputFloats: 12}, got,
+	got := sec64.ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)
+	require.Equal(t, sec64.ConvCost{Mults: 96, Adds: 84, InputFloats: 18, WeightFloats: 24, OutputFloats: 12}, got,
 		"ConvForwardCost(2, 3, 3, 3, 2, 2, 0, 0, 1, 1)")
 	// 3×8×7 input, 4×3×3×2 kernels, padding (1, 2), stride (2, 3): the output is
 	// 4 × (⌊(8+2−3)/2⌋+1) × (⌊(7+4−2)/3⌋+1) = 4×4×4, each of its 64 values 3·3·2 = 18 products.
-	got = ConvForwardCost(3, 8, 7, 4, 3, 2, 1, 2, 2, 3)
-	require.Equal(t, ConvCost{Mults: 64 * 18, Adds: 64 * 17, InputFloats: 168, WeightFloats: 72, OutputFloats: 64}, got,
+	got = sec64.ConvForwardCost(3, 8, 7, 4, 3, 2, 1, 2, 2, 3)
+	require.Equal(t, sec64.ConvCost{Mults: 64 * 18, Adds: 64 * 17, InputFloats: 168, WeightFloats: 72, OutputFloats: 64}, got,
 		"ConvForwardCost(3, 8, 7, 4, 3, 2, 1, 2, 2, 3): output 4×4×4 (padding on both sides, then the stride)")
 }
 
@@ -62,10 +63,10 @@ func TestConvForwardCost(t *testing.T) {
 //d2l:test 6.4-3 points=1
 func TestCostGrowth(t *testing.T) {
 	defer testutil.Catch(t)
-	ch, pad := CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1)
+	ch, pad := sec64.CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1)
 	require.InDelta(t, 4.0, ch, 1e-9, "CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1): doubling ci and co")
 	require.InDelta(t, 34.0*34/(32*32), pad, 1e-9, "CostGrowth(3, 32, 32, 8, 3, 3, 1, 1, 1, 1): doubling the padding, output 32×32 -> 34×34")
-	_, pad = CostGrowth(1, 10, 6, 1, 5, 3, 2, 0, 1, 1)
+	_, pad = sec64.CostGrowth(1, 10, 6, 1, 5, 3, 2, 0, 1, 1)
 	require.InDelta(t, 14.0*4/(10*4), pad, 1e-9, "CostGrowth(1, 10, 6, 1, 5, 3, 2, 0, 1, 1): doubling the padding, output 10×4 -> 14×4")
 }
 
@@ -90,7 +91,7 @@ func TestCorr2DMultiInOutMatMul(t *testing.T) {
 		testutil.Matrix([]float64{76, 100}, []float64{148, 172}),
 		testutil.Matrix([]float64{96, 128}, []float64{192, 224}),
 	}
-	testutil.Close3D(t, want, Corr2DMultiInOutMatMul(X, K), 0, "Corr2DMultiInOutMatMul(X, K)")
+	testutil.Close3D(t, want, sec64.Corr2DMultiInOutMatMul(X, K), 0, "Corr2DMultiInOutMatMul(X, K)")
 
 	// A kernel that is not square, on random values.
 	r := testutil.Rng(646)
@@ -107,7 +108,7 @@ func TestCorr2DMultiInOutMatMul(t *testing.T) {
 			}
 		}
 	}
-	testutil.Close3D(t, want, Corr2DMultiInOutMatMul(X, K), 1e-4, "random X [2 5 6], K [3 2 2 3] (kh = 2, kw = 3)")
+	testutil.Close3D(t, want, sec64.Corr2DMultiInOutMatMul(X, K), 1e-4, "random X [2 5 6], K [3 2 2 3] (kh = 2, kw = 3)")
 }
 
 // TestConv1x1MatMul checks an integer example with ci = 2, co = 3.
@@ -125,7 +126,7 @@ func TestConv1x1MatMul(t *testing.T) {
 		testutil.Matrix([]float64{36, 43, 50}, []float64{57, 64, 71}, []float64{78, 85, 92}),
 		testutil.Matrix([]float64{54, 65, 76}, []float64{87, 98, 109}, []float64{120, 131, 142}),
 	}
-	testutil.Close3D(t, want, Conv1x1MatMul(X, W), 0, "Conv1x1MatMul(X, W)")
+	testutil.Close3D(t, want, sec64.Conv1x1MatMul(X, W), 0, "Conv1x1MatMul(X, W)")
 }
 
 // TestBlockDiagMatVec checks the question's example and a random case against the
@@ -135,7 +136,7 @@ func TestConv1x1MatMul(t *testing.T) {
 func TestBlockDiagMatVec(t *testing.T) {
 	defer testutil.Catch(t)
 	W := [][][]float32{testutil.Matrix([]float64{1, 2}, []float64{3, 4}), testutil.Matrix([]float64{0, 1}, []float64{1, 0})}
-	testutil.Close1D(t, []float32{3, 7, 3, 2}, BlockDiagMatVec(W, []float32{1, 1, 2, 3}), 0, "BlockDiagMatVec(W, [1 1 2 3])")
+	testutil.Close1D(t, []float32{3, 7, 3, 2}, sec64.BlockDiagMatVec(W, []float32{1, 1, 2, 3}), 0, "BlockDiagMatVec(W, [1 1 2 3])")
 
 	r := testutil.Rng(649)
 	const b, size = 3, 4
@@ -156,5 +157,5 @@ func TestBlockDiagMatVec(t *testing.T) {
 	for i := range flat {
 		flat[i], wantFlat[i] = x[i][0], want[i][0]
 	}
-	testutil.Close1D(t, wantFlat, BlockDiagMatVec(W, flat), 1e-4, "BlockDiagMatVec(3 random 4×4 blocks, random x [12]) vs the full 12×12 product")
+	testutil.Close1D(t, wantFlat, sec64.BlockDiagMatVec(W, flat), 1e-4, "BlockDiagMatVec(3 random 4×4 blocks, random x [12]) vs the full 12×12 product")
 }

@@ -1,6 +1,14 @@
 // Package testutil holds the assertions and seeded random inputs shared by the
 // exercise tests (public and hidden). Shape checks come first so that a wrong
 // shape fails with a clear message before any value is compared.
+//
+// Every failing assertion says two things. The test's own message (t.Fatalf)
+// shows got and want, which is what a student needs from a public test. The
+// grader's harness (SetReporter) also receives a blind message: what was
+// compared and where the first difference is, with no value the test computed
+// or the student's code returned, so that the feedback of a hidden test
+// teaches without revealing its inputs or expected values. The grader shows
+// only the blind messages of hidden tests.
 package testutil
 
 import (
@@ -8,6 +16,9 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -17,10 +28,20 @@ import (
 // code under test — an unfinished stub's panic("TODO ...") included — into a failure of
 // that test alone, so that the tests of the other exercises still run and report.
 //
-// Catch also records whether the test passed, for Summary.
+// Catch also records whether the test passed, for Summary, and gives the reporter
+// (SetReporter) a blind description of the panic: "not written yet" for a TODO stub,
+// the kind of a runtime error without its numbers ("runtime error: index out of range"),
+// or only that the code panicked, since any other panic value comes from the code under test.
 func Catch(t testing.TB) {
 	if r := recover(); r != nil {
 		t.Helper()
+		blind := "the code panicked"
+		if e, ok := r.(runtime.Error); ok && strings.HasPrefix(fmt.Sprintf("%T", r), "runtime.") {
+			blind += ": " + digitsRE.ReplaceAllString(firstLine(e.Error()), "…")
+		} else if s, ok := r.(string); ok && strings.HasPrefix(s, "TODO") {
+			blind = "not written yet: the stub still panics with TODO"
+		}
+		report(t, blind)
 		t.Errorf("panic: %v", r)
 	}
 	resultsMu.Lock()
@@ -28,10 +49,46 @@ func Catch(t testing.TB) {
 	results[t.Name()] = !t.Failed()
 }
 
+var digitsRE = regexp.MustCompile(`[0-9]+`)
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
 var (
 	resultsMu sync.Mutex
 	results   = map[string]bool{} // test name -> passed, as recorded by Catch
 )
+
+var (
+	reporterMu sync.Mutex
+	reporter   func(test, msg string)
+)
+
+// SetReporter makes every failing assertion of this package, and every panic Catch
+// recovers, also call f with the test's name and a blind message: what was compared
+// and where it first differs, never a value. The grader's harness sets it to write on a
+// file descriptor that the code under test cannot reach; tests never call it.
+func SetReporter(f func(test, msg string)) {
+	reporterMu.Lock()
+	defer reporterMu.Unlock()
+	reporter = f
+}
+
+// report hands a blind message to the reporter, if there is one.
+func report(t testing.TB, blind string) {
+	reporterMu.Lock()
+	f := reporter
+	reporterMu.Unlock()
+	if f != nil {
+		f(t.Name(), blind)
+	}
+}
+
+// fail stops the test with the full message, after handing the blind one to the reporter.
+func fail(t testing.TB, full, blind string) {
+	t.Helper()
+	report(t, blind)
+	t.Fatal(full)
+}
 
 // Item is one public test of an exercise, for Summary.
 type Item struct {
@@ -110,6 +167,51 @@ func Rand4D(r *rand.Rand, a, c, h, w int) [][][][]float32 {
 	return t
 }
 
+// Copy1D returns a copy of x, so that code that changes its input cannot change what a
+// test later compares with.
+func Copy1D(x []float32) []float32 {
+	if x == nil {
+		return nil
+	}
+	return append([]float32(nil), x...)
+}
+
+// Copy2D returns a deep copy of a [h][w] matrix.
+func Copy2D(m [][]float32) [][]float32 {
+	if m == nil {
+		return nil
+	}
+	out := make([][]float32, len(m))
+	for i := range m {
+		out[i] = Copy1D(m[i])
+	}
+	return out
+}
+
+// Copy3D returns a deep copy of a [c][h][w] tensor.
+func Copy3D(m [][][]float32) [][][]float32 {
+	if m == nil {
+		return nil
+	}
+	out := make([][][]float32, len(m))
+	for i := range m {
+		out[i] = Copy2D(m[i])
+	}
+	return out
+}
+
+// Copy4D returns a deep copy of a [a][c][h][w] tensor.
+func Copy4D(m [][][][]float32) [][][][]float32 {
+	if m == nil {
+		return nil
+	}
+	out := make([][][][]float32, len(m))
+	for i := range m {
+		out[i] = Copy3D(m[i])
+	}
+	return out
+}
+
 // Shape2D returns the shape [len(m), len(m[0])] of a matrix, or an error if it
 // is ragged.
 func Shape2D(m [][]float32) ([]int, error) {
@@ -138,10 +240,11 @@ func ShapeIs(t testing.TB, got [][]float32, rows, cols int, what string) {
 	t.Helper()
 	gs, err := Shape2D(got)
 	if err != nil {
-		t.Fatalf("%s: %v", what, err)
+		fail(t, fmt.Sprintf("%s: %v", what, err), what+": got a ragged matrix (rows of different lengths)")
 	}
 	if got == nil || gs[0] != rows || (rows > 0 && gs[1] != cols) {
-		t.Fatalf("%s: got shape %v (nil: %v), want [%d %d]", what, gs, got == nil, rows, cols)
+		fail(t, fmt.Sprintf("%s: got shape %v (nil: %v), want [%d %d]", what, gs, got == nil, rows, cols),
+			fmt.Sprintf("%s: wrong shape, want [%d %d]", what, rows, cols))
 	}
 }
 
@@ -151,13 +254,13 @@ func Shape2DEqual(t testing.TB, want, got [][]float32, what string) {
 	ws, _ := Shape2D(want)
 	gs, err := Shape2D(got)
 	if err != nil {
-		t.Fatalf("%s: %v", what, err)
+		fail(t, fmt.Sprintf("%s: %v", what, err), what+": got a ragged matrix (rows of different lengths)")
 	}
 	if got == nil && want != nil {
-		t.Fatalf("%s: got nil, want shape %v", what, ws)
+		fail(t, fmt.Sprintf("%s: got nil, want shape %v", what, ws), fmt.Sprintf("%s: got nil, want shape %v", what, ws))
 	}
 	if gs[0] != ws[0] || gs[1] != ws[1] {
-		t.Fatalf("%s: got shape %v, want %v", what, gs, ws)
+		fail(t, fmt.Sprintf("%s: got shape %v, want %v", what, gs, ws), fmt.Sprintf("%s: wrong shape, want %v", what, ws))
 	}
 }
 
@@ -170,10 +273,11 @@ func Close2D(t testing.TB, want, got [][]float32, tol float64, what string) {
 	for i := range want {
 		for j := range want[i] {
 			if !close32(got[i][j], want[i][j], tol) {
+				blind := fmt.Sprintf("%s: the values differ first at [%d][%d]", what, i, j)
 				if len(want)*len(want[0]) <= 64 {
-					t.Fatalf("%s: values differ at [%d][%d]\n got: %v\nwant: %v", what, i, j, got, want)
+					fail(t, fmt.Sprintf("%s: values differ at [%d][%d]\n got: %v\nwant: %v", what, i, j, got, want), blind)
 				}
-				t.Fatalf("%s: at [%d][%d] got %v, want %v", what, i, j, got[i][j], want[i][j])
+				fail(t, fmt.Sprintf("%s: at [%d][%d] got %v, want %v", what, i, j, got[i][j], want[i][j]), blind)
 			}
 		}
 	}
@@ -183,7 +287,8 @@ func Close2D(t testing.TB, want, got [][]float32, tol float64, what string) {
 func Shape3DEqual(t testing.TB, want, got [][][]float32, what string) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("%s: got %d channels, want %d", what, len(got), len(want))
+		fail(t, fmt.Sprintf("%s: got %d channels, want %d", what, len(got), len(want)),
+			fmt.Sprintf("%s: wrong number of channels, want %d", what, len(want)))
 	}
 	for c := range want {
 		Shape2DEqual(t, want[c], got[c], fmt.Sprintf("%s, channel %d", what, c))
@@ -203,12 +308,65 @@ func Close3D(t testing.TB, want, got [][][]float32, tol float64, what string) {
 func Close1D(t testing.TB, want, got []float32, tol float64, what string) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("%s: got length %d, want %d", what, len(got), len(want))
+		fail(t, fmt.Sprintf("%s: got length %d, want %d", what, len(got), len(want)),
+			fmt.Sprintf("%s: wrong length, want %d", what, len(want)))
 	}
 	for i := range want {
 		if !close32(got[i], want[i], tol) {
-			t.Fatalf("%s: values differ at [%d]\n got: %v\nwant: %v", what, i, got, want)
+			fail(t, fmt.Sprintf("%s: values differ at [%d]\n got: %v\nwant: %v", what, i, got, want),
+				fmt.Sprintf("%s: the values differ first at [%d]", what, i))
 		}
+	}
+}
+
+// Equal fails t unless got and want are deeply equal (reflect.DeepEqual). For
+// slices and arrays the blind message names the first differing index; for
+// structs, the first differing field.
+func Equal(t testing.TB, want, got any, what string) {
+	t.Helper()
+	if reflect.DeepEqual(want, got) {
+		return
+	}
+	blind := what + ": wrong value"
+	w, g := reflect.ValueOf(want), reflect.ValueOf(got)
+	if w.IsValid() && g.IsValid() && w.Type() == g.Type() {
+		switch w.Kind() {
+		case reflect.Slice, reflect.Array:
+			if w.Len() != g.Len() {
+				blind = fmt.Sprintf("%s: wrong length, want %d", what, w.Len())
+				break
+			}
+			for i := range w.Len() {
+				if !reflect.DeepEqual(w.Index(i).Interface(), g.Index(i).Interface()) {
+					blind = fmt.Sprintf("%s: differs first at [%d]", what, i)
+					break
+				}
+			}
+		case reflect.Struct:
+			for i := range w.NumField() {
+				if w.Type().Field(i).IsExported() && !reflect.DeepEqual(w.Field(i).Interface(), g.Field(i).Interface()) {
+					blind = fmt.Sprintf("%s: wrong %s", what, w.Type().Field(i).Name)
+					break
+				}
+			}
+		}
+	}
+	fail(t, fmt.Sprintf("%s:\n got: %+v\nwant: %+v", what, got, want), blind)
+}
+
+// InDelta fails t unless got is within delta of want (and neither is NaN).
+func InDelta(t testing.TB, want, got, delta float64, what string) {
+	t.Helper()
+	if math.IsNaN(got) || math.IsNaN(want) || math.Abs(got-want) > delta {
+		fail(t, fmt.Sprintf("%s: got %v, want %v (±%v)", what, got, want, delta), what+": wrong value")
+	}
+}
+
+// True fails t unless ok, with why (it may show values) and blind (it must not).
+func True(t testing.TB, ok bool, why, blind string) {
+	t.Helper()
+	if !ok {
+		fail(t, why, blind)
 	}
 }
 

@@ -46,7 +46,8 @@ func AnswersTemplate(cat *Catalog, section string) []byte {
 }
 
 // ParseAnswers reads a student's ANSWERS.md: the answer written under each item's heading,
-// by exercise id, trimmed; items left empty map to "". Text before the first heading, the
+// by exercise id, trimmed, as plain lines (CRLF and lone CR become LF, control characters
+// are escaped); items left empty map to "". Text before the first heading, the
 // quoted question and the "答：" line are not part of an answer; without that line
 // everything under the heading that is not quoted is.
 func ParseAnswers(md []byte) map[string]string {
@@ -73,7 +74,7 @@ func ParseAnswers(md []byte) map[string]string {
 		}
 		out[id] = strings.TrimSpace(strings.Join(ans, "\n"))
 	}
-	for _, l := range strings.Split(strings.ReplaceAll(string(md), "\r\n", "\n"), "\n") {
+	for _, l := range strings.Split(plainText(string(md)), "\n") {
 		if strings.HasPrefix(l, "## ") {
 			flush()
 			id, body = "", nil
@@ -92,9 +93,10 @@ func ParseAnswers(md []byte) map[string]string {
 func answerCell() string { return "**" + answerMarker + "**\n\n" + answerPlaceholder }
 
 // AnswerFromCell returns the answer a student wrote in an answer cell: its text without
-// the "答：" heading and the placeholder ("" when nothing was written).
+// the "答：" heading and the placeholder ("" when nothing was written), as plain lines
+// (line endings normalised, control characters escaped).
 func AnswerFromCell(src string) string {
-	s := strings.TrimSpace(src)
+	s := strings.TrimSpace(plainText(src))
 	s = strings.TrimSpace(strings.TrimPrefix(s, "**"+answerMarker+"**"))
 	s = strings.TrimSpace(strings.TrimPrefix(s, answerMarker))
 	s = strings.TrimSpace(strings.Replace(s, answerPlaceholder, "", 1))

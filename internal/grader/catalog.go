@@ -32,6 +32,10 @@ type Test struct {
 	Hidden bool   `json:"hidden,omitempty"`
 	// Timeout overrides the run's per-test time limit when longer (e.g. a training run).
 	Timeout time.Duration `json:"timeout,omitempty"`
+	// Doc is what the test checks, in words: the first sentence of its doc comment
+	// without the function's name ("compares with the reference on random inputs").
+	// The feedback of a failed hidden test shows it instead of the test's output.
+	Doc string `json:"doc,omitempty"`
 }
 
 // Exercise is one numbered exercise (or one part of it), e.g. "6.3-4".
@@ -327,7 +331,7 @@ func (c *Catalog) addTests(dir, section string, hidden bool) error {
 				return fmt.Errorf("grader.LoadCatalog: %s: %s: got exercise %q, want a code exercise of %s", path, fn.Name.Name, dir[1], section)
 			}
 			p, _ := strconv.Atoi(dir[2])
-			t := Test{Name: fn.Name.Name, Points: p, Hidden: hidden}
+			t := Test{Name: fn.Name.Name, Points: p, Hidden: hidden, Doc: testDoc(fn)}
 			if dir[3] != "" {
 				if t.Timeout, err = time.ParseDuration(dir[3]); err != nil {
 					return fmt.Errorf("grader.LoadCatalog: %s: %s: %w", path, fn.Name.Name, err)
@@ -341,4 +345,22 @@ func (c *Catalog) addTests(dir, section string, hidden bool) error {
 		}
 	}
 	return nil
+}
+
+// testDoc is the first sentence of a test function's doc comment, without the
+// function's name: "TestHidden_MinPool compares with the reference on random
+// inputs." gives "compares with the reference on random inputs".
+func testDoc(fn *ast.FuncDecl) string {
+	if fn.Doc == nil {
+		return ""
+	}
+	text := strings.Join(strings.Fields(fn.Doc.Text()), " ")
+	if i := strings.Index(text, ". "); i >= 0 {
+		text = text[:i]
+	}
+	if i := strings.Index(text, " //d2l:"); i >= 0 {
+		text = text[:i]
+	}
+	text = strings.TrimSuffix(strings.TrimPrefix(text, fn.Name.Name+" "), ".")
+	return strings.TrimSpace(text)
 }

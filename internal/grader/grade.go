@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -39,12 +40,19 @@ type Options struct {
 	// only) or SandboxAuto (bubblewrap when it works here, else the jail).
 	Sandbox string
 	Limits  Limits // per test process (default DefaultLimits)
+	// BuildLimits bound each process of a submission's build (default DefaultBuildLimits).
+	BuildLimits Limits
+	// CacheDir keeps the prepared snapshots and the trusted build cache between
+	// runs (default DefaultCacheDir()).
+	CacheDir string
 	// Shard, when its N > 1, grades only the students of that shard (GradeAll).
 	Shard    Shard
-	bwrap    string // the bwrap found by prepare
-	jail     *Jail  // or the jail it chose
-	liveRoot string // the checkout, before the snapshot replaced Layout
-	prepared bool   // sandbox checked, snapshot taken
+	bwrap    string    // the bwrap found by prepare
+	jail     *Jail     // or the jail it chose
+	users    *userPool // the sandbox users (root grader)
+	prep     *prepared // the prepared snapshot and builds (grading)
+	liveRoot string    // the checkout, before the snapshot replaced Layout
+	prepared bool      // sandbox checked, snapshot prepared
 }
 
 func (o *Options) defaults() {
@@ -60,12 +68,18 @@ func (o *Options) defaults() {
 	if o.Limits == (Limits{}) {
 		o.Limits = DefaultLimits
 	}
+	if o.BuildLimits == (Limits{}) {
+		o.BuildLimits = DefaultBuildLimits
+	}
+	if o.CacheDir == "" {
+		o.CacheDir = DefaultCacheDir()
+	}
 }
 
 // prepare finds the sandbox (unless NoSandbox) and, when grading against the
-// reference, takes the read-only snapshot every build of the run uses; the
-// returned function removes the snapshot.
-func (o *Options) prepare() (func(), error) {
+// reference, the prepared snapshot every build of the run uses (see
+// prepareBuilds). The returned function releases what it holds.
+func (o *Options) prepare(ctx context.Context) (func(), error) {
 	o.defaults()
 	if o.prepared {
 		return func() {}, nil
@@ -76,20 +90,21 @@ func (o *Options) prepare() (func(), error) {
 		}
 	}
 	o.liveRoot = o.Layout.Root
-	if err := ensureModules(context.Background(), o.Layout); err != nil {
+	if err := ensureModules(ctx, o.Layout); err != nil {
 		return nil, err
 	}
-	done := func() {}
 	if o.Reference {
-		snap, err := takeSnapshot(o.Layout, o.TempDir)
+		p, err := prepareBuilds(ctx, o.Layout, o.Catalog, o.CacheDir, o.BuildTimeout)
 		if err != nil {
 			return nil, err
 		}
-		o.Layout = snap.Layout
-		done = snap.Remove
+		o.prep = p
+		snap := NewLayout(p.src)
+		snap.Exercises, snap.Notebooks = o.Layout.Exercises, o.Layout.Notebooks
+		o.Layout = snap
 	}
 	o.prepared = true
-	return done, nil
+	return func() {}, nil
 }
 
 // CheckSandbox finds the sandbox a grading run with Options.Sandbox = kind
@@ -134,21 +149,27 @@ func (o *Options) findSandbox() error {
 	var err error
 	switch o.Sandbox {
 	case "", SandboxBwrap:
-		return bwrap()
+		err = bwrap()
 	case SandboxJail:
 		o.jail, err = FindJail()
-		return err
 	case SandboxAuto:
 		berr := bwrap()
 		if berr == nil {
-			return nil
+			break
 		}
 		if o.jail, err = FindJail(); err != nil {
-			return fmt.Errorf("%w; and %v", berr, strings.TrimPrefix(err.Error(), ErrNoSandbox.Error()+": "))
+			err = fmt.Errorf("%w; and %v", berr, strings.TrimPrefix(err.Error(), ErrNoSandbox.Error()+": "))
 		}
-		return nil
+	default:
+		return fmt.Errorf("%w: unknown sandbox %q (bwrap, jail or auto)", ErrNoSandbox, o.Sandbox)
 	}
-	return fmt.Errorf("%w: unknown sandbox %q (bwrap, jail or auto)", ErrNoSandbox, o.Sandbox)
+	if err != nil {
+		return err
+	}
+	if os.Geteuid() == 0 {
+		o.users, err = sandboxUsers()
+	}
+	return err
 }
 
 // TestResult is the outcome of one test.
@@ -199,33 +220,40 @@ type exState struct {
 	student []byte // the student's file (nil when missing/rejected)
 }
 
+// pkgDir is the workspace folder of the package the exercise's tests run in.
+func (st *exState) pkgDir() string { return filepath.Base(st.binDir) }
+
 // GradeSubmission builds and tests one submission. It never writes into sub.Dir.
 func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*StudentResult, error) {
-	done, err := opt.prepare()
+	done, err := opt.prepare(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
 	defer done()
 	start := time.Now()
+	uid := noUser
+	if opt.users != nil {
+		u, release, err := opt.users.acquire(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
+		}
+		defer release()
+		uid = u
+	}
 	ws, err := os.MkdirTemp(opt.TempDir, "d2l-grade-")
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
 	if !opt.KeepWork {
-		defer os.RemoveAll(ws)
+		defer removeTree(ws)
 	}
 	g := &grading{ctx: ctx, opt: opt, sub: sub, ws: ws, binDir: filepath.Join(ws, "bin"), states: map[string]*exState{},
-		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}}
-	if err := os.MkdirAll(g.binDir, 0o755); err != nil {
+		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}, uid: uid,
+		vetted: map[string]*vetResult{}}
+	if err := g.setup(); err != nil {
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
 	}
-	sandboxReadable(ws, g.binDir)
-	g.run = runner{bwrap: opt.bwrap, jail: opt.jail, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, ExercisesModule)}
-	if opt.jail != nil {
-		uid, release := opt.jail.acquire()
-		defer release()
-		g.run.jailUID = uid
-	}
+	g.run = runner{bwrap: opt.bwrap, jail: opt.jail, uid: uid, limits: opt.Limits, clean: pathCleaner(ws, opt.Layout.Root, opt.liveRoot, sub.Dir, g.cache, ExercisesModule)}
 	if opt.NoSandbox && opt.Hidden {
 		g.res.Notes = append(g.res.Notes, "graded WITHOUT a sandbox (-unsafe-no-sandbox): this submission's code ran unconfined and could have changed any result")
 	}
@@ -241,6 +269,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 	if err := g.perExercise(out, retried); err != nil {
 		return nil, err
 	}
+	g.enforceRules()
 	g.runTests()
 	g.scrub()
 	g.res.Elapsed = time.Since(start)
@@ -255,10 +284,71 @@ type grading struct {
 	ws       string // temporary module
 	binDir   string // compiled test binaries
 	res      *StudentResult
-	states   map[string]*exState // code exercises by ID
-	order    []*exState          // all exercises in catalog order
-	sections []string            // sections with code exercises to grade
-	run      runner              // runs the test binaries
+	states   map[string]*exState   // code exercises by ID
+	order    []*exState            // all exercises in catalog order
+	sections []string              // sections with code exercises to grade
+	run      runner                // runs the test binaries
+	uid      int                   // the submission's sandbox user, or noUser
+	cache    string                // its build cache (grading)
+	vettool  string                // the rules check
+	vetted   map[string]*vetResult // the rules check's results, by package folder
+	batch    int                   // go vet runs so far
+}
+
+// setup makes the workspace's folders: bin/, tmp/ and cache/ (the
+// submission's own build cache), owned by its sandbox user, and, for
+// grading, the vendored dependencies (a link to the prepared ones).
+func (g *grading) setup() error {
+	for _, d := range []string{g.binDir, filepath.Join(g.ws, "tmp"), filepath.Join(g.ws, "cache")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			return err
+		}
+		if err := chownTo(d, g.uid); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod(g.ws, 0o711); err != nil {
+		return err
+	}
+	p := g.opt.prep
+	if p == nil {
+		return nil // checks: the rules check is built when a rule is checked (vetRules)
+	}
+	g.vettool, g.cache = p.vettool, filepath.Join(g.ws, "cache")
+	return os.Symlink(filepath.Join(p.ref, "vendor"), filepath.Join(g.ws, "vendor"))
+}
+
+// goRun runs one go command in the workspace: sandboxed as the submission's
+// user under the build limits when grading, as the caller for checks.
+func (g *grading) goRun(env []string, args ...string) (stdout, stderr string) {
+	if g.opt.prep == nil {
+		stdout, stderr, err := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, env, args...)
+		if err != nil && !strings.Contains(stderr, err.Error()) {
+			stderr = strings.TrimSpace(stderr + "\n" + err.Error())
+		}
+		return stdout, stderr
+	}
+	c := goCommand{prep: g.opt.prep, ws: g.ws, cache: g.cache, uid: g.uid, bwrap: g.opt.bwrap, jail: g.opt.jail != nil,
+		limits: g.opt.BuildLimits, timeout: g.opt.BuildTimeout, env: env}
+	if g.opt.NoSandbox {
+		c.bwrap, c.jail, c.uid = "", false, noUser
+	}
+	stdout, stderr, err := c.run(g.ctx, args...)
+	if err != nil && !strings.Contains(stderr, err.Error()) {
+		stderr = strings.TrimSpace(stderr + "\n" + err.Error())
+	}
+	// The test binaries become the grader's: the tests' user may run them, not change them.
+	if g.uid != noUser {
+		bins, _ := os.ReadDir(g.binDir)
+		for _, b := range bins {
+			p := filepath.Join(g.binDir, b.Name())
+			if b.Type().IsRegular() {
+				_ = os.Lchown(p, 0, 0)
+				_ = os.Chmod(p, 0o755)
+			}
+		}
+	}
+	return stdout, stderr
 }
 
 // scrub removes workspace, snapshot and checkout paths and hidden test file
@@ -300,13 +390,15 @@ func (g *grading) plan() {
 	}
 }
 
-// build compiles the test binaries of the given package folders of the
-// workspace in one go command and returns the compiler's output.
+// build checks the rules of the given package folders of the workspace
+// (vetRules), then compiles their test binaries in one go command and returns
+// the compiler's output.
 func (g *grading) build(pkgs []string) string {
 	if len(pkgs) == 0 {
 		return ""
 	}
-	out, _ := goBuild(g.ctx, g.ws, g.opt.BuildTimeout, append([]string{"test", "-c", "-trimpath", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
+	g.vetRules(pkgs)
+	_, out := g.goRun(nil, append([]string{"test", "-c", "-trimpath", "-vet=off", "-tags=" + HiddenTag, "-o", g.binDir + "/"}, pkgs...)...)
 	return out
 }
 
@@ -319,6 +411,10 @@ func (g *grading) writePackage(dir, sec string, files map[string][]byte) error {
 	}
 	out := map[string][]byte{}
 	for name, src := range pkg {
+		if strings.HasSuffix(name, "_test.go") {
+			// The tests import the section's package by its path: here, this copy of it.
+			src = bytes.ReplaceAll(src, []byte(`"`+exercisesPrefix+sec+`"`), []byte(sec+` "`+exercisesPrefix+dir+`"`))
+		}
 		out[dir+"/"+name] = src
 	}
 	return writeFiles(g.ws, out)
@@ -406,12 +502,15 @@ func (g *grading) secondChance(out string) (map[string]bool, error) {
 func (g *grading) perExercise(out string, retried map[string]bool) error {
 	var fallbacks []string
 	for _, sec := range g.sections {
-		if retried[sec] {
+		if retried[sec] || allSkipped(g.states, sec) {
 			continue
 		}
 		bin := filepath.Join(g.binDir, sec+".test")
 		ok := fileExists(bin)
-		why, detail := "did not compile as a whole", compileErrors(out, sec)
+		why, detail := "did not compile as a whole", g.buildFailure(out, sec)
+		if note := limitNote(packageBlocks(out)[sec], g.opt.BuildLimits, g.opt.BuildTimeout); note != "" {
+			why = "did not build: " + note
+		}
 		if ok {
 			if p := g.probe(bin); p != "" {
 				ok, why, detail = false, "fails as soon as its package starts (init or package variables)", p
@@ -446,7 +545,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 		fb := filepath.Base(st.binDir)
 		if !fileExists(st.bin) {
 			st.skip = true
-			st.res.Note = "compile error:\n" + strings.ReplaceAll(compileErrors(fout, fb), fb+"/", st.ex.Section+"/")
+			st.res.Note = "compile error:\n" + strings.ReplaceAll(g.buildFailure(fout, fb), fb+"/", st.ex.Section+"/")
 		} else if p := g.probe(st.bin); p != "" {
 			st.skip = true
 			st.res.Note = "the code fails as soon as its package starts (init or package variables):\n" + p
@@ -480,10 +579,7 @@ func (g *grading) runTests() {
 				tr.Output = "not run: " + firstLine(st.res.Note)
 			} else {
 				o := g.run.runTest(g.ctx, st.bin, t.Name, max(g.opt.TestTimeout, t.Timeout))
-				tr.Passed, tr.Output = o.Passed, o.Output
-				if o.Reason != "" && o.Reason != "test failed" {
-					tr.Output = strings.TrimSpace(o.Reason + "\n" + o.Output)
-				}
+				tr.Passed, tr.Output = o.Passed, verdictOutput(t, o)
 			}
 			if tr.Passed {
 				tr.Score = t.Points
@@ -594,12 +690,14 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 			}
 			continue
 		}
-		if e := byFile[name]; e != nil && st != nil {
-			if why := CheckRules(name, src, e.ID, e.Forbid); why != "" {
+		if why := checkPackageClause(name, src, sec); why != "" {
+			if st != nil {
 				st.skip = true
 				st.res.Note = "rejected: " + why
-				continue
+			} else {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s/%s ignored: %s", sec, name, why))
 			}
+			continue
 		}
 		src = RewriteImports(src)
 		if st != nil {
@@ -669,6 +767,15 @@ func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
+// buildFailure says why the package folder dir did not build: the build limit
+// it reached, or the compiler's messages about it.
+func (g *grading) buildFailure(out, dir string) string {
+	if note := limitNote(packageBlocks(out)[dir], g.opt.BuildLimits, g.opt.BuildTimeout); note != "" {
+		return note
+	}
+	return compileErrors(out, dir)
+}
+
 // compileErrors extracts the compiler messages about one package folder.
 func compileErrors(out, dir string) string {
 	var keep []string
@@ -677,6 +784,12 @@ func compileErrors(out, dir string) string {
 			continue
 		}
 		if strings.Contains(line, dir+"/") || strings.HasPrefix(line, dir) {
+			if hiddenFileRE.MatchString(line) {
+				line = hiddenCompileNote // the message would quote the hidden test's source
+				if slices.Contains(keep, line) {
+					continue
+				}
+			}
 			keep = append(keep, strings.TrimPrefix(line, "./"))
 		}
 	}
@@ -713,7 +826,7 @@ var ErrInterrupted = errors.New("grading interrupted")
 // ctx ends (SIGINT, SIGTERM) it stops the sandboxes and returns the students
 // finished so far with ErrInterrupted.
 func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, error) {
-	done, err := opt.prepare()
+	done, err := opt.prepare(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeAll: %w", err)
 	}

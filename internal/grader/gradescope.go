@@ -49,7 +49,7 @@ func AutograderFailure(why string, elapsed time.Duration) Gradescope {
 	return Gradescope{
 		Output: "评分程序出错，未能评分 / The autograder could not grade this submission:\n" + why +
 			"\n\n请告诉老师；这不是你的代码的问题 / Please tell your teacher; this is not a problem with your code.",
-		Visibility: "visible", StdoutVisibility: "hidden", ExecutionTime: executionTime(elapsed), Tests: []GradescopeTest{},
+		OutputFormat: "text", Visibility: "visible", StdoutVisibility: "hidden", ExecutionTime: executionTime(elapsed), Tests: []GradescopeTest{},
 	}
 }
 

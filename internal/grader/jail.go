@@ -1,12 +1,10 @@
 package grader
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,14 +23,14 @@ const (
 // namespaces, such as Gradescope's (Docker's default seccomp profile and
 // capabilities usually forbid them), for a grader running as root: every
 // test process runs under prlimit with the same limits as in bubblewrap, as
-// a user of its own (uid 65000 and up, one per submission being graded,
-// never in /etc/passwd, owning no file; a lock file in /tmp/d2l-jail keeps
-// two grading processes from taking the same one), chrooted (chroot(8)) into
-// a folder that holds only its test binary (execute-only) and an empty /tmp
-// it cannot write. It sees no file of the host (no checkout, snapshot,
-// hidden test, other submission, /autograder/source, /proc or /dev) and can
-// write nothing. After each test every process of that user is killed, so a
-// detached child cannot outlive its test.
+// the submission's own sandbox user (see users.go: uid 64000 and up, never in
+// /etc/passwd, owning no file), chrooted (chroot(8)) into a folder that holds
+// only its test binary (execute-only) and an empty /tmp it cannot write. It
+// sees no file of the host (no checkout, snapshot, hidden test, other
+// submission, /autograder/source, /proc or /dev) and can write nothing. After
+// each test every process of that user is killed, so a detached child cannot
+// outlive its test. The build of the submission runs as the same user under
+// the build limits, in the submission's workspace (see buildCommand).
 //
 // What it lacks next to bubblewrap: a network namespace (code that got past
 // the import allowlist could open a connection, or an abstract Unix socket)
@@ -40,15 +38,7 @@ const (
 // its own user's processes only).
 type Jail struct {
 	chroot string // chroot(8)
-	uids   []int  // the users it may run tests as
-	mu     sync.Mutex
-	inUse  map[int]bool // by this process
 }
-
-const (
-	jailBaseUID = 65000 // below nobody (65534), inside the 0-65535 of user-namespaced containers
-	jailUsers   = 32
-)
 
 var (
 	jailOnce sync.Once
@@ -65,7 +55,7 @@ func FindJail() (*Jail, error) {
 }
 
 // checkJail looks for prlimit and chroot and runs `true` chrooted into / as
-// the first free jail user.
+// the first free sandbox user.
 func checkJail() (*Jail, error) {
 	if os.Geteuid() != 0 {
 		return nil, fmt.Errorf("%w: the jail (the sandbox for containers without namespaces) needs root", ErrNoSandbox)
@@ -80,72 +70,25 @@ func checkJail() (*Jail, error) {
 		}
 		chroot = "/usr/sbin/chroot"
 	}
-	taken := passwdIDs()
-	j := &Jail{chroot: chroot, inUse: map[int]bool{}}
-	for u := jailBaseUID; u < jailBaseUID+jailUsers; u++ {
-		if !taken[u] {
-			j.uids = append(j.uids, u)
-		}
+	users, err := sandboxUsers()
+	if err != nil {
+		return nil, err
 	}
-	if len(j.uids) == 0 {
-		return nil, fmt.Errorf("%w: no free user for the jail among uids %d-%d", ErrNoSandbox, jailBaseUID, jailBaseUID+jailUsers-1)
-	}
-	if err := os.MkdirAll(jailLockDir, 0o700); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrNoSandbox, err)
-	}
-	if info, err := os.Lstat(jailLockDir); err != nil || !info.IsDir() || info.Sys().(*syscall.Stat_t).Uid != 0 || info.Mode().Perm()&0o022 != 0 {
-		return nil, fmt.Errorf("%w: %s must be a folder of root's that only root may write", ErrNoSandbox, jailLockDir)
-	}
-	u := j.uids[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "prlimit", "--nproc=64", "--", chroot, userSpec(u), "--groups="+strconv.Itoa(u), "/", trueProgram())
+	u, release, err := users.acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: no sandbox user is free: %v", ErrNoSandbox, err)
+	}
+	defer release()
+	cmd := exec.CommandContext(ctx, "prlimit", "--nproc="+strconv.Itoa(DefaultLimits.Procs), "--", chroot, userSpec(u), "--groups="+strconv.Itoa(u), "/", trueProgram())
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("%w: chroot to a user of its own is refused here (%s: %s)", ErrNoSandbox, err, firstLine(strings.TrimSpace(string(out))))
 	}
-	return j, nil
+	return &Jail{chroot: chroot}, nil
 }
 
 func userSpec(uid int) string { return fmt.Sprintf("--userspec=%d:%d", uid, uid) }
-
-// jailLockDir holds a lock file per jail user, held by the process whose
-// tests run as that user.
-const jailLockDir = "/tmp/d2l-jail"
-
-// acquire takes a jail user that no test of this or another grading process
-// runs as (waiting for one) for one submission's tests, after killing what a
-// run that died may have left running as that user; release kills what the
-// tests left running and frees the user.
-func (j *Jail) acquire() (uid int, release func()) {
-	for {
-		j.mu.Lock()
-		for _, u := range j.uids {
-			if j.inUse[u] {
-				continue
-			}
-			f, err := os.OpenFile(filepath.Join(jailLockDir, strconv.Itoa(u)+".lock"), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
-			if err != nil {
-				continue
-			}
-			if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
-				f.Close()
-				continue
-			}
-			j.inUse[u] = true
-			j.mu.Unlock()
-			killUser(u)
-			return u, func() {
-				killUser(u)
-				f.Close() // unlocks
-				j.mu.Lock()
-				delete(j.inUse, u)
-				j.mu.Unlock()
-			}
-		}
-		j.mu.Unlock()
-		time.Sleep(100 * time.Millisecond)
-	}
-}
 
 // command returns the command that runs the test binary bin with args in
 // the jail as uid: prlimit sets the limits and execs chroot, which enters the
@@ -191,86 +134,4 @@ func jailRoot(bin string) (string, error) {
 		}
 	}
 	return root, nil
-}
-
-// prlimitArgs are prlimit's options for the limits of one test process.
-func prlimitArgs(lim Limits, cpu time.Duration) []string {
-	return []string{
-		"--as=" + strconv.FormatInt(lim.Memory, 10),
-		"--fsize=" + strconv.FormatInt(lim.FileSize, 10),
-		"--nproc=" + strconv.Itoa(lim.Procs),
-		"--nofile=" + strconv.Itoa(lim.Files),
-		"--cpu=" + strconv.Itoa(int(cpu.Seconds())+1),
-		"--core=0",
-	}
-}
-
-// userProcesses lists the live (not zombie) processes whose real, effective,
-// saved or file-system user is uid.
-func userProcesses(uid int) []int {
-	paths, _ := filepath.Glob("/proc/[0-9]*/status")
-	var pids []int
-	want := strconv.Itoa(uid)
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			continue
-		}
-		mine, zombie := false, false
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			line := sc.Text()
-			if s, ok := strings.CutPrefix(line, "State:"); ok {
-				zombie = strings.HasPrefix(strings.TrimSpace(s), "Z")
-			}
-			if s, ok := strings.CutPrefix(line, "Uid:"); ok {
-				for _, id := range strings.Fields(s) {
-					mine = mine || id == want
-				}
-				break
-			}
-		}
-		f.Close()
-		if mine && !zombie {
-			if pid, err := strconv.Atoi(filepath.Base(filepath.Dir(p))); err == nil {
-				pids = append(pids, pid)
-			}
-		}
-	}
-	return pids
-}
-
-// killUser kills every process of uid, again until none is left (a fork
-// bomb's children appear between two scans), for at most two seconds.
-func killUser(uid int) {
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		pids := userProcesses(uid)
-		if len(pids) == 0 || time.Now().After(deadline) {
-			return
-		}
-		for _, pid := range pids {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// passwdIDs returns the user and group IDs named in /etc/passwd and /etc/group.
-func passwdIDs() map[int]bool {
-	ids := map[int]bool{}
-	for _, f := range []string{"/etc/passwd", "/etc/group"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if fields := strings.Split(line, ":"); len(fields) > 2 {
-				if id, err := strconv.Atoi(fields[2]); err == nil {
-					ids[id] = true
-				}
-			}
-		}
-	}
-	return ids
 }

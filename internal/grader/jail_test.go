@@ -30,15 +30,19 @@ func TestJail(t *testing.T) {
 	}
 	j, err := FindJail()
 	require.NoError(t, err)
-	uid, release := j.acquire()
+	users, err := sandboxUsers()
+	require.NoError(t, err)
+	uid, release, err := users.acquire(context.Background())
+	require.NoError(t, err)
 	defer release()
-	other, releaseOther := j.acquire()
+	other, releaseOther, err := users.acquire(context.Background())
+	require.NoError(t, err)
 	defer releaseOther()
 	sentinel := exec.Command("sleep", "60")
 	sentinel.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(other), Gid: uint32(other)}}
 	require.NoError(t, sentinel.Start())
 	defer func() { _ = sentinel.Process.Kill(); _ = sentinel.Wait() }()
-	l, _ := testLayout(t)
+	l, cat := testLayout(t)
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "bin", "escape.test")
 	build := exec.Command("go", "build", "-o", bin, "./testdata/escape")
@@ -52,9 +56,9 @@ func TestJail(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Dir(secret), 0o755))
 	require.NoError(t, os.WriteFile(secret, []byte("package sec64 // hidden\n"), 0o644))
 	require.NoError(t, os.Chmod(source, 0o700))
-	snap, err := takeSnapshot(l, tmp)
+	prep, err := prepareBuilds(context.Background(), l, cat, DefaultCacheDir(), 5*time.Minute)
 	require.NoError(t, err)
-	defer snap.Remove()
+	snap := NewLayout(prep.src)
 	class, outputs := filepath.Join(tmp, "class"), filepath.Join(tmp, "out")
 	for _, d := range []string{class + "/alice/sec61", outputs + "/alice"} {
 		require.NoError(t, os.MkdirAll(d, 0o755))
@@ -62,14 +66,15 @@ func TestJail(t *testing.T) {
 	require.NoError(t, os.WriteFile(class+"/alice/sec61/conv1d.go", []byte("package sec61\n"), 0o644))
 	require.NoError(t, os.WriteFile(outputs+"/gradebook.csv", []byte("student,total\nalice,10\n"), 0o644))
 	targets := []string{secret, source, "/autograder/source/internal/grader/hidden/sec64/sec64_hidden_test.go",
-		filepath.Join(snap.Layout.Hidden, "sec64", "sec64_hidden_test.go"), filepath.Join(snap.Layout.Solutions, "sec64", "compose.go"),
+		filepath.Join(snap.Hidden, "sec64", "sec64_hidden_test.go"), filepath.Join(snap.Solutions, "sec64", "compose.go"),
+		filepath.Join(prep.ref, "vendor", "modules.txt"),
 		l.Root + "/go.mod", l.Hidden + "/sec62/sec62_hidden_test.go", l.Solutions + "/sec62/toeplitz.go",
 		class + "/alice/sec61/conv1d.go", class, outputs + "/gradebook.csv", outputs, bin, tmp, "/tmp", "/"}
 	before := map[string]string{}
 	for _, d := range []string{class, outputs, source, l.Solutions, l.Hidden} {
 		before[d] = treeDigest(t, d)
 	}
-	runEscapes(t, runner{jail: j, jailUID: uid, limits: DefaultLimits}, bin, []escapeCase{
+	runEscapes(t, runner{jail: j, uid: uid, limits: DefaultLimits}, bin, []escapeCase{
 		{"files@" + strings.Join(targets, ","), 5 * time.Second, "blocked: read /proc/self/environ"},
 		{"fds", 5 * time.Second, ""},
 		{"kill", 5 * time.Second, "blocked: still alive"},
@@ -109,37 +114,42 @@ func TestJailGrades(t *testing.T) {
 	assert.NotZero(t, res.Max)
 }
 
-// TestJailUsersExclusive: two grading processes (two Jails here: the lock
-// files conflict between open files as between processes) never run tests as
-// the same user, and a user is free again once released.
-func TestJailUsersExclusive(t *testing.T) {
+// TestSandboxUsersExclusive: two grading processes (two pools here: the lock
+// files conflict between open files as between processes) never run a
+// submission's code as the same user, and a user is free again once released.
+func TestSandboxUsersExclusive(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("the jail needs root (chroot, a user of its own)")
+		t.Skip("users of their own need root")
 	}
-	j1, err := checkJail()
+	ctx := context.Background()
+	p1, err := newUserPool()
 	require.NoError(t, err)
-	j2, err := checkJail()
+	p2, err := newUserPool()
 	require.NoError(t, err)
-	u1, release1 := j1.acquire()
-	u2, release2 := j2.acquire()
-	u3, release3 := j1.acquire()
+	u1, release1, err := p1.acquire(ctx)
+	require.NoError(t, err)
+	u2, release2, err := p2.acquire(ctx)
+	require.NoError(t, err)
+	u3, release3, err := p1.acquire(ctx)
+	require.NoError(t, err)
 	assert.NotEqual(t, u1, u2)
 	assert.NotEqual(t, u1, u3)
 	assert.NotEqual(t, u2, u3)
 	release1()
 	release2()
 	release3()
-	// A jail of one user (the last, which other tests running at the same
+	// A pool of one user (the last, which other tests running at the same
 	// time are the least likely to hold) gets it again once released.
-	one := &Jail{chroot: j1.chroot, uids: j1.uids[len(j1.uids)-1:], inUse: map[int]bool{}}
-	u, release := one.acquire()
+	one := &userPool{uids: p1.uids[len(p1.uids)-1:], inUse: map[int]bool{}}
+	u, release, err := one.acquire(ctx)
+	require.NoError(t, err)
 	release()
 	done := make(chan int)
-	go func() { u, release := one.acquire(); release(); done <- u }()
+	go func() { u, release, _ := one.acquire(ctx); release(); done <- u }()
 	select {
 	case again := <-done:
 		assert.Equal(t, u, again)
 	case <-time.After(10 * time.Second):
-		t.Fatal("a released jail user is not taken again")
+		t.Fatal("a released sandbox user is not taken again")
 	}
 }

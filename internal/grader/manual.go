@@ -41,7 +41,7 @@ func writeManualTemplate(out string, cat *Catalog, results []*StudentResult) err
 	for _, r := range results {
 		for _, e := range cat.Exercises {
 			if e.Kind == KindManual {
-				_ = cw.Write([]string{r.Student, e.ID, "", ""})
+				_ = cw.Write([]string{studentCell(r.Student), e.ID, "", ""})
 			}
 		}
 	}
@@ -77,9 +77,15 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 			return fmt.Errorf("%s: %s has no %q column (written by an older d2l grade?)", fn, GradebookFile, need)
 		}
 	}
+	// Students are named as the gradebook names them (studentCell), with or
+	// without the quote a spreadsheet may have dropped.
 	rowOf := map[string][]string{}
 	for _, r := range rows {
-		rowOf[r[0]] = r
+		rowOf[csvUncell(r[0])] = r
+	}
+	report, ok := col["report"]
+	if !ok {
+		return fmt.Errorf("%s: %s has no \"report\" column (written by an older d2l grade?)", fn, GradebookFile)
 	}
 	f, err := os.Open(scoresPath)
 	if err != nil {
@@ -100,6 +106,9 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 		}
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
+		}
+		if len(rec) > 0 {
+			rec[0] = csvUncell(rec[0])
 		}
 		if line == 1 {
 			if len(rec) < 3 || !strings.EqualFold(strings.TrimPrefix(rec[0], "\ufeff"), "student") || !strings.EqualFold(rec[1], "exercise") || !strings.EqualFold(rec[2], "points") {
@@ -142,7 +151,7 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 		if results[s.student] != nil {
 			continue
 		}
-		path := filepath.Join(out, ReportDir(s.student), "results.json")
+		path := filepath.Join(out, reportFolder(rowOf[s.student][report]), "results.json")
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fn, err)
@@ -203,7 +212,7 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 		}
 		g.Score = total
 		b, _ := json.MarshalIndent(g, "", "  ")
-		if err := os.WriteFile(filepath.Join(out, ReportDir(student), "results.json"), append(b, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, reportFolder(rowOf[student][report]), "results.json"), append(b, '\n'), 0o644); err != nil {
 			return fmt.Errorf("%s: %w", fn, err)
 		}
 	}
@@ -215,4 +224,13 @@ func ApplyManualScores(out string, cat *Catalog, scoresPath string) error {
 	_ = cw.Write(header)
 	_ = cw.WriteAll(rows)
 	return errors.Join(cw.Error(), gb.Close())
+}
+
+// reportFolder is the report folder a gradebook row names, or "" (refused by
+// the caller's file operations) when the cell is not one ReportDir can give.
+func reportFolder(cell string) string {
+	if cell == "" || cell != filepath.Base(cell) || cell == "." || cell == ".." || strings.HasPrefix(cell, ".") {
+		return "\x00invalid"
+	}
+	return cell
 }

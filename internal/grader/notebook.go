@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"path"
@@ -344,7 +345,9 @@ func cellBody(src string) string {
 }
 
 // testCell merges the public test files of a section into one %test cell:
-// one import block, then every declaration.
+// one import block, then every declaration. The test files are external test
+// packages (package sec65_test calling sec65.MinPool2D); in the notebook the
+// solution cells are the package itself, so the cell calls MinPool2D.
 //
 // The cell ends with a TestMain that prints, after the tests ran, one line per exercise of
 // the section in the book's order with its public points (testutil.Summary; every public
@@ -361,7 +364,10 @@ func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 	imports := map[string]bool{}
 	var bodies []string
 	for _, n := range names {
-		src := string(files[n])
+		src, err := inSectionPackage(filepath.Base(n), files[n], exercisesPrefix+sec)
+		if err != nil {
+			return "", fmt.Errorf("grader.GeneratedNotebooks: %w", err)
+		}
 		f, err := parser.ParseFile(token.NewFileSet(), filepath.Base(n), src, parser.ImportsOnly)
 		if err != nil {
 			return "", fmt.Errorf("grader.GeneratedNotebooks: %w", err)
@@ -416,4 +422,47 @@ func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 		"func TestMain(m *testing.M) {\n\tcode := m.Run()\n\ttestutil.Summary(os.Stdout, []testutil.Item{\n" + items.String() +
 		"\t}, " + strconv.Quote(note) + ")\n\tos.Exit(code)\n}\n")
 	return sb.String(), nil
+}
+
+// inSectionPackage rewrites an external test file of the section package pkg
+// (an import path) as if it were in that package: the import of pkg goes, and
+// every selector on its name ("sec65.MinPool2D") loses the qualifier.
+func inSectionPackage(name string, src []byte, pkg string) (string, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return "", err
+	}
+	local := ""
+	var cut [][2]int // byte ranges to remove
+	for _, is := range f.Imports {
+		if p, _ := strconv.Unquote(is.Path.Value); p == pkg {
+			local = path.Base(pkg)
+			if is.Name != nil {
+				local = is.Name.Name
+			}
+			cut = append(cut, [2]int{fset.Position(is.Pos()).Offset, fset.Position(is.End()).Offset})
+		}
+	}
+	if local == "" {
+		return string(src), nil
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if sel, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := sel.X.(*ast.Ident); ok && id.Name == local && id.Obj == nil {
+				cut = append(cut, [2]int{fset.Position(id.Pos()).Offset, fset.Position(sel.Sel.Pos()).Offset})
+			}
+		}
+		return true
+	})
+	sort.Slice(cut, func(i, j int) bool { return cut[i][0] > cut[j][0] })
+	out := append([]byte(nil), src...)
+	for _, c := range cut {
+		out = append(out[:c[0]], out[c[1]:]...)
+	}
+	b, err := format.Source(out)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", name, err)
+	}
+	return string(b), nil
 }

@@ -29,9 +29,12 @@ type GradescopeTest struct {
 
 // Gradescope is Gradescope's autograder results.json.
 type Gradescope struct {
-	Score      float64 `json:"score"`
-	Output     string  `json:"output,omitempty"`
-	Visibility string  `json:"visibility"`
+	Score  float64 `json:"score"`
+	Output string  `json:"output,omitempty"`
+	// OutputFormat is "text": Gradescope shows every output as plain text,
+	// never as Markdown or HTML, whatever a student wrote into it.
+	OutputFormat string `json:"output_format,omitempty"`
+	Visibility   string `json:"visibility"`
 	// ExecutionTime (seconds) and StdoutVisibility are set for Gradescope's
 	// own autograder (AutograderResults), not in d2l grade's reports.
 	ExecutionTime    int              `json:"execution_time,omitempty"`
@@ -43,7 +46,7 @@ type Gradescope struct {
 // function ("6.3-4 TestMirrorPad1D"), hidden tests visible after publication,
 // manual items with no score and their rubric as output.
 func ToGradescope(r *StudentResult) Gradescope {
-	g := Gradescope{Score: float64(r.Score), Visibility: "visible", Output: strings.TrimSpace(r.NotGraded + "\n" + strings.Join(r.Notes, "\n"))}
+	g := Gradescope{Score: float64(r.Score), Visibility: "visible", OutputFormat: "text", Output: strings.TrimSpace(r.NotGraded + "\n" + strings.Join(r.Notes, "\n"))}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
 			g.Tests = append(g.Tests, GradescopeTest{
@@ -72,33 +75,37 @@ func ToGradescope(r *StudentResult) Gradescope {
 	return g
 }
 
-// Feedback renders a readable report of one submission (Markdown).
+// Feedback renders a readable report of one submission (Markdown). What the
+// student controls is shown as text: the name escaped (mdText); notes (one line
+// each, DisplayName), answers, compile errors and the tests' output in fenced
+// blocks that no line of them can close (fenced).
 func Feedback(r *StudentResult) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "# 评分反馈 / Feedback: %s\n\n", r.Student)
+	fmt.Fprintf(&sb, "# 评分反馈 / Feedback: %s\n\n", mdText(r.Student))
 	fmt.Fprintf(&sb, "自动评分 / automatic: **%d / %d**", r.Score, r.Max)
 	if r.Manual > 0 {
 		fmt.Fprintf(&sb, "；另有人工评分项 / plus manual items: %d 分", r.Manual)
 	}
 	sb.WriteString("\n\n")
 	if r.NotGraded != "" {
-		sb.WriteString("**" + r.NotGraded + "**\n\n")
+		sb.WriteString(fenced("", DisplayName(r.NotGraded)) + "\n\n")
 	}
 	if len(r.Notes) > 0 {
-		sb.WriteString("## 说明 / Notes\n\n")
-		for _, n := range r.Notes {
-			sb.WriteString("- " + n + "\n")
+		// Notes name the student's files: one line each, shown as text.
+		notes := make([]string, len(r.Notes))
+		for i, n := range r.Notes {
+			notes[i] = "- " + DisplayName(n)
 		}
-		sb.WriteString("\n")
+		sb.WriteString("## 说明 / Notes\n\n" + fenced("", strings.Join(notes, "\n")) + "\n\n")
 	}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
-			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n**答案 / Answer**\n\n%s\n\n**评分标准 / Rubric**\n\n%s\n\n", e.ID, e.Title, e.Max, quoteBlock(answerOrNone(e.Answer)), indentBlock(e.Rubric))
+			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n**答案 / Answer**\n\n%s\n\n**评分标准 / Rubric**\n\n%s\n\n", e.ID, e.Title, e.Max, quoteAnswer(e.Answer), indentBlock(e.Rubric))
 			continue
 		}
 		fmt.Fprintf(&sb, "## %s %s — %d / %d\n\n", e.ID, e.Title, e.Score, e.Max)
 		if e.Note != "" {
-			sb.WriteString("```\n" + e.Note + "\n```\n\n")
+			sb.WriteString(fenced("", e.Note) + "\n\n")
 		}
 		for _, t := range e.Tests {
 			mark := "PASS"
@@ -111,12 +118,21 @@ func Feedback(r *StudentResult) string {
 			}
 			fmt.Fprintf(&sb, "- %s %s (%s, %d/%d)\n", mark, t.Name, kind, t.Score, t.Max)
 			if !t.Passed && t.Output != "" && !strings.HasPrefix(t.Output, "not run:") {
-				sb.WriteString(indentBlock("```\n"+truncate(t.Output, 1500)+"\n```") + "\n")
+				sb.WriteString(indentBlock(fenced("", truncate(t.Output, 1500))) + "\n")
 			}
 		}
 		sb.WriteString("\n")
 	}
 	return sb.String()
+}
+
+// quoteAnswer shows a student's answer as quoted text: a fenced block (nothing
+// in it renders) inside a block quote, or a note that there is none.
+func quoteAnswer(a string) string {
+	if strings.TrimSpace(a) == "" {
+		return "> （未作答 / no answer）"
+	}
+	return quoteBlock(fenced("text", a))
 }
 
 // answerOrNone is the answer, or a note that there is none.
@@ -156,7 +172,9 @@ func truncate(s string, n int) string {
 // WriteGradebook writes one CSV row per student: student, one column per
 // exercise (score; manual items empty until ApplyManualScores), auto (the tests'
 // points), manual (empty until then), total, max (automatic and manual), the
-// report folder and a note.
+// report folder and a note. The student's name and the note are shown as
+// DisplayName shows them, and a cell a spreadsheet would read as a formula
+// starts with a single quote (csvCell).
 func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 	cw := csv.NewWriter(w)
 	header := []string{"student"}
@@ -179,7 +197,7 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 		for _, e := range r.Exercises {
 			byID[e.ID] = e
 		}
-		row := []string{r.Student}
+		row := []string{studentCell(r.Student)}
 		for _, e := range cat.Exercises {
 			cell := ""
 			if er := byID[e.ID]; er != nil && e.Kind == KindCode {
@@ -187,7 +205,7 @@ func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
 			}
 			row = append(row, cell)
 		}
-		row = append(row, strconv.Itoa(r.Score), "", strconv.Itoa(r.Score), strconv.Itoa(r.Max+manualMax), ReportDir(r.Student), r.NotGraded)
+		row = append(row, strconv.Itoa(r.Score), "", strconv.Itoa(r.Score), strconv.Itoa(r.Max+manualMax), ReportDir(r.Student), csvCell(DisplayName(r.NotGraded)))
 		if err := cw.Write(row); err != nil {
 			return err
 		}

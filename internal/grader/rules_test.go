@@ -5,35 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func TestCheckRules(t *testing.T) {
-	forbid := []string{"grid.Pool2D", "max", "math.Max"}
-	for _, tc := range []struct {
-		name, src, want string
-	}{
-		{"clean", "package p\nfunc F(a, b float32) float32 { return b + relu(a-b) }\nfunc relu(x float32) float32 { if x > 0 { return x }; return 0 }\n", ""},
-		{"builtin", "package p\nfunc F(a, b float32) float32 {\n\treturn max(a, b)\n}\n", "f.go:3: uses max, which exercise 6.5-2 does not allow"},
-		{"shadowed builtin", "package p\nfunc max(a, b float32) float32 { if a > b { return a }; return b }\nfunc F(a, b float32) float32 { return max(a, b) }\n", ""},
-		{"package function", "package p\nimport \"github.com/d2l-go/d2l-go/exercises/grid\"\nfunc F(X [][]float32) [][]float32 { return grid.Pool2D(X, 2, 2, \"max\") }\n", "uses grid.Pool2D"},
-		{"renamed import", "package p\nimport g \"github.com/d2l-go/d2l-go/exercises/grid\"\nfunc F(X [][]float32) [][]float32 { return g.Pool2D(X, 2, 2, \"max\") }\n", "uses grid.Pool2D"},
-		{"function value", "package p\nimport \"math\"\nvar f = math.Max\n", "uses math.Max"},
-		{"allowed function of the package", "package p\nimport \"math\"\nvar f = math.Abs\n", ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := CheckRules("f.go", []byte(tc.src), "6.5-2", forbid)
-			if tc.want == "" {
-				assert.Empty(t, got)
-				return
-			}
-			assert.Contains(t, got, tc.want)
-		})
-	}
-	assert.Empty(t, CheckRules("f.go", []byte("package p\nvar x = max(1, 2)\n"), "6.3-1", nil), "no rules, no check")
-}
 
 // TestRulesCostTheExercise: a correct MaxViaReLU written with the builtin max scores 0 for
 // 6.5-2 with a note naming the rule; the catalog carries the rule for students too.
@@ -54,4 +30,43 @@ func TestRulesCostTheExercise(t *testing.T) {
 	require.Len(t, res.Exercises, 1)
 	assert.Equal(t, 0, res.Exercises[0].Score)
 	assert.Contains(t, res.Exercises[0].Note, "uses max, which exercise 6.5-2 does not allow")
+}
+
+// TestCatalogTestsChecked: grading refuses to start when a test of the catalog
+// reads a variable of the student's package (which the student's code could
+// set) or a hidden test uses what a public test declares; the repository's own
+// tests pass the same check in every grading run (prepareBuilds).
+func TestCatalogTestsChecked(t *testing.T) {
+	l, _ := testLayout(t)
+	tc, err := findToolchain(l.Root)
+	require.NoError(t, err)
+	src, err := readSources(l, tc)
+	require.NoError(t, err)
+	root := t.TempDir()
+	for rel, b := range src.files {
+		require.NoError(t, writeNew(filepath.Join(root, filepath.FromSlash(rel)), b))
+	}
+	readmes, _ := filepath.Glob(filepath.Join(l.Solutions, "sec6*", "README.md"))
+	for _, p := range readmes {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		require.NoError(t, writeNew(filepath.Join(root, "solutions", filepath.Base(filepath.Dir(p)), "README.md"), b))
+	}
+	appendTo := func(rel, text string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(p, append(b, text...), 0o644))
+	}
+	appendTo("solutions/sec65/doc.go", "\n// Secret is a variable of the student's package.\nvar Secret = 3\n")
+	appendTo("solutions/sec65/sec65_test.go", "\n// TestReadsSecret reads it.\n//\n//d2l:test 6.5-3 points=1\nfunc TestReadsSecret(t *testing.T) {\n\tdefer testutil.Catch(t)\n\trequire.Equal(t, 3, sec65.Secret)\n}\n")
+	appendTo("internal/grader/hidden/sec65/sec65_hidden_test.go", "\n// TestHidden_Book uses the public tests' input.\n//\n//d2l:test 6.5-3 points=1\nfunc TestHidden_Book(t *testing.T) {\n\tdefer testutil.Catch(t)\n\ttestutil.Equal(t, 3, len(bookX()), \"bookX\")\n}\n")
+	bad := NewLayout(root)
+	cat, err := LoadCatalog(bad.Solutions, bad.Hidden)
+	require.NoError(t, err)
+	_, err = prepareBuilds(context.Background(), bad, cat, DefaultCacheDir(), 5*time.Minute)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sec65_test.go")
+	assert.Contains(t, err.Error(), "reads Secret, a variable of the student's package")
+	assert.Contains(t, err.Error(), "a hidden test uses bookX, which the public test file sec65_test.go declares")
 }

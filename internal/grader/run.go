@@ -5,14 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,20 +19,27 @@ import (
 
 // harnessFile is injected into every package the grader builds. Its TestMain
 // reads a nonce from file descriptor 4 and reports the result of m.Run on file
-// descriptor 3, prefixed by that nonce. Student code cannot reach either
-// descriptor: the import allowlist forbids os, syscall and the like, and the
-// sandbox has no /proc. The harness line is one of three pieces of evidence a
-// pass needs (see runTest); none of them is text the student's code can print.
+// descriptor 3, prefixed by that nonce; before the tests run it hands testutil
+// a reporter that writes each blind failure message (testutil.SetReporter) on
+// the same descriptor, so that the feedback of a hidden test comes from there
+// and never from what the process printed. Student code cannot reach either
+// descriptor: the import allowlist forbids os, syscall and the like, the
+// harness is in the external test package, and the sandbox has no /proc. The
+// harness line is one of three pieces of evidence a pass needs (see runTest);
+// none of them is text the student's code can print.
 const harnessFile = "zz_d2l_grader_main_test.go"
 
 func harnessSource(pkg string) []byte {
-	return []byte(`package ` + pkg + `
+	return []byte(`package ` + pkg + `_test
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"testing"
+
+	"` + exercisesPrefix + `testutil"
 )
 
 func TestMain(m *testing.M) {
@@ -43,10 +48,19 @@ func TestMain(m *testing.M) {
 		nonce, _ = io.ReadAll(io.LimitReader(in, 64))
 		in.Close()
 	}
+	out := os.NewFile(3, "d2l-grader-result")
+	if out != nil && len(nonce) > 0 {
+		var mu sync.Mutex
+		testutil.SetReporter(func(test, msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(out, "%s note %q %q\n", nonce, test, msg)
+		})
+	}
 	code := m.Run()
-	if f := os.NewFile(3, "d2l-grader-result"); f != nil && len(nonce) > 0 {
-		fmt.Fprintf(f, "%s %d\n", nonce, code)
-		f.Close()
+	if out != nil && len(nonce) > 0 {
+		fmt.Fprintf(out, "%s %d\n", nonce, code)
+		out.Close()
 	}
 	os.Exit(code)
 }
@@ -117,26 +131,31 @@ func (b *limitedBuffer) framing() string {
 // runOutcome is what one test process did.
 type runOutcome struct {
 	Passed bool
-	Output string
-	Reason string // why it failed, when the test did not report a result
+	Output string   // what the process printed, cleaned
+	Reason string   // why it failed, when the test did not report a result
+	Notes  []string // the blind failure messages of the test, from the harness's descriptor
 }
 
+// maxReport bounds what the harness's descriptor is read for (result line and notes).
+const maxReport = 64 << 10
+
 // runner runs compiled test binaries in bubblewrap (bwrap), in the jail
-// (jail, as jailUID), or unconfined when both are unset.
+// (jail), or unconfined when both are unset; as uid, the submission's sandbox
+// user, unless noUser.
 type runner struct {
-	bwrap   string
-	jail    *Jail
-	jailUID int
-	limits  Limits
-	clean   func(string) string // removes workspace and instructor paths from output
+	bwrap  string
+	jail   *Jail
+	uid    int
+	limits Limits
+	clean  func(string) string // removes workspace and instructor paths from output
 }
 
 // command returns the command that runs one test process.
-func (r runner) command(ctx context.Context, bin string, args []string, cpu time.Duration) (*exec.Cmd, error) {
+func (r runner) command(bin string, args []string, cpu time.Duration) (*exec.Cmd, error) {
 	if r.jail != nil {
-		return r.jail.command(r.jailUID, bin, args, r.limits, cpu)
+		return r.jail.command(r.uid, bin, args, r.limits, cpu)
 	}
-	return sandboxCommand(ctx, r.bwrap, bin, args, r.limits, cpu), nil
+	return sandboxCommand(r.bwrap, bin, args, r.limits, cpu, r.uid), nil
 }
 
 // runTest runs one test function (or, with test "", none: a start-up probe)
@@ -173,7 +192,7 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	args := []string{"-test.run", run, "-test.count=1", "-test.v=test2json", "-test.paniconexit0",
 		"-test.timeout=" + (timeout + 5*time.Second).String()}
-	cmd, err := r.command(ctx, bin, args, 2*timeout+5*time.Second)
+	cmd, err := r.command(bin, args, 2*timeout+5*time.Second)
 	if err != nil {
 		pw.Close()
 		nr.Close()
@@ -185,6 +204,10 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	out := &limitedBuffer{max: r.limits.Output}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.ExtraFiles = []*os.File{pw, nr}
+	// A child that outlived the test (possible only outside bubblewrap's PID
+	// namespace) may hold the output open: stop copying it a second after the
+	// test's process exits.
+	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		pw.Close()
 		nr.Close()
@@ -195,11 +218,10 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	nr.Close()
 	_, _ = nw.Write([]byte(nonce))
 	nw.Close()
-	var result []byte
-	readDone := make(chan struct{})
+	resultCh := make(chan []byte, 1)
 	go func() {
-		result, _ = io.ReadAll(io.LimitReader(pr, 4096))
-		close(readDone)
+		b, _ := io.ReadAll(io.LimitReader(pr, maxReport))
+		resultCh <- b
 	}()
 	waitDone := make(chan error, 1)
 	go func() { waitDone <- cmd.Wait() }()
@@ -217,7 +239,7 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	if timedOut {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		if r.jail != nil {
-			killUser(r.jailUID) // a detached child may hold the output open
+			killUser(r.uid) // a detached child may hold the output open
 		}
 		waitErr = <-waitDone
 	}
@@ -226,11 +248,16 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	// wait forever.
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	if r.jail != nil {
-		killUser(r.jailUID)
+		killUser(r.uid) // in bubblewrap, the PID namespace died with the process
 	}
+	var result []byte
 	select {
-	case <-readDone:
+	case result = <-resultCh:
 	case <-time.After(2 * time.Second):
+		// Something still holds the descriptor open: closing our end ends the
+		// read, and the reader hands over what it read before.
+		pr.Close()
+		result = <-resultCh
 	}
 	text := out.head()
 	if r.clean != nil {
@@ -238,72 +265,17 @@ func (r runner) runTest(ctx context.Context, bin, test string, timeout time.Dura
 	}
 	o := runOutcome{Output: strings.TrimSpace(out.note() + "\n" + truncate(condensePanic(cleanOutput(text)), 16<<10))}
 	code, reported := parseResult(result, nonce)
+	o.Notes = parseNotes(result, nonce, test)
 	exit := -1
-	var ee *exec.ExitError
-	if errors.As(waitErr, &ee) {
-		exit = ee.ExitCode()
-	} else if waitErr == nil {
-		exit = 0
+	if cmd.ProcessState != nil {
+		exit = cmd.ProcessState.ExitCode() // -1 when killed by a signal
 	}
-	framed := test == "" || passFramed(out.framing(), test)
-	switch {
-	case timedOut && ctx.Err() != nil:
-		o.Reason = "not run: the grading was interrupted"
-	case timedOut:
-		o.Reason = fmt.Sprintf("timed out after %s and was killed (an endless loop?)", timeout)
-	case reported && code == 0 && exit == 0 && framed:
-		o.Passed = true
-	case reported && code == 0 && exit == 0:
-		o.Reason = "the test did not run (no PASS of " + test + " from the testing package)"
-	case reported:
-		o.Reason = "test failed"
-	default:
-		switch {
-		case exit == 0:
-			o.Reason = "the program exited (status 0) before the test finished: does the code call os.Exit?"
-		case strings.Contains(o.Output, "panic: TODO:"):
-			o.Reason = "not written yet: the stub still panics with TODO"
-		case strings.Contains(o.Output, "panic: test timed out"):
-			o.Reason = "timed out (an endless loop?)"
-		case strings.Contains(o.Output, "[recovered"):
-			o.Reason = "the code panicked"
-		case strings.Contains(o.Output, "out of memory") || strings.Contains(o.Output, "cannot allocate memory"):
-			o.Reason = fmt.Sprintf("the program ran out of memory (the limit is %d MiB)", r.limits.Memory>>20)
-		case strings.Contains(o.Output, "panic:"):
-			o.Reason = fmt.Sprintf("the program crashed (exit status %d): a panic outside the test, e.g. in a goroutine the code started", exit)
-		case exit == -1 && strings.Contains(fmt.Sprint(waitErr), "killed"):
-			o.Reason = "the program was killed (a resource limit: CPU time, memory or processes)"
-		default:
-			o.Reason = fmt.Sprintf("the program stopped (exit status %d) before the test finished", exit)
-		}
-	}
+	o.Passed, o.Reason = decide(evidence{
+		test: test, timeout: timeout, timedOut: timedOut, interrupted: timedOut && ctx.Err() != nil,
+		reported: reported, code: code, exit: exit, killed: strings.Contains(fmt.Sprint(waitErr), "killed") || cmd.ProcessState != nil && strings.Contains(cmd.ProcessState.String(), "killed"),
+		framed: test == "" || passFramed(out.framing(), test), output: o.Output, memory: r.limits.Memory,
+	})
 	return o
-}
-
-// passFramed reports whether the testing package's test2json framing (lines
-// starting with the byte 0x16) shows that test passing and not failing.
-func passFramed(out, test string) bool {
-	pass, fail := false, false
-	for _, line := range strings.Split(out, "\n") {
-		switch {
-		case strings.HasPrefix(line, "\x16--- PASS: "+test+" ("):
-			pass = true
-		case strings.HasPrefix(line, "\x16--- FAIL: "+test+" ("):
-			fail = true
-		}
-	}
-	return pass && !fail
-}
-
-func parseResult(b []byte, nonce string) (code int, ok bool) {
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) == 2 && f[0] == nonce {
-			c, err := strconv.Atoi(f[1])
-			return c, err == nil
-		}
-	}
-	return 0, false
 }
 
 // testDuration is the "(0.01s)" go test writes after a test's name in its result line.
@@ -367,30 +339,26 @@ func goEnv() []string {
 	return append(env, "GOFLAGS=-mod=mod", "GOWORK=off", "GOPROXY=off", "GOSUMDB=off", "CGO_ENABLED=0")
 }
 
-// goBuild runs a go command in dir with a hard timeout, returning its output.
-func goBuild(ctx context.Context, dir string, timeout time.Duration, args ...string) (string, error) {
+// goBuild runs a go command in dir with a hard timeout and the caller's
+// environment (goEnv), returning its standard output and error: the build of
+// d2l check, a student's own code on their own machine.
+func goBuild(ctx context.Context, dir string, timeout time.Duration, env []string, args ...string) (stdout, stderr string, err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = goEnv()
+	cmd.Env = append(goEnv(), env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	out := &limitedBuffer{max: 256 << 10}
-	cmd.Stdout, cmd.Stderr = out, out
-	err := cmd.Run()
+	outBuf, errBuf := &limitedBuffer{max: 1 << 20}, &limitedBuffer{max: 256 << 10}
+	cmd.Stdout, cmd.Stderr = outBuf, errBuf
+	err = cmd.Run()
 	if ctx.Err() == context.DeadlineExceeded {
-		return out.String(), fmt.Errorf("build timed out after %s", timeout)
+		return outBuf.head(), errBuf.String(), fmt.Errorf("build timed out after %s", timeout)
 	}
-	return out.String(), err
+	return outBuf.head(), errBuf.String(), err
 }
-
-var hiddenFileRE = regexp.MustCompile(`[\w./-]*_hidden_test\.go(?::\d+)*`)
-
-// hideHidden replaces every mention of a hidden test file, with its line
-// numbers, by "a hidden test".
-func hideHidden(s string) string { return hiddenFileRE.ReplaceAllString(s, "a hidden test") }
 
 // pathCleaner returns a function that removes the given folders (workspace,
 // snapshot, checkout) from text shown to students, and hidden test files.

@@ -14,7 +14,8 @@ import (
 	"time"
 )
 
-// Limits bound one sandboxed test process.
+// Limits bound one sandboxed process: a test, or each process of a build (the
+// go command, the compiler, the linker, the rules check).
 type Limits struct {
 	Memory   int64 // address space (RLIMIT_AS), bytes
 	FileSize int64 // largest file it may write (RLIMIT_FSIZE), bytes
@@ -36,12 +37,33 @@ var DefaultLimits = Limits{
 	Files:    256,
 }
 
+// DefaultBuildLimits bound each process of a submission's build: the go
+// command builds the chapter's packages, the reference's dependencies
+// included, under them; a file that makes the compiler allocate more, or
+// write a larger object, fails its package's build with a note.
+var DefaultBuildLimits = Limits{
+	Memory:   2 << 30,
+	FileSize: 128 << 20,
+	Tmp:      64 << 20,
+	Output:   256 << 10,
+	Procs:    1024,
+	Files:    4096,
+}
+
+// prlimitArgs are prlimit's options for lim and a CPU time limit.
+func prlimitArgs(lim Limits, cpu time.Duration) []string {
+	return []string{
+		"--as=" + strconv.FormatInt(lim.Memory, 10),
+		"--fsize=" + strconv.FormatInt(lim.FileSize, 10),
+		"--nproc=" + strconv.Itoa(lim.Procs),
+		"--nofile=" + strconv.Itoa(lim.Files),
+		"--cpu=" + strconv.Itoa(int(cpu.Seconds())+1),
+		"--core=0",
+	}
+}
+
 // ErrNoSandbox is returned when grading needs bubblewrap and it does not work.
 var ErrNoSandbox = errors.New("no sandbox")
-
-// sandboxUID is the user a root grader runs the sandboxes as ("nobody"), so
-// that RLIMIT_NPROC applies and nothing the sandbox does is done as root.
-const sandboxUID = 65534
 
 var (
 	bwrapOnce sync.Once
@@ -71,7 +93,18 @@ func checkSandbox() (string, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, p, "--unshare-all", "--die-with-parent", "--new-session", "--dev", "/dev",
 		"--ro-bind", "/", "/", "--size", "1048576", "--tmpfs", "/tmp", "--", trueProgram())
-	cmd.SysProcAttr = sandboxAttr()
+	uid := noUser
+	if users, uerr := sandboxUsers(); uerr == nil {
+		u, release, aerr := users.acquire(ctx)
+		if aerr != nil {
+			return "", fmt.Errorf("%w: no sandbox user is free: %v", ErrNoSandbox, aerr)
+		}
+		defer release()
+		uid = u
+	} else if os.Geteuid() == 0 {
+		return "", uerr
+	}
+	cmd.SysProcAttr = sandboxAttr(uid)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("%w: bubblewrap (%s) cannot create its namespaces here (%s: %s); enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1) or run as root, or pass -unsafe-no-sandbox to grade without isolation",
 			ErrNoSandbox, p, err, firstLine(strings.TrimSpace(string(out))))
@@ -79,9 +112,9 @@ func checkSandbox() (string, error) {
 	return p, nil
 }
 
-// checkReachable fails when the sandbox user (nobody, for a root grader)
-// cannot reach dir, where the test binaries will be: bwrap, running as that
-// user, could not bind them and every test would fail.
+// checkReachable fails when the sandbox users (for a root grader) cannot
+// reach dir, where the workspaces and test binaries will be: bwrap, running as
+// such a user, could not bind them and every build and test would fail.
 func checkReachable(dir string) error {
 	if os.Geteuid() != 0 {
 		return nil
@@ -96,12 +129,30 @@ func checkReachable(dir string) error {
 			return err
 		}
 		if info.Mode().Perm()&0o001 == 0 {
-			return fmt.Errorf("%w: the sandbox runs as nobody, which cannot enter %s (mode %v); set TMPDIR to a folder every user can enter, such as /tmp", ErrNoSandbox, d, info.Mode().Perm())
+			return fmt.Errorf("%w: the sandboxes run as users of their own, which cannot enter %s (mode %v); set TMPDIR to a folder every user can enter, such as /tmp", ErrNoSandbox, d, info.Mode().Perm())
 		}
 		if d == filepath.Dir(d) {
 			return nil
 		}
 	}
+}
+
+// reachable reports whether every user may enter every folder of dir's path
+// and read dir.
+func reachable(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	if info, err := os.Stat(abs); err != nil || info.Mode().Perm()&0o005 != 0o005 {
+		return false
+	}
+	for d := abs; d != filepath.Dir(d); d = filepath.Dir(d) {
+		if info, err := os.Stat(d); err != nil || info.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // trueProgram is a program that exits 0, for the start-up check of bwrap.
@@ -112,30 +163,35 @@ func trueProgram() string {
 	return "/bin/true"
 }
 
+// asUser is the uid a sandbox runs as: a sandbox user of the submission's own
+// (root grader), or noUser: the grader's own user.
+const noUser = -1
+
 // sandboxAttr puts the sandbox in its own process group (killed as a whole on
-// timeout) and, for a root grader, runs it as nobody.
-func sandboxAttr() *syscall.SysProcAttr {
+// timeout) and runs it as uid (unless noUser), without supplementary groups.
+func sandboxAttr(uid int) *syscall.SysProcAttr {
 	a := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if os.Geteuid() == 0 {
-		a.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxUID, NoSetGroups: false}
+	if uid != noUser {
+		a.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid), Groups: []uint32{}}
 	}
 	return a
 }
 
 // sandboxCommand returns the command that runs the test binary bin with args
-// in a sandbox: prlimit sets the resource limits and execs bwrap, which gives
-// the binary new user, PID, IPC, UTS, cgroup and network namespaces, an empty
-// root file system holding only the binary (read-only) at /sandbox/test, a
-// minimal /dev, a private size-bounded /tmp, no /proc, and a new session. The
-// binary sees nothing of the host: no submissions, outputs, checkout, tests
-// or other students. With bwrap == "" (unsafe mode) it runs the binary as is.
-func sandboxCommand(ctx context.Context, bwrap, bin string, args []string, lim Limits, cpu time.Duration) *exec.Cmd {
+// in a sandbox as uid: prlimit sets the resource limits and execs bwrap, which
+// gives the binary new user, PID, IPC, UTS, cgroup and network namespaces, an
+// empty root file system holding only the binary (read-only) at
+// /sandbox/test, a minimal /dev, a private size-bounded /tmp, no /proc, and a
+// new session. The binary sees nothing of the host: no submissions, outputs,
+// checkout, tests or other students. With bwrap == "" (unsafe mode) it runs
+// the binary as is.
+func sandboxCommand(bwrap, bin string, args []string, lim Limits, cpu time.Duration, uid int) *exec.Cmd {
 	if bwrap == "" {
 		cmd := exec.Command(bin, args...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		return cmd
 	}
-	if os.Geteuid() != 0 {
+	if uid == noUser {
 		// RLIMIT_NPROC counts every thread of the user, not only the
 		// sandbox's: allow what the user already runs.
 		lim.Procs += userThreads()
@@ -151,20 +207,8 @@ func sandboxCommand(ctx context.Context, bwrap, bin string, args []string, lim L
 		"--", "/sandbox/test",
 	)
 	cmd := exec.Command("prlimit", append(pl, args...)...)
-	cmd.SysProcAttr = sandboxAttr()
+	cmd.SysProcAttr = sandboxAttr(uid)
 	return cmd
-}
-
-// sandboxReadable lets the sandbox user (nobody, for a root grader) reach
-// the test binaries below dir: bwrap runs as that user and must open them to
-// bind them into the sandbox. Folders get search permission only.
-func sandboxReadable(dirs ...string) {
-	if os.Geteuid() != 0 {
-		return
-	}
-	for _, d := range dirs {
-		_ = os.Chmod(d, 0o711)
-	}
 }
 
 // userThreads counts the threads of the current user (RLIMIT_NPROC counts

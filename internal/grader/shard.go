@@ -146,8 +146,8 @@ func MergeShards(outs []string, out string) error {
 	}
 	var missing []string
 	for _, s := range class {
-		if rows[s] == nil {
-			missing = append(missing, s)
+		if rows[studentCell(s)] == nil {
+			missing = append(missing, DisplayName(s))
 		}
 	}
 	if len(missing) > 0 {
@@ -157,7 +157,7 @@ func MergeShards(outs []string, out string) error {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
 	for _, student := range class {
-		src := filepath.Join(from[student], ReportDir(student))
+		src := filepath.Join(from[studentCell(student)], ReportDir(student))
 		if _, err := os.Stat(src); err == nil {
 			if err := os.CopyFS(filepath.Join(out, ReportDir(student)), os.DirFS(src)); err != nil {
 				return fmt.Errorf("%s: %w", fn, err)
@@ -171,7 +171,7 @@ func MergeShards(outs []string, out string) error {
 	cw := csv.NewWriter(f)
 	_ = cw.Write(header)
 	for _, s := range class { // the order of os.ReadDir, as a single run writes it
-		_ = cw.Write(rows[s])
+		_ = cw.Write(rows[studentCell(s)])
 	}
 	cw.Flush()
 	if err := errors.Join(cw.Error(), f.Close()); err != nil {
@@ -195,7 +195,7 @@ func MergeShards(outs []string, out string) error {
 	_ = mw.Write(manualHeader)
 	for _, s := range class {
 		for _, id := range manual {
-			_ = mw.Write([]string{s, id, "", ""})
+			_ = mw.Write([]string{studentCell(s), id, "", ""})
 		}
 	}
 	mw.Flush()

@@ -12,56 +12,13 @@ import (
 	"strings"
 )
 
-// snapshot is a read-only copy of what the builds of one grading run read
-// from the checkout: go.mod, go.sum, the reference solutions with their
-// public tests, the hidden tests and the library packages they import.
-type snapshot struct {
-	Layout Layout // Root, Solutions and Hidden point into the copy
-	dir    string
-}
-
-// takeSnapshot copies, once, at the start of a run, everything the builds
-// need out of the checkout l into a new folder under tmp, and makes it
-// read-only. Student processes never see it (they run in the sandbox with
-// only their test binary) and the builds never read the live checkout, so a
-// change to the checkout during the run, or by an earlier run, cannot change
-// how a student is graded.
-func takeSnapshot(l Layout, tmp string) (*snapshot, error) {
-	root, err := filepath.Abs(l.Root)
-	if err != nil {
-		return nil, fmt.Errorf("grader.takeSnapshot: %w", err)
-	}
-	dir, err := os.MkdirTemp(tmp, "d2l-snapshot-")
-	if err != nil {
-		return nil, fmt.Errorf("grader.takeSnapshot: %w", err)
-	}
-	s := &snapshot{dir: dir, Layout: NewLayout(dir)}
-	s.Layout.Exercises, s.Layout.Notebooks = l.Exercises, l.Notebooks
-	fail := func(err error) (*snapshot, error) {
-		s.Remove()
-		return nil, fmt.Errorf("grader.takeSnapshot: %w", err)
-	}
-	for _, f := range []string{"go.mod", "go.sum"} {
-		if err := copyFile(filepath.Join(root, f), filepath.Join(dir, f)); err != nil {
-			return fail(err)
-		}
-	}
-	hiddenRel := hiddenRelOf(l, root)
-	err = walkGradingSources(l, root, func(rel string, b []byte) error {
-		dst := filepath.Join(dir, filepath.FromSlash(rel))
-		if r, ok := strings.CutPrefix(rel, hiddenRel+"/"); ok {
-			dst = filepath.Join(s.Layout.Hidden, filepath.FromSlash(r))
-		}
-		return writeNew(dst, b)
-	})
-	if err != nil {
-		return fail(err)
-	}
-	if err := makeReadOnly(dir); err != nil {
-		return fail(err)
-	}
-	return s, nil
-}
+// The snapshot of a grading run (see prepared in build.go) holds what the
+// builds read from the checkout: go.mod, go.sum, the reference solutions with
+// their public tests, the hidden tests and the library packages they import,
+// read once at the start of the run, read-only. Student processes never see it
+// (they run in the sandbox with only their test binary) and the builds never
+// read the live checkout, so a change to the checkout during the run, or by an
+// earlier run, cannot change how a student is graded.
 
 // hiddenRelOf is where the hidden tests of l sit relative to the module root
 // (slash-separated): internal/grader/hidden unless l puts them elsewhere below root.
@@ -141,17 +98,6 @@ func walkGradingSources(l Layout, root string, visit func(rel string, b []byte) 
 		}
 	}
 	return nil
-}
-
-// Remove deletes the snapshot.
-func (s *snapshot) Remove() {
-	_ = filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			_ = os.Chmod(p, 0o755)
-		}
-		return nil
-	})
-	_ = os.RemoveAll(s.dir)
 }
 
 // makeReadOnly removes every write permission under dir.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
+	"go/scanner"
 	"go/token"
 	"io"
 	"os"
@@ -318,11 +319,12 @@ func sectionImports(l Layout, sec string) map[string][]string {
 }
 
 // CheckSource parses a submitted file and returns why it must be rejected,
-// or "" when it may be compiled: an import outside allowed (nil: the base
-// standard packages and every project package of projectAllowed), an
-// identifier of a project package outside its list, //go:linkname,
-// //go:embed, cgo directives. A file that does not parse is not rejected here:
-// the compiler reports it.
+// or "" when it may be compiled: a file that does not parse (with the parser's
+// message), an import outside allowed (nil: the base standard packages and
+// every project package of projectAllowed), an identifier of a project
+// package outside its list, a directive other than //go:build, //go:noinline
+// and //go:nosplit (//go:linkname, //go:embed, //line, cgo's), found in every
+// comment of the file, whatever its place, a byte order mark or line endings.
 func CheckSource(name string, src []byte, allowed map[string][]string) string {
 	if allowed == nil {
 		allowed = map[string][]string{}
@@ -333,19 +335,17 @@ func CheckSource(name string, src []byte, allowed map[string][]string) string {
 			allowed[p] = ids
 		}
 	}
-	for _, line := range strings.Split(string(src), "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "//go:") || strings.HasPrefix(t, "#cgo") || strings.HasPrefix(t, "//line ") || strings.HasPrefix(t, "/*line ") {
-			d := strings.Fields(t)[0]
-			if d != "//go:build" && d != "//go:noinline" && d != "//go:nosplit" {
-				return fmt.Sprintf("%s: directive %q is not allowed", name, d)
-			}
-		}
+	if why := checkDirectives(name, src); why != "" {
+		return why
 	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return ""
+		var list scanner.ErrorList
+		if errors.As(err, &list) && len(list) > 0 {
+			return fmt.Sprintf("%s does not parse: %v", name, list[0])
+		}
+		return fmt.Sprintf("%s does not parse: %v", name, err)
 	}
 	names := map[string][]string{} // local name -> allowed identifiers
 	var list []string
@@ -389,4 +389,61 @@ func CheckSource(name string, src []byte, allowed map[string][]string) string {
 		return true
 	})
 	return why
+}
+
+// allowedDirectives are the //go: directives a submission may hold.
+var allowedDirectives = []string{"//go:build", "//go:noinline", "//go:nosplit"}
+
+// checkDirectives scans every comment of the file (go/scanner, which skips a
+// leading byte order mark like the compiler) and returns why one is a
+// directive a submission may not hold: any //go: or /*go: other than
+// allowedDirectives, a line directive (//line, /*line), a cgo directive
+// (#cgo). A file the scanner cannot read is left to the parser.
+func checkDirectives(name string, src []byte) string {
+	fset := token.NewFileSet()
+	file := fset.AddFile(name, -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(file, src, nil, scanner.ScanComments)
+	for {
+		pos, tok, lit := sc.Scan()
+		if tok == token.EOF {
+			return ""
+		}
+		if tok != token.COMMENT {
+			continue
+		}
+		text := strings.TrimRight(lit, "\r")
+		var body string
+		if b, ok := strings.CutPrefix(text, "//"); ok {
+			body = b
+		} else {
+			body = strings.TrimSuffix(strings.TrimPrefix(text, "/*"), "*/")
+		}
+		for _, line := range strings.Split(body, "\n") {
+			t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
+			d := strings.Fields("//" + t)
+			switch {
+			case len(d) == 0:
+			case strings.HasPrefix(t, "go:"):
+				if !slices.Contains(allowedDirectives, d[0]) || !strings.HasPrefix(text, "//") {
+					return fmt.Sprintf("%s:%d: directive %q is not allowed", name, fset.Position(pos).Line, d[0])
+				}
+			case strings.HasPrefix(t, "line ") || strings.HasPrefix(t, "#cgo") || strings.HasPrefix(t, "export ") || strings.HasPrefix(t, "extern "):
+				return fmt.Sprintf("%s:%d: directive %q is not allowed", name, fset.Position(pos).Line, "//"+strings.Fields(t)[0])
+			}
+		}
+	}
+}
+
+// checkPackageClause returns why a submitted file of section sec must be
+// rejected for its package clause (it must be `package sec`), or "".
+func checkPackageClause(name string, src []byte, sec string) string {
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.PackageClauseOnly)
+	if err != nil {
+		return "" // CheckSource reports it
+	}
+	if f.Name.Name != sec {
+		return fmt.Sprintf("%s: package %s, want package %s (the section's package)", name, f.Name.Name, sec)
+	}
+	return ""
 }

@@ -1,8 +1,9 @@
-package sec62
+package sec62_test
 
 import (
 	"testing"
 
+	"github.com/d2l-go/d2l-go/solutions/sec62"
 	"github.com/d2l-go/d2l-go/solutions/testutil"
 )
 
@@ -12,7 +13,7 @@ import (
 func TestDiagonalEdgeImage(t *testing.T) {
 	defer testutil.Catch(t)
 	want := testutil.Matrix([]float64{1, 0, 0, 0}, []float64{1, 1, 0, 0}, []float64{1, 1, 1, 0}, []float64{1, 1, 1, 1})
-	testutil.Close2D(t, want, DiagonalEdgeImage(4), 0, "DiagonalEdgeImage(4)")
+	testutil.Close2D(t, want, sec62.DiagonalEdgeImage(4), 0, "DiagonalEdgeImage(4)")
 }
 
 // TestEdgeResponses_Shape checks the shapes of the three responses on a 4×5 image.
@@ -21,7 +22,7 @@ func TestDiagonalEdgeImage(t *testing.T) {
 func TestEdgeResponses_Shape(t *testing.T) {
 	defer testutil.Catch(t)
 	X := testutil.Rand2D(testutil.Rng(1), 4, 5)
-	withK, withXT, withKT := EdgeResponses(X)
+	withK, withXT, withKT := sec62.EdgeResponses(X)
 	for _, c := range []struct {
 		name string
 		got  [][]float32
@@ -37,7 +38,7 @@ func TestEdgeResponses_Shape(t *testing.T) {
 func TestEdgeResponses_Values(t *testing.T) {
 	defer testutil.Catch(t)
 	X := testutil.Matrix([]float64{1, 0, 0}, []float64{1, 1, 0}, []float64{1, 1, 1})
-	withK, withXT, withKT := EdgeResponses(X)
+	withK, withXT, withKT := sec62.EdgeResponses(X)
 	testutil.Close2D(t, testutil.Matrix([]float64{1, 0}, []float64{0, 1}, []float64{0, 0}), withK, 0, "withK")
 	testutil.Close2D(t, testutil.Matrix([]float64{0, 0}, []float64{-1, 0}, []float64{0, -1}), withXT, 0, "withXT")
 	testutil.Close2D(t, testutil.Matrix([]float64{0, -1, 0}, []float64{0, 0, -1}), withKT, 0, "withKT")

@@ -1,4 +1,4 @@
-package sec62
+package sec62_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/d2l-go/d2l-go/solutions/grid"
+	"github.com/d2l-go/d2l-go/solutions/sec62"
 	"github.com/d2l-go/d2l-go/solutions/testutil"
 	"github.com/stretchr/testify/require"
 )
@@ -24,7 +25,7 @@ func samples(n int, f func(x float64) float64) [][]float32 {
 //d2l:test 6.2-4a points=1
 func TestSecondDerivativeKernel_Shape(t *testing.T) {
 	defer testutil.Catch(t)
-	testutil.ShapeIs(t, SecondDerivativeKernel(), 1, 3, "SecondDerivativeKernel()")
+	testutil.ShapeIs(t, sec62.SecondDerivativeKernel(), 1, 3, "SecondDerivativeKernel()")
 }
 
 // TestSecondDerivativeKernel_Cubic checks f”(x) = 6x + 2 for f = x³ + x².
@@ -32,7 +33,7 @@ func TestSecondDerivativeKernel_Shape(t *testing.T) {
 //d2l:test 6.2-4a points=2
 func TestSecondDerivativeKernel_Cubic(t *testing.T) {
 	defer testutil.Catch(t)
-	got := grid.Corr2D(samples(8, func(x float64) float64 { return x*x*x + x*x }), SecondDerivativeKernel())
+	got := grid.Corr2D(samples(8, func(x float64) float64 { return x*x*x + x*x }), sec62.SecondDerivativeKernel())
 	want := samples(6, func(x float64) float64 { return 6*(x+1) + 2 })
 	testutil.Close2D(t, want, got, 1e-5, "corr2d(x³+x², K)")
 }
@@ -42,7 +43,7 @@ func TestSecondDerivativeKernel_Cubic(t *testing.T) {
 //d2l:test 6.2-4b points=2
 func TestIntegralKernel(t *testing.T) {
 	defer testutil.Catch(t)
-	K := IntegralKernel(2, 3)
+	K := sec62.IntegralKernel(2, 3)
 	testutil.ShapeIs(t, K, 2, 3, "IntegralKernel(2, 3)")
 	X := testutil.Matrix([]float64{0, 1, 2, 3}, []float64{4, 5, 6, 7}, []float64{8, 9, 10, 11})
 	testutil.Close2D(t, testutil.Matrix([]float64{18, 24}, []float64{42, 48}), grid.Corr2D(X, K), 0, "corr2d(X, IntegralKernel(2, 3))")
@@ -57,7 +58,7 @@ func TestDerivativeKernel(t *testing.T) {
 	for d := 1; d <= 4; d++ {
 		fact *= float64(d)
 		t.Run(fmt.Sprint("d=", d), func(t *testing.T) {
-			K := DerivativeKernel(d)
+			K := sec62.DerivativeKernel(d)
 			testutil.ShapeIs(t, K, 1, d+1, fmt.Sprintf("DerivativeKernel(%d)", d))
 			got := grid.Corr2D(samples(d+3, func(x float64) float64 {
 				p := 1.0
@@ -80,7 +81,7 @@ func TestDerivativeKernel(t *testing.T) {
 func TestDirectionalEdgeKernel(t *testing.T) {
 	defer testutil.Catch(t)
 	for _, v := range [][2]float32{{1, 0}, {0, 1}, {1, -2}, {0.5, 3}} {
-		K := DirectionalEdgeKernel(v[0], v[1])
+		K := sec62.DirectionalEdgeKernel(v[0], v[1])
 		testutil.ShapeIs(t, K, 2, 2, fmt.Sprintf("DirectionalEdgeKernel(%v, %v)", v[0], v[1]))
 		for _, ab := range [][2]float32{{2, 3}, {v[1], -v[0]}} {
 			X := grid.Zeros(5, 6)
@@ -107,7 +108,7 @@ func TestDirectionalEdgeKernel(t *testing.T) {
 func TestBlurKernel(t *testing.T) {
 	defer testutil.Catch(t)
 	for _, n := range []int{1, 3, 5} {
-		K := BlurKernel(n)
+		K := sec62.BlurKernel(n)
 		what := fmt.Sprintf("BlurKernel(%d)", n)
 		testutil.ShapeIs(t, K, n, n, what)
 		sum := 0.0

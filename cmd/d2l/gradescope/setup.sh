@@ -12,8 +12,10 @@
 #   - closes /autograder/source to everyone but root (chmod -R go-rwx): the students' code never
 #     runs as root, so even outside the sandbox it cannot read the hidden tests or the reference;
 #   - grades the reference solutions once (d2l autograde -self-test), in the sandbox that
-#     run_autograder will use, which fills Go's build cache, so that each submission builds in
-#     seconds, and fails unless they get full marks.
+#     run_autograder will use, which fills the grader's cache (/var/cache/d2l-grader: the
+#     prepared snapshot, the vendored dependencies, the rules check and the trusted build
+#     cache every submission's build starts from), so that each submission builds in seconds,
+#     and fails unless they get full marks.
 # Running it again changes nothing. D2L_SANDBOX=bwrap|jail|auto (default auto) chooses the
 # sandbox, as for run_autograder.
 set -euo pipefail

@@ -1,12 +1,13 @@
 //go:build d2lgrader
 
-package sec62
+package sec62_test
 
 import (
 	"fmt"
 	"testing"
 
 	"github.com/d2l-go/d2l-go/exercises/grid"
+	"github.com/d2l-go/d2l-go/exercises/sec62"
 	"github.com/d2l-go/d2l-go/exercises/testutil"
 	ref "github.com/d2l-go/d2l-go/solutions/sec62"
 )
@@ -16,15 +17,17 @@ import (
 //
 //d2l:test 6.2-1 points=2
 func TestHidden_DiagonalEdge(t *testing.T) {
+	defer testutil.Catch(t)
 	r := testutil.Rng(621)
 	for _, n := range []int{2, 5, 7} {
-		testutil.Close2D(t, ref.DiagonalEdgeImage(n), DiagonalEdgeImage(n), 0, fmt.Sprintf("DiagonalEdgeImage(%d)", n))
+		testutil.Close2D(t, ref.DiagonalEdgeImage(n), sec62.DiagonalEdgeImage(n), 0, fmt.Sprintf("DiagonalEdgeImage(%d)", n))
 		X := testutil.Rand2D(r, n+1, n+3)
-		ra, rb, rc := ref.EdgeResponses(X)
-		a, b, c := EdgeResponses(copy2(X))
-		testutil.Close2D(t, ra, a, testutil.Tol, "withK on a random image")
-		testutil.Close2D(t, rb, b, testutil.Tol, "withXT on a random image")
-		testutil.Close2D(t, rc, c, testutil.Tol, "withKT on a random image")
+		ra, rb, rc := ref.EdgeResponses(testutil.Copy2D(X))
+		a, b, c := sec62.EdgeResponses(X)
+		what := fmt.Sprintf("EdgeResponses of a random image [%d %d]: ", n+1, n+3)
+		testutil.Close2D(t, ra, a, testutil.Tol, what+"withK")
+		testutil.Close2D(t, rb, b, testutil.Tol, what+"withXT")
+		testutil.Close2D(t, rc, c, testutil.Tol, what+"withKT")
 	}
 }
 
@@ -33,13 +36,16 @@ func TestHidden_DiagonalEdge(t *testing.T) {
 //
 //d2l:test 6.2-3a points=2
 func TestHidden_Im2Col(t *testing.T) {
+	defer testutil.Catch(t)
 	r := testutil.Rng(623)
 	for _, c := range [][4]int{{5, 6, 2, 3}, {4, 4, 1, 4}, {6, 3, 3, 1}, {7, 7, 7, 7}} {
 		X := testutil.Rand2D(r, c[0], c[1])
 		K := testutil.Rand2D(r, c[2], c[3])
-		what := fmt.Sprintf("X %v, K %v", c[:2], c[2:])
-		testutil.Close2D(t, ref.Im2Col(X, c[2], c[3]), Im2Col(copy2(X), c[2], c[3]), testutil.Tol, "Im2Col, "+what)
-		testutil.Close2D(t, ref.Corr2DMatMul(X, K), Corr2DMatMul(copy2(X), copy2(K)), testutil.Tol, "Corr2DMatMul, "+what)
+		what := fmt.Sprintf("a random X %v and a random K %v", c[:2], c[2:])
+		want := ref.Im2Col(testutil.Copy2D(X), c[2], c[3])
+		testutil.Close2D(t, want, sec62.Im2Col(testutil.Copy2D(X), c[2], c[3]), testutil.Tol, "Im2Col of "+what)
+		want = ref.Corr2DMatMul(testutil.Copy2D(X), testutil.Copy2D(K))
+		testutil.Close2D(t, want, sec62.Corr2DMatMul(X, K), testutil.Tol, "Corr2DMatMul of "+what)
 	}
 }
 
@@ -47,16 +53,18 @@ func TestHidden_Im2Col(t *testing.T) {
 //
 //d2l:test 6.2-3b points=2
 func TestHidden_Toeplitz(t *testing.T) {
+	defer testutil.Catch(t)
 	r := testutil.Rng(6232)
 	for _, c := range [][4]int{{4, 5, 2, 3}, {3, 3, 3, 3}, {5, 2, 1, 2}} {
 		K := testutil.Rand2D(r, c[2], c[3])
-		testutil.Close2D(t, ref.ToeplitzMatrix(K, c[0], c[1]), ToeplitzMatrix(copy2(K), c[0], c[1]), testutil.Tol,
-			fmt.Sprintf("ToeplitzMatrix(K %v, %d, %d)", c[2:], c[0], c[1]))
+		want := ref.ToeplitzMatrix(testutil.Copy2D(K), c[0], c[1])
+		testutil.Close2D(t, want, sec62.ToeplitzMatrix(K, c[0], c[1]), testutil.Tol,
+			fmt.Sprintf("ToeplitzMatrix of a random K %v for a %d×%d input", c[2:], c[0], c[1]))
 	}
 }
 
-// randomPoly returns a random polynomial of the given degree with leading coefficient lead.
-func randomPoly(seed uint64, degree int, lead float64) func(x float64) float64 {
+// hiddenPoly returns a random polynomial of the given degree with leading coefficient lead.
+func hiddenPoly(seed uint64, degree int, lead float64) func(x float64) float64 {
 	r := testutil.Rng(seed)
 	coef := make([]float64, degree+1)
 	for i := range coef {
@@ -72,16 +80,26 @@ func randomPoly(seed uint64, degree int, lead float64) func(x float64) float64 {
 	}
 }
 
+// hiddenSamples returns the [1][n] row f(0), …, f(n-1).
+func hiddenSamples(n int, f func(x float64) float64) [][]float32 {
+	row := make([]float32, n)
+	for i := range row {
+		row[i] = float32(f(float64(i)))
+	}
+	return [][]float32{row}
+}
+
 // TestHidden_SecondDerivative checks the kernel on random cubics against the
 // reference kernel's (exact) second differences.
 //
 //d2l:test 6.2-4a points=1
 func TestHidden_SecondDerivative(t *testing.T) {
-	K := SecondDerivativeKernel()
+	defer testutil.Catch(t)
+	K := sec62.SecondDerivativeKernel()
 	testutil.ShapeIs(t, K, 1, 3, "SecondDerivativeKernel()")
 	for seed := uint64(1); seed <= 3; seed++ {
-		X := samples(9, randomPoly(seed, 3, float64(seed)))
-		testutil.Close2D(t, grid.Corr2D(X, ref.SecondDerivativeKernel()), grid.Corr2D(X, K), 1e-5, fmt.Sprintf("corr2d(random cubic %d, K)", seed))
+		X := hiddenSamples(9, hiddenPoly(seed, 3, float64(seed)))
+		testutil.Close2D(t, grid.Corr2D(X, ref.SecondDerivativeKernel()), grid.Corr2D(X, K), 1e-5, fmt.Sprintf("corr2d(random cubic number %d, SecondDerivativeKernel())", seed))
 	}
 }
 
@@ -89,8 +107,9 @@ func TestHidden_SecondDerivative(t *testing.T) {
 //
 //d2l:test 6.2-4b points=1
 func TestHidden_Integral(t *testing.T) {
+	defer testutil.Catch(t)
 	for _, c := range [][2]int{{1, 1}, {3, 2}, {4, 5}} {
-		testutil.Close2D(t, ref.IntegralKernel(c[0], c[1]), IntegralKernel(c[0], c[1]), 0, fmt.Sprintf("IntegralKernel(%d, %d)", c[0], c[1]))
+		testutil.Close2D(t, ref.IntegralKernel(c[0], c[1]), sec62.IntegralKernel(c[0], c[1]), 0, fmt.Sprintf("IntegralKernel(%d, %d)", c[0], c[1]))
 	}
 }
 
@@ -98,20 +117,8 @@ func TestHidden_Integral(t *testing.T) {
 //
 //d2l:test 6.2-4c points=1
 func TestHidden_Derivative(t *testing.T) {
+	defer testutil.Catch(t)
 	for d := 5; d <= 7; d++ {
-		testutil.Close2D(t, ref.DerivativeKernel(d), DerivativeKernel(d), 0, fmt.Sprintf("DerivativeKernel(%d)", d))
+		testutil.Close2D(t, ref.DerivativeKernel(d), sec62.DerivativeKernel(d), 0, fmt.Sprintf("DerivativeKernel(%d)", d))
 	}
-}
-
-// The student's code gets its own deep copy of every input (copy1…copy4) and
-// the reference is computed first, so that code that changes its input
-// cannot change what it is compared with.
-func copy1(x []float32) []float32 { return append([]float32(nil), x...) }
-
-func copy2(m [][]float32) [][]float32 {
-	out := make([][]float32, len(m))
-	for i := range m {
-		out[i] = copy1(m[i])
-	}
-	return out
 }

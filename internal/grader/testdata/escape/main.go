@@ -125,6 +125,21 @@ func main() {
 			return
 		}
 		time.Sleep(time.Hour)
+	case "holdfd":
+		// A detached child that keeps the result descriptor (3) open after its
+		// parent exits, for a few seconds: the grader must not wait for it, nor
+		// read the result while its reader still writes it.
+		if os.Getenv("ESCAPE_CHILD") == "" {
+			exe, _ := os.Executable()
+			_, err := os.StartProcess(exe, os.Args, &os.ProcAttr{
+				Env:   append(os.Environ(), "ESCAPE_CHILD=1"),
+				Files: []*os.File{nil, nil, nil, os.NewFile(3, "result")},
+				Sys:   &syscall.SysProcAttr{Setsid: true},
+			})
+			fmt.Println("started a detached child holding descriptor 3:", err)
+			return
+		}
+		time.Sleep(3 * time.Second)
 	case "forkbomb":
 		n := 0
 		for range 2000 {
