@@ -397,7 +397,7 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	}
 	// status says how far training has come, under the plot of a notebook.
 	status := func(epoch, i int) string {
-		return fmt.Sprintf("训练中：第 %d/%d 轮，%d/%d 个批量；■ 停止并保留已训练的参数", epoch+1, numEpochs, i, numBatches)
+		return fmt.Sprintf("训练中：第 %d/%d 轮，%d/%d 个批量", epoch+1, numEpochs, i, numBatches)
 	}
 	animator.SetStatus(status(0, 0))
 	var metric *Accumulator

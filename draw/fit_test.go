@@ -50,3 +50,13 @@ func TestPaddingLabels(t *testing.T) {
 	assert.Equal(t, sizes["4"], sizes["-∞"], "the padding's −∞ as large as the numbers")
 	assert.Contains(t, f.SVG(), colPadText)
 }
+
+// TestTickStep: the x axis of a plot keeps one label per epoch while they fit, and spaces
+// them out (by 2, 5, 10, ... times a power of ten) when they would run into each other.
+func TestTickStep(t *testing.T) {
+	for _, tc := range []struct{ x0, x1, want float64 }{
+		{1, 10, 1}, {0, 10, 1}, {1, 4, 1}, {0, 1000, 200}, {1, 100, 20}, {0, 50, 5},
+	} {
+		assert.Equal(t, tc.want, tickStep(tc.x0, tc.x1, 202), "%v..%v", tc.x0, tc.x1)
+	}
+}
