@@ -36,7 +36,7 @@ func crashReport(msg string) {
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
 	crashing := false
-	for k, more := 0, true; more && k < 4 && !crashing; k++ { // crashReport, Error, then its caller
+	for k, more := 0, true; more && k < 3 && !crashing; k++ { // crashReport, Error, then its caller
 		var f runtime.Frame
 		f, more = frames.Next()
 		crashing = f.Function == "runtime.preprintpanics"
