@@ -94,6 +94,20 @@ func TestNotebooksInBrowser(t *testing.T) {
 		})
 	}
 
+	t.Run("open/6.6-lenet.ipynb without scrolled:false", func(t *testing.T) {
+		// The control of the scroll-box check: without the generator's "scrolled": false, Jupyter
+		// squeezes 6.6's tall output of feature maps into a scroll box, and the check sees it.
+		nb, err := notebook.ReadFile(filepath.Join(nbDir, "6.6-lenet.ipynb"))
+		require.NoError(t, err)
+		for _, c := range nb.Cells {
+			delete(c.Metadata, "scrolled")
+		}
+		require.NoError(t, notebook.WriteFile(filepath.Join(nbDir, "6.6-scrolled.ipynb"), nb))
+		openNotebook(t, ctx, srv, "notebooks/6.6-scrolled.ipynb")
+		defer closeNotebook(ctx)
+		assert.NotEmpty(t, measureLayout(t, ctx).Scrolled, "Jupyter's default for a tall output")
+	})
+
 	t.Run("files", func(t *testing.T) {
 		// Jupyter's file list of the folder a student opens shows notebooks, nothing else.
 		resp, err := http.Get(srv.host + "/api/contents/notebooks?token=" + srv.token)
@@ -583,11 +597,24 @@ func waitFor(t *testing.T, ctx context.Context, timeout time.Duration, done func
 // aside), no output wider than the page.
 func checkLayout(t *testing.T, ctx context.Context) {
 	t.Helper()
-	var lay struct {
-		Scrolled   []int
-		WideCode   []string
-		WideOutput []string
-	}
+	lay := measureLayout(t, ctx)
+	assert.Empty(t, lay.Scrolled, "cells whose output is squeezed into a scroll box")
+	assert.Empty(t, lay.WideCode, "code cells wider than the page (lines behind a scrollbar)")
+	assert.Empty(t, lay.WideOutput, "outputs wider than the page")
+}
+
+// layout is what measureLayout finds: the cells (1-based) whose output Jupyter put in a scroll
+// box, and the code cells and outputs wider than their box.
+type layout struct {
+	Scrolled   []int
+	WideCode   []string
+	WideOutput []string
+}
+
+// measureLayout measures the open notebook's layout for checkLayout.
+func measureLayout(t *testing.T, ctx context.Context) layout {
+	t.Helper()
+	var lay layout
 	evalJS(t, ctx, `(() => {
 		const cells = Jupyter.notebook.get_cells();
 		const where = (c, i) => 'cell ' + (i + 1) + (c.input_prompt_number ? ' (In [' + c.input_prompt_number + '])' : '');
@@ -609,9 +636,7 @@ func checkLayout(t *testing.T, ctx context.Context) {
 		});
 		return res;
 	})()`, &lay)
-	assert.Empty(t, lay.Scrolled, "cells whose output is squeezed into a scroll box")
-	assert.Empty(t, lay.WideCode, "code cells wider than the page (lines behind a scrollbar)")
-	assert.Empty(t, lay.WideOutput, "outputs wider than the page")
+	return lay
 }
 
 // checkSVGs draws every SVG figure stored in nb's outputs (what trusted notebooks show; the
