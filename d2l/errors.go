@@ -14,6 +14,16 @@ import (
 //
 // Its fields are Func (e.g. "d2l.Corr2D"), Arg (the argument at fault, empty when the error is
 // not about one argument), Got and Want. Use Try to turn the panic into an ordinary error.
+//
+// In a notebook cell (a program GoNB runs), an Error that nothing recovers ends the program
+// with that one line and, under it, the lines of the notebook's own code that made the call,
+// instead of Go's goroutine trace:
+//
+//	d2l.Corr2D: argument K: got shape [3 3 3] (rank 3), want rank 2 [kh, kw]
+//	    在这一格: d2l.Print(d2l.Corr2D(X, K))
+//
+// Nothing is installed for this: Go itself calls the Error method when it is about to crash.
+// Any other panic, a runtime error in the notebook's code included, keeps Go's report.
 type Error = d2lerr.Error
 
 // oneLine keeps only the first line of s (GoMLX errors may carry stack traces).

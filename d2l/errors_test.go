@@ -3,6 +3,9 @@ package d2l
 import (
 	"errors"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -248,4 +251,69 @@ func TestHasNonFinite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNotebookCrashReport runs a program that fails as a notebook cell may (testdata/crash,
+// built as GoNB builds a cell: package main in main.go). In a notebook ($GONB_PIPE set), an
+// unrecovered *Error ends it with the one-line message and the notebook's own lines of code
+// that made the call, innermost first: no goroutine trace, no path, exit status 0 (GoNB adds
+// nothing then). A runtime error in the notebook's own code keeps Go's report and trace;
+// outside a notebook nothing changes; d2l.Try still catches the error.
+func TestNotebookCrashReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a program; skipped with -short")
+	}
+	bin := filepath.Join(t.TempDir(), "crash")
+	build := exec.Command("go", "build", "-o", bin, "./testdata/crash")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	const msg = "d2l.Corr2D: argument K: got shape [3 3 3] (rank 3), want rank 2 [kh, kw]"
+	run := func(notebook bool, mode string) (stdout, stderr string, code int) {
+		cmd := exec.Command(bin, mode)
+		cmd.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "GONB_PIPE") })
+		if notebook {
+			cmd.Env = append(cmd.Env, "GONB_PIPE="+filepath.Join(t.TempDir(), "no-pipe"))
+		}
+		var o, e strings.Builder
+		cmd.Stdout, cmd.Stderr = &o, &e
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		} else {
+			require.NoError(t, err)
+		}
+		return o.String(), e.String(), code
+	}
+	for _, tc := range []struct {
+		mode, want string
+	}{
+		{"cell", msg + "\n    在这一格: d2l.Print(d2l.Corr2D(X, d2l.Ones(3, 3, 3)))\n"},
+		{"function", msg + "\n    在函数 conv 里: return d2l.Corr2D(X, d2l.Ones(3, 3, 3))\n    在这一格: d2l.Print(conv(X))\n"},
+		{"closure", msg + "\n    在函数 conv 里: return d2l.Corr2D(X, d2l.Ones(3, 3, 3))\n" +
+			"    在这一格: func() { d2l.Print(conv(X)) }()\n"},
+	} {
+		t.Run(tc.mode, func(t *testing.T) {
+			_, stderr, code := run(true, tc.mode)
+			assert.Equal(t, tc.want, stderr)
+			assert.Zero(t, code, "GoNB adds \"exit status\" to any other")
+			_, stderr, code = run(false, tc.mode)
+			assert.Equal(t, 2, code, "outside a notebook: Go's crash")
+			assert.Contains(t, stderr, "panic: "+msg)
+			assert.Contains(t, stderr, "goroutine 1 [running]")
+		})
+	}
+	t.Run("try", func(t *testing.T) {
+		stdout, stderr, code := run(true, "try")
+		assert.Equal(t, "caught: "+msg+"\n", stdout)
+		assert.NotContains(t, stderr, msg)
+		assert.Zero(t, code)
+	})
+	t.Run("runtime error", func(t *testing.T) {
+		_, stderr, code := run(true, "runtime")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr, "panic: runtime error: index out of range")
+		assert.Contains(t, stderr, "goroutine 1 [running]", "a bug in the notebook's code keeps its trace")
+		assert.Contains(t, stderr, "main.main()")
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"sync"
 	"time"
 
@@ -289,9 +290,30 @@ type TrainResult struct {
 	History [][3]float64
 	// Device is the device it ran on, as printed.
 	Device Device
-	// Stopped is true when TrainOptions.Context was cancelled before the last batch: the figures
-	// are then those of the batches trained (TestAcc is NaN if no epoch was completed).
+	// Stopped is true when training stopped before the last batch (TrainOptions.Context was
+	// cancelled, or ■ was pressed in a notebook): the figures are then those of the batches
+	// trained, and TestAcc that of the last complete epoch (NaN if none was completed).
 	Stopped bool
+	// NumEpochs is the number of epochs planned (numEpochs, or fewer under $D2L_EPOCHS) and
+	// NumBatches the batches of one epoch.
+	NumEpochs, NumBatches int
+	// StoppedEpoch and StoppedBatch are, when Stopped, the epoch (from 1) in which training
+	// stopped and how many of its batches were trained.
+	StoppedEpoch, StoppedBatch int
+}
+
+// String says in one line, in Chinese as the notebooks' outputs, what the run trained:
+// "训练了 10 轮, 测试精度 0.795", or when it stopped early
+// "第 3/10 轮训练了 120/235 个批量时停止, 完整训练了 2 轮, 测试精度 0.612".
+func (r TrainResult) String() string {
+	if !r.Stopped {
+		return fmt.Sprintf("训练了 %d 轮, 测试精度 %.3f", len(r.History), r.TestAcc)
+	}
+	s := fmt.Sprintf("第 %d/%d 轮训练了 %d/%d 个批量时停止", r.StoppedEpoch, r.NumEpochs, r.StoppedBatch, r.NumBatches)
+	if len(r.History) == 0 {
+		return s + ", 还没有完整训练一轮"
+	}
+	return s + fmt.Sprintf(", 完整训练了 %d 轮, 测试精度 %.3f", len(r.History), r.TestAcc)
 }
 
 // TrainOptions tune TrainCh6's output; the zero value is the book's behaviour.
@@ -304,6 +326,8 @@ type TrainOptions struct {
 	NoInit bool
 	// Context, when set, stops training between two batches once it is cancelled (Ctrl-C in a
 	// program: signal.NotifyContext); TrainCh6 then prints and returns what it measured so far.
+	// In a notebook, when it is not set, Jupyter's interrupt (■, which GoNB passes on as
+	// SIGINT) does the same.
 	Context context.Context
 }
 
@@ -320,6 +344,14 @@ type TrainOptions struct {
 //	55000.0 examples/sec on cpu
 //
 // opts (at most one) tunes the output. It returns the figures it printed.
+//
+// In a notebook the plot appears before the first batch and says under it how far training
+// has come, and Jupyter's interrupt (■) stops training after the running batch: the plot and
+// the two lines then show the figures so far, and the network keeps what it learnt, so that
+// the cell can go on to save it (SaveParams). (Elsewhere TrainOptions.Context does that.)
+//
+// $D2L_EPOCHS (EpochsEnv), when set to a positive integer below numEpochs, makes it train that
+// many epochs instead, and say so on stderr: the notebook tests set it to execute 6.6 quickly.
 func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr float64, device Device, opts ...TrainOptions) TrainResult {
 	const fn = "d2l.TrainCh6"
 	if net == nil {
@@ -341,6 +373,10 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	if o.Progress == nil {
 		o.Progress = os.Stderr
 	}
+	if k := epochsFromEnv(fn); k > 0 && k < numEpochs {
+		fmt.Fprintf(os.Stderr, "d2l: $%s=%d: training %d of the %d epochs\n", EpochsEnv, k, k, numEpochs)
+		numEpochs = k
+	}
 	if !o.NoInit {
 		InitXavier(net)
 	}
@@ -348,11 +384,22 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	timer := NewTimer()
 	numBatches := trainIter.NumBatches()
 	bar := newProgress(o.Progress)
-	res := TrainResult{Device: device}
+	res := TrainResult{Device: device, NumEpochs: numEpochs, NumBatches: numBatches}
 	ctx := o.Context
+	if ctx == nil && gonbio.IsNotebook {
+		// Jupyter's ■: GoNB sends SIGINT to the cell's program (and kills it 5 s later).
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	// status says how far training has come, under the plot of a notebook.
+	status := func(epoch, i int) string {
+		return fmt.Sprintf("训练中：第 %d/%d 轮，%d/%d 个批量", epoch+1, numEpochs, i, numBatches)
+	}
+	animator.SetStatus(status(0, 0))
 	var metric *Accumulator
 	var trainL, trainAcc float64
 	testAcc := math.NaN()
@@ -372,18 +419,32 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 			metric.Add(l, correct, float64(y.Shape().Dimensions[0]))
 			timer.Stop()
 			trainL, trainAcc = metric.Get(0)/metric.Get(2), metric.Get(1)/metric.Get(2)
-			if (i+1)%max(numBatches/5, 1) == 0 || i == numBatches-1 {
-				animator.Add(float64(epoch)+float64(i+1)/float64(numBatches), trainL, trainAcc, math.NaN())
-			}
 			i++
+			if i%max(numBatches/5, 1) == 0 || i == numBatches {
+				animator.status = status(epoch, i)
+				animator.Add(float64(epoch)+float64(i)/float64(numBatches), trainL, trainAcc, math.NaN())
+			} else {
+				animator.SetStatus(status(epoch, i))
+			}
 			bar.update(epoch, numEpochs, i, numBatches, trainL, trainAcc)
 		}
 		if res.Stopped {
 			bar.clear()
-			Print(fmt.Sprintf("stopped in epoch %d/%d after %d of %d batches", epoch+1, numEpochs, i, numBatches))
+			res.StoppedEpoch, res.StoppedBatch = epoch+1, i
+			if gonbio.IsNotebook {
+				animator.status = fmt.Sprintf("第 %d/%d 轮训练了 %d/%d 个批量时按 ■ 停止", epoch+1, numEpochs, i, numBatches)
+				Print(fmt.Sprintf("训练在第 %d/%d 轮的第 %d/%d 个批量后停止（■），已训练的参数留在网络里", epoch+1, numEpochs, i, numBatches))
+			} else {
+				Print(fmt.Sprintf("stopped in epoch %d/%d after %d of %d batches", epoch+1, numEpochs, i, numBatches))
+			}
 			break
 		}
+		animator.SetStatus(fmt.Sprintf("训练中：第 %d/%d 轮，计算测试精度", epoch+1, numEpochs))
 		testAcc = EvaluateAccuracy(net, testIter)
+		animator.status = "" // the final plot has none
+		if epoch+1 < numEpochs {
+			animator.status = status(epoch+1, 0)
+		}
 		animator.Add(float64(epoch+1), math.NaN(), math.NaN(), testAcc)
 		res.EpochSeconds = append(res.EpochSeconds, time.Since(epochStart).Seconds())
 		res.History = append(res.History, [3]float64{trainL, trainAcc, testAcc})

@@ -3,6 +3,7 @@ package d2l
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/d2l-go/d2l-go/draw"
 	"github.com/d2l-go/d2l-go/internal/gonbio"
@@ -19,7 +20,10 @@ type Animator struct {
 	// X and Y hold the recorded points of each series (NaN values are not recorded).
 	X, Y [][]float64
 
-	live *draw.Live
+	live   *draw.Live
+	status string    // shown after the x label while it is not ""
+	drawn  string    // the status of the last plot drawn
+	last   time.Time // when the plot was last drawn
 }
 
 // NewAnimator returns an Animator with one series per legend entry
@@ -43,19 +47,43 @@ func (a *Animator) Add(x float64, ys ...float64) {
 		a.X[i] = append(a.X[i], x)
 		a.Y[i] = append(a.Y[i], y)
 	}
-	if gonbio.IsNotebook {
-		if a.live == nil {
-			a.live = draw.NewLive()
-		}
-		_ = a.live.Show(a.Figure()) // a plot lost on the way is redrawn by the next Add or Finish
+	a.draw()
+}
+
+// SetStatus sets a short note shown after the x axis label ("" for none), such as how far
+// training has come, and in a notebook redraws the plot if it was last drawn a second ago or
+// more, or never: a plot appears at once, and moves while the first points are still to come.
+func (a *Animator) SetStatus(status string) {
+	a.status = status
+	if gonbio.IsNotebook && (a.live == nil || time.Since(a.last) >= time.Second) {
+		a.draw()
 	}
 }
 
-// Finish ends the animation: the live plot, updated in place by every Add, already shows the
-// final state and stays in the notebook's output (as SVG and PNG); if nothing was drawn yet,
-// it draws the plot once. Outside a notebook it does nothing.
+// draw redraws the live plot in a notebook (a plot lost on the way is redrawn by the next Add,
+// SetStatus or Finish).
+func (a *Animator) draw() {
+	if !gonbio.IsNotebook {
+		return
+	}
+	if a.live == nil {
+		a.live = draw.NewLive()
+	}
+	if a.live.Show(a.Figure()) == nil {
+		a.drawn = a.status
+	}
+	a.last = time.Now()
+}
+
+// Finish ends the animation: the live plot, updated in place by Add and SetStatus, is drawn
+// once more if its last drawing is not the final state (another status, or nothing drawn), and
+// stays in the notebook's output (as SVG and PNG). Outside a notebook it does nothing.
 func (a *Animator) Finish() {
-	if !gonbio.IsNotebook || (a.live != nil && a.live.Shown()) {
+	if !gonbio.IsNotebook || (a.live != nil && a.live.Shown() && a.drawn == a.status) {
+		return
+	}
+	if a.live != nil && a.live.Shown() {
+		a.draw()
 		return
 	}
 	_ = draw.Show(a.Figure()) // the end of training: nothing left to retry with
@@ -63,13 +91,17 @@ func (a *Animator) Finish() {
 
 // Figure draws the recorded series as a line plot (draw.LinePlot): x over XLim (widened to
 // include every point), y over [0, largest y rounded up to 0.5, at least 1], a grid, the x
-// label and the legend.
+// label (followed by the status in parentheses, if any) and the legend.
 func (a *Animator) Figure() *draw.Figure {
 	series := make([]draw.Series, len(a.Legend))
 	for i, name := range a.Legend {
 		series[i] = draw.Series{Name: name, X: a.X[i], Y: a.Y[i]}
 	}
-	return draw.LinePlot(a.XLabel, a.XLim, series...)
+	xlabel := a.XLabel
+	if a.status != "" {
+		xlabel += "（" + a.status + "）"
+	}
+	return draw.LinePlot(xlabel, a.XLim, series...)
 }
 
 // SVG returns the plot of Figure as an SVG document.

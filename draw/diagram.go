@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode/utf8"
 )
 
 // Corr2D draws the cross-correlation of one input matrix x [h, w] with one
@@ -182,8 +183,8 @@ func convFigure(fn, name string, X [][][]float64, K [][][][]float64, c *config) 
 	}
 
 	labels := labelsOr(c.labels, "输入", "核", "输出")
-	cell := c.cellSize()
 	const margin, opW, vgap, kgap = 12.0, 44.0, 14.0, 10.0
+	cell := c.fitCell(float64(wp+co*kw+ow), 2*margin+2*opW+float64(co-1)*kgap)
 	b := &canvas{}
 	top := b.heading(margin, c.title)
 	gridTop := top + 26
@@ -307,9 +308,9 @@ func Pool2D(x any, window [2]int, mode string, opts ...Option) *Figure {
 	}
 
 	labels := labelsOr(c.labels, "输入", "输出")
-	cell := c.cellSize()
 	const margin = 12.0
 	opW := 112.0
+	cell := c.fitCell(float64(wp+ow), 2*margin+opW)
 	b := &canvas{}
 	top := b.heading(margin, c.title)
 	gridTop := top + 26
@@ -385,13 +386,17 @@ func drawGrid(b *canvas, role string, x, y, cell float64, m [][]float64, fills [
 	b.group(role, func() { drawCells(b, x, y, cell, m, fills, isPad) })
 }
 
+// minNumberSize is the smallest font a grid's numbers are written in: cells too small for it
+// (a big input drawn small to fit the page) show their colours only.
+const minNumberSize = 9
+
 // drawCells draws the cells of drawGrid.
 func drawCells(b *canvas, x, y, cell float64, m [][]float64, fills [][]string, isPad func(i, j int) bool) {
 	// Shrink the font when the longest number would not fit in a cell.
 	longest := 1
 	for _, row := range m {
 		for _, v := range row {
-			longest = max(longest, len(fmtNum(v)))
+			longest = max(longest, utf8.RuneCountInString(fmtNum(v)))
 		}
 	}
 	size := int(math.Round(math.Min(cell*0.42, cell*0.85/(0.6*float64(longest)))))
@@ -399,6 +404,9 @@ func drawCells(b *canvas, x, y, cell float64, m [][]float64, fills [][]string, i
 		for j, v := range row {
 			cx, cy := x+float64(j)*cell, y+float64(i)*cell
 			b.rect(cx, cy, cell, cell, fills[i][j])
+			if size < minNumberSize {
+				continue
+			}
 			col := colText
 			if isPad != nil && isPad(i, j) {
 				col = colPadText

@@ -3,6 +3,7 @@ package draw
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -176,6 +177,22 @@ func (c *config) cellSize() float64 {
 		return 36
 	}
 	return float64(c.cell)
+}
+
+// maxDiagramWidth is the widest a grid diagram is drawn unless CellSize says otherwise: about
+// the width of Jupyter Notebook's output area on a laptop's screen, so that a diagram of a big
+// input (6.3's explore(30, 3, 1, 1)) is drawn smaller instead of being cut off at the right.
+const maxDiagramWidth = 880.0
+
+// fitCell returns the cell size of a diagram whose width is fixed pixels plus cols cells:
+// cellSize(), shrunk when that would make the diagram wider than maxDiagramWidth (not when
+// the CellSize option sets it).
+func (c *config) fitCell(cols, fixed float64) float64 {
+	cell := c.cellSize()
+	if c.cell > 0 || fixed+cols*cell <= maxDiagramWidth {
+		return cell
+	}
+	return math.Max(4, math.Floor((maxDiagramWidth-fixed)/cols))
 }
 
 func newConfig(opts []Option) *config {

@@ -65,7 +65,7 @@ func LinePlot(xlabel string, xlim [2]float64, series ...Series) *Figure {
 			b.line(plotLeft, py(y), plotLeft+innerW, py(y), "#dddddd", 1)
 			b.text(plotLeft-4, py(y), 11, colText, "end", fmt.Sprintf("%.1f", y))
 		}
-		step := math.Max(1, math.Ceil((x1-x0)/10))
+		step := tickStep(x0, x1, innerW)
 		for x := x0; x <= x1+1e-9; x += step {
 			b.line(px(x), plotTop, px(x), plotTop+innerH, "#dddddd", 1)
 			b.text(px(x), plotTop+innerH+11, 11, colText, "middle", fmtNum(x))
@@ -139,4 +139,24 @@ func Images(imgs any, numRows, numCols int, titles []string, scale int) *Figure 
 	}
 	desc := fmt.Sprintf("%s: %d image(s) of %d×%d", fn, len(mats), h, w)
 	return newFigure("images", b, desc)
+}
+
+// tickStep returns the distance between the labelled ticks of an x axis from x0 to x1 drawn
+// innerW pixels wide: at most 10 steps of a whole number, made larger (2, 5, 10, 20, 50, ...
+// times a power of ten) until the labels (11 px) do not run into each other.
+func tickStep(x0, x1, innerW float64) float64 {
+	step := math.Max(1, math.Ceil((x1-x0)/10))
+	room := textWidth(fmtNum(x1), 11) + 6
+	for k := 0; step/(x1-x0)*innerW < room && k < 60; k++ {
+		mag := math.Pow(10, math.Floor(math.Log10(step)))
+		switch next := step / mag; {
+		case next < 2:
+			step = 2 * mag
+		case next < 5:
+			step = 5 * mag
+		default:
+			step = 10 * mag
+		}
+	}
+	return step
 }

@@ -10,7 +10,7 @@ import (
 const (
 	colStroke  = "#444444"
 	colPadFill = "#e4e4e4"
-	colPadText = "#8a8a8a"
+	colPadText = "#555555" // on colPadFill: a contrast of 5.8:1, readable, yet apart from colText
 	colText    = "#111111"
 )
 

@@ -44,7 +44,7 @@ func runLatency(ctx context.Context, args []string) error {
 	coldCache := fs.Bool("cold-cache", false, "use an empty Go build cache (as on a fresh machine) for the kernel")
 	withONNX := fs.Bool("onnx", false, `link ONNX Runtime into every cell (import _ "github.com/d2l-go/d2l-go/backends/onnxrt"), which d2l then runs if installed`)
 	withSIMD := fs.Bool("simd", false, "build every cell with GOEXPERIMENT=simd (%env): AVX2/AVX-512 matmul kernels for pure Go")
-	goflags := fs.String("goflags", literate.GoFlags, "the `go build` flags of every cell (GoNB's %goflags, as the notebooks' setup cell sets them); \"\" for none")
+	goflags := fs.String("goflags", harness.KernelGoFlags, "the `go build` flags of every cell ($GOFLAGS, which the d2l-go kernel sets to this default); \"\" for none")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -75,10 +75,8 @@ func runLatency(ctx context.Context, args []string) error {
 	if *withSIMD {
 		imports = "%env GOEXPERIMENT simd\n" + imports
 	}
-	setup := `!*"$GONB_DIR/../../notebooks/setup.sh"`
-	if *goflags != "" {
-		setup = "%goflags " + *goflags + "\n" + setup
-	}
+	// The kernel's $GOFLAGS applies to every cell's build: %env sets it to what is measured.
+	setup := "%env GOFLAGS=" + *goflags
 	src.WriteString("# latency\n\n```go\n!*date +T%s%N\n```\n\n```go\n" + imports + "\n```\n")
 	for k := 0; k <= *cells; k++ {
 		fmt.Fprintf(&src, "\n```go\n"+latencyCell+"\n```\n", k+3)
@@ -108,7 +106,7 @@ func runLatency(ctx context.Context, args []string) error {
 	if err := notebook.WriteFile(path, doc.Notebook(literate.Options{Setup: setup})); err != nil {
 		return err
 	}
-	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 20 * time.Minute}
+	r := &harness.Runner{Tools: tools, Root: root, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 20 * time.Minute}
 	if err := r.PrepareKernel(); err != nil {
 		return err
 	}

@@ -73,14 +73,59 @@ func TestAcceptOutputs(t *testing.T) {
 	require.NoError(t, err)
 	p := projectAt(root)
 	nb := doc.Notebook(p.GenOptions(doc))
-	nb.Cells[2].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "1\n"}}
-	nb.Cells[3].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stderr", Text: "panic: 1\n"}}
+	nb.Cells[1].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "1\n"}}
+	nb.Cells[2].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stderr", Text: "panic: 1\n"}}
 	n, err := acceptOutputs(doc, nb, p)
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	got, err := os.ReadFile(src)
 	require.NoError(t, err)
 	assert.Equal(t, "# Demo\n\n```go\n%%\nfmt.Println(1)\n```\n```output\n1\n```\n\n```go\n%%\npanic(1)\n```\n", string(got))
+}
+
+// TestGenKeepsHandEdits: `d2l gen` regenerates a notebook whose source changed, but not one
+// whose cells someone changed in Jupyter (it says which, and fails), unless forced.
+func TestGenKeepsHandEdits(t *testing.T) {
+	root := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "chapter6"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "notebooks"), 0o755))
+	src := filepath.Join(root, "chapter6", "6.9-demo.md")
+	write := func(code string) {
+		require.NoError(t, os.WriteFile(src, []byte("# Demo\n\n```go\n%%\n"+code+"\n```\n"), 0o644))
+	}
+	write("fmt.Println(1)")
+	p := projectAt(root)
+	stale, err := genAll(p, true, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"6.9-demo"}, stale)
+	path := filepath.Join(root, "notebooks", "6.9-demo.ipynb")
+
+	// The source changes: the notebook follows it.
+	write("fmt.Println(2)")
+	_, err = genAll(p, true, false)
+	require.NoError(t, err)
+	nb, err := notebook.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "%%\nfmt.Println(2)", nb.Cells[1].Source)
+
+	// A reader adds a line in Jupyter, then the source changes again: the notebook is kept.
+	nb.Cells[1].Source += "\nexplore(30, 3, 1, 1)"
+	require.NoError(t, notebook.WriteFile(path, nb))
+	edited, err := os.ReadFile(path)
+	require.NoError(t, err)
+	write("fmt.Println(3)")
+	_, err = genAll(p, true, false)
+	require.ErrorIs(t, err, errHandEdited)
+	assert.Contains(t, err.Error(), "notebooks/6.9-demo.ipynb (cells [2])")
+	kept, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(edited), string(kept), "the reader's line is still there")
+
+	_, err = genAll(p, true, true)
+	require.NoError(t, err, "-force regenerates it")
+	nb, err = notebook.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "%%\nfmt.Println(3)", nb.Cells[1].Source)
 }
 
 // TestStillToCome: d2l check names the hidden tests and manual items grading adds.

@@ -17,9 +17,9 @@ import (
 func init() {
 	register(&Command{
 		Name: "notebooks",
-		Summary: "set up, regenerate, execute and check every notebook headless; " +
-			"prints OK or FAIL per notebook (executed copies in build/notebooks)",
-		Usage: "[-write] [-accept] [-v] [-times] [-j N] [-timeout D] [section prefixes, e.g. 6.2 6.3]",
+		Summary: "maintainers: set up, then execute headless and check the notebooks generated from chapter6/*.md; " +
+			"prints OK or FAIL per notebook (executed copies in build/notebooks; notebooks/ changes only with -write)",
+		Usage: "[-write [-force]] [-accept] [-v] [-times] [-j N] [-timeout D] [section prefixes, e.g. 6.2 6.3]",
 		Run:   runNotebooks,
 	})
 }
@@ -28,8 +28,8 @@ func init() {
 func runNotebooks(ctx context.Context, args []string) error {
 	c := commands["notebooks"]
 	fs := flags(c, os.Stderr)
-	write := fs.Bool("write", false, "copy each executed notebook that passes into notebooks/ (what gets committed)")
-	force := fs.Bool("force", false, "with -write, also copy notebooks that fail")
+	write := fs.Bool("write", false, "copy each executed notebook that passes into notebooks/ (what gets committed), unless the one there was changed by hand in Jupyter")
+	force := fs.Bool("force", false, "with -write, also copy notebooks that fail, and over notebooks changed by hand")
 	accept := fs.Bool("accept", false, "record the actual outputs as the expected ones in chapter6/*.md (cells that error or panic are left alone)")
 	jobs := fs.Int("j", 2, "notebooks executed at the same time (2 is about 20% faster than 1 on 2 cores)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "limit per cell")
@@ -58,9 +58,6 @@ func runNotebooks(ctx context.Context, args []string) error {
 	} else if tools, err = harness.FindTools(); err != nil {
 		return err
 	}
-	if _, err := genAll(p, true); err != nil {
-		return err
-	}
 	docs, err := p.Docs()
 	if err != nil {
 		return err
@@ -72,7 +69,19 @@ func runNotebooks(ctx context.Context, args []string) error {
 	if *out == "" {
 		*out = filepath.Join(root, "build", "notebooks")
 	}
-	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: *out, CellTimeout: *timeout}
+	// What runs is each notebook as generated from its source now, written to OUT/src: the
+	// notebooks in notebooks/, which a reader may have changed in Jupyter, are neither run
+	// nor touched (only -write copies the results there).
+	gen := harness.Project{Root: root, NotebookDir: filepath.Join(*out, "src")}
+	if err := os.MkdirAll(filepath.Join(*out, "src"), 0o755); err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if err := notebook.WriteFile(gen.NotebookPath(d), d.Notebook(p.GenOptions(d))); err != nil {
+			return err
+		}
+	}
+	r := &harness.Runner{Tools: tools, Root: root, DataDir: harness.JupyterDataDir(root), OutDir: *out, CellTimeout: *timeout}
 	if err := r.PrepareKernel(); err != nil {
 		return err
 	}
@@ -94,12 +103,13 @@ func runNotebooks(ctx context.Context, args []string) error {
 	}()
 	go func() {
 		defer close(allDone)
-		r.RunAll(ctx, p, docs, *jobs, func(i int, res *harness.Result) {
+		r.RunAll(ctx, gen, docs, *jobs, func(i int, res *harness.Result) {
 			results[i] = res
 			close(done[i])
 		})
 	}()
 	failed := 0
+	var kept []string
 	for i, d := range docs {
 		select {
 		case <-done[i]:
@@ -143,7 +153,10 @@ func runNotebooks(ctx context.Context, args []string) error {
 			return err
 		}
 		if *write && (res.OK() || *force) {
-			if err := notebook.WriteFile(p.NotebookPath(d), merged); err != nil {
+			if edited := handEdited(p.NotebookPath(d)); len(edited) > 0 && !*force {
+				rel, _ := filepath.Rel(root, p.NotebookPath(d))
+				kept = append(kept, fmt.Sprintf("%s (cells %v)", rel, edited))
+			} else if err := notebook.WriteFile(p.NotebookPath(d), merged); err != nil {
 				return err
 			}
 		}
@@ -153,11 +166,22 @@ func runNotebooks(ctx context.Context, args []string) error {
 	}
 	fmt.Printf("%d notebooks: %d OK, %d FAIL in %.1fs (executed copies in %s)\n",
 		len(docs), len(docs)-failed, failed, time.Since(start).Seconds(), *out)
-	if *write {
+	switch {
+	case *write && len(kept) > 0:
+		fmt.Println("wrote the passing executed notebooks into notebooks/, except those changed by hand")
+	case *write:
 		fmt.Println("wrote the passing executed notebooks into notebooks/")
+	default:
+		if stale, err := genAll(p, false, false); err == nil && len(stale) > 0 {
+			fmt.Printf("notebooks/ is out of sync with chapter6/ for %v: -write copies the executed notebooks there\n", stale)
+		}
 	}
 	if failed > 0 {
 		return errors.New("some notebooks failed")
+	}
+	if len(kept) > 0 {
+		return fmt.Errorf("%w: not overwritten, changed by hand in Jupyter: %s; copy your work elsewhere, or add -force",
+			errHandEdited, strings.Join(kept, ", "))
 	}
 	return nil
 }

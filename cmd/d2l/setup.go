@@ -16,7 +16,7 @@ import (
 func init() {
 	register(&Command{
 		Name:    "setup",
-		Summary: "install what the notebooks need: jupyter-nbconvert, fonts (apt), gonb + goimports (tools/), the GoNB kernel, ONNX Runtime",
+		Summary: "install what the notebooks need: Jupyter, fonts, Fashion-MNIST (apt), gonb + goimports + gopls (tools/), the d2l-go kernel, ONNX Runtime",
 		Usage:   "[-q]",
 		Run:     runSetup,
 	})
@@ -131,39 +131,64 @@ func setupApt(ctx context.Context, s *setupState) (string, error) {
 	return "installed " + strings.Join(missing, " "), nil
 }
 
-// setupGoTools installs gonb and goimports from the tools/ module when missing.
+// goTools are the programs of tools/ that the notebooks need: the kernel, and the two
+// programs GoNB runs (goimports on every cell, gopls for completion and documentation).
+var goTools = []string{"gonb", "goimports", "gopls"}
+
+// setupGoTools installs gonb, goimports and gopls from the tools/ module (the versions it
+// pins) when one is missing.
 func setupGoTools(ctx context.Context, s *setupState) (string, error) {
-	_, errG := harness.FindTool("gonb")
-	_, errI := harness.FindTool("goimports")
+	var missing []string
+	for _, name := range goTools {
+		if _, err := harness.FindTool(name); err != nil {
+			missing = append(missing, name)
+		}
+	}
 	note := ""
-	if errG != nil || errI != nil {
+	if len(missing) > 0 {
 		if err := runLogged(ctx, s.Log, "", nil, "go", "-C", filepath.Join(s.Root, "tools"), "install", "tool"); err != nil {
 			return "", err
 		}
-		note = "installed gonb and goimports (go -C tools install tool)"
+		note = "installed " + strings.Join(missing, ", ") + " (go -C tools install tool)"
 	}
 	t, err := harness.FindTools()
 	s.Tools = t
 	return note, err
 }
 
-// setupKernel installs the GoNB kernel into the harness's private Jupyter data directory
-// (plain-text errors) and, when the user has none, into the user's own Jupyter.
+// setupKernel installs the d2l-go kernel (harness.Tools.Kernel) of this checkout into the
+// harness's private Jupyter data directory (plain-text errors) and into the user's own
+// Jupyter, replacing an older one (another checkout's, or one made for another toolchain).
 func setupKernel(_ context.Context, s *setupState) (string, error) {
 	var notes []string
 	private := harness.JupyterDataDir(s.Root)
-	if !harness.KernelInstalled(private, s.Tools.Gonb, true) {
-		if err := harness.InstallKernel(s.Tools.Gonb, private, true); err != nil {
+	spec, err := s.Tools.Kernel(s.Root, true)
+	if err != nil {
+		return "", err
+	}
+	if !harness.KernelInstalled(private, spec) {
+		if err := harness.InstallKernel(private, spec); err != nil {
 			return "", err
 		}
-		notes = append(notes, "GoNB kernel installed in "+private)
+		notes = append(notes, "kernel "+harness.KernelName+" installed in "+private)
 	}
 	if userDir := userJupyterDataDir(); userDir != "" {
-		if _, err := os.Stat(filepath.Join(userDir, "kernels", "gonb", "kernel.json")); err != nil {
-			if err := harness.InstallKernel(s.Tools.Gonb, userDir, false); err != nil {
+		spec, err := s.Tools.Kernel(s.Root, false)
+		if err != nil {
+			return "", err
+		}
+		if !harness.KernelInstalled(userDir, spec) {
+			before := ""
+			if old, err := harness.InstalledKernel(userDir); err == nil {
+				if r, _ := old.Metadata[harness.KernelName].(map[string]any)["root"].(string); r != "" && r != s.Root {
+					before = " (it served " + r + " before)"
+				}
+			}
+			if err := harness.InstallKernel(userDir, spec); err != nil {
 				return "", err
 			}
-			notes = append(notes, "GoNB kernel installed for your Jupyter in "+userDir)
+			notes = append(notes, fmt.Sprintf("kernel %q (%s) installed for your Jupyter in %s: it serves %s%s",
+				harness.KernelName, harness.KernelDisplayName, userDir, s.Root, before))
 		}
 	}
 	return strings.Join(notes, "; "), nil
@@ -218,8 +243,8 @@ func doSetup(ctx context.Context, root string, log io.Writer, quiet bool) (*setu
 	s := &setupState{Root: root, Log: log}
 	steps := append([]setupStep{
 		{Name: "Debian packages", Run: setupApt},
-		{Name: "gonb and goimports", Run: setupGoTools},
-		{Name: "GoNB kernel", Run: setupKernel},
+		{Name: "gonb, goimports and gopls", Run: setupGoTools},
+		{Name: "d2l-go kernel", Run: setupKernel},
 	}, extraSetupSteps...)
 	for _, st := range steps {
 		note, err := st.Run(ctx, s)
@@ -233,8 +258,8 @@ func doSetup(ctx context.Context, root string, log io.Writer, quiet bool) (*setu
 		}
 	}
 	if !quiet {
-		fmt.Fprintf(log, "setup: ready: nbconvert %s, gonb %s, goimports %s, kernel in %s\n",
-			s.Tools.Nbconvert, s.Tools.Gonb, s.Tools.Goimports, harness.JupyterDataDir(root))
+		fmt.Fprintf(log, "setup: ready: nbconvert %s, gonb %s, goimports %s, gopls %s; Jupyter's kernel %q (%s) serves %s\n",
+			s.Tools.Nbconvert, s.Tools.Gonb, s.Tools.Goimports, s.Tools.Gopls, harness.KernelName, harness.KernelDisplayName, root)
 	}
 	return s, nil
 }

@@ -12,10 +12,13 @@
 package testutil
 
 import (
+	"bufio"
+	"flag"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"regexp"
 	"runtime"
@@ -32,8 +35,18 @@ import (
 // (SetReporter) a blind description of the panic: "not written yet" for a TODO stub,
 // the kind of a runtime error without its numbers ("runtime error: index out of range"),
 // or only that the code panicked, since any other panic value comes from the code under test.
+// A panic with NotRun's value (the placeholder of an exercise notebook's preparation cell:
+// the exercise's solution cell was not run) is not a failure: the test is recorded as not run
+// and skipped.
 func Catch(t testing.TB) {
-	if r := recover(); r != nil {
+	r := recover()
+	if id, ok := r.(notRun); ok {
+		resultsMu.Lock()
+		notRunTests[t.Name()] = string(id)
+		resultsMu.Unlock()
+		t.SkipNow()
+	}
+	if r != nil {
 		t.Helper()
 		blind := "the code panicked"
 		if e, ok := r.(runtime.Error); ok && strings.HasPrefix(fmt.Sprintf("%T", r), "runtime.") {
@@ -53,9 +66,19 @@ var digitsRE = regexp.MustCompile(`[0-9]+`)
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
+// notRun is the panic value of NotRun.
+type notRun string
+
+// NotRun returns the value that the placeholder functions of an exercise notebook's
+// preparation cell panic with: exercise's solution cell has not been run, so the notebook has
+// no code of the student's for it yet. Catch records such a test as not run, and Summary
+// reports the exercise as "not run yet" (0 points).
+func NotRun(exercise string) any { return notRun(exercise) }
+
 var (
-	resultsMu sync.Mutex
-	results   = map[string]bool{} // test name -> passed, as recorded by Catch
+	resultsMu   sync.Mutex
+	results     = map[string]bool{}   // test name -> passed, as recorded by Catch
+	notRunTests = map[string]string{} // test name -> exercise, for tests that met a NotRun placeholder
 )
 
 var (
@@ -96,16 +119,51 @@ type Item struct {
 	Points         int
 }
 
+// NotebookMain is the TestMain of an exercise notebook's %test cell: it runs the tests
+// quietly (a failing test still prints why; the testing package's closing PASS or FAIL line
+// is left out), writes the Summary of items and note to stdout, and exits with status 0 —
+// the summary is the cell's result, so GoNB adds no "exit status" after it.
+func NotebookMain(m *testing.M, items []Item, note string) {
+	flag.Parse()
+	_ = flag.Set("test.v", "false")
+	stdout := os.Stdout
+	r, w, err := os.Pipe()
+	if err != nil {
+		m.Run()
+	} else {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			sc := bufio.NewScanner(r)
+			sc.Buffer(make([]byte, 64*1024), 16<<20)
+			for sc.Scan() {
+				if line := sc.Text(); line != "PASS" && line != "FAIL" {
+					fmt.Fprintln(stdout, line)
+				}
+			}
+		}()
+		os.Stdout = w
+		m.Run()
+		os.Stdout = stdout
+		_ = w.Close()
+		<-done
+	}
+	Summary(stdout, items, note)
+	os.Exit(0)
+}
+
 // Summary writes, after the tests ran (from a TestMain, as the exercise notebooks' %test
 // cell does), one line per exercise in the order of items — PASS or FAIL and the points
-// its public tests earned, with the failing tests named — then the total and the note.
-// A test that did not run, or that does not defer Catch, counts as failed.
+// its public tests earned, with the failing tests named, or "not run yet" when a test met a
+// NotRun placeholder — then the total and the note. A test that did not run, or that does not
+// defer Catch, counts as failed.
 func Summary(w io.Writer, items []Item, note string) {
 	resultsMu.Lock()
 	defer resultsMu.Unlock()
 	var order []string
 	got, max := map[string]int{}, map[string]int{}
 	failed := map[string][]string{}
+	unrun := map[string]string{} // exercise -> the exercise whose solution cell it waits for
 	total, totalMax := 0, 0
 	for _, it := range items {
 		if _, ok := max[it.Exercise]; !ok {
@@ -113,7 +171,9 @@ func Summary(w io.Writer, items []Item, note string) {
 		}
 		max[it.Exercise] += it.Points
 		totalMax += it.Points
-		if results[it.Test] {
+		if id, ok := notRunTests[it.Test]; ok {
+			unrun[it.Exercise] = id
+		} else if results[it.Test] {
 			got[it.Exercise] += it.Points
 			total += it.Points
 		} else {
@@ -122,6 +182,14 @@ func Summary(w io.Writer, items []Item, note string) {
 	}
 	fmt.Fprintln(w, "\n==== 自查结果（公开测试）====")
 	for _, e := range order {
+		if id, ok := unrun[e]; ok {
+			which := "这道题"
+			if id != e {
+				which = "练习 " + id + "（这道题用到它的函数）"
+			}
+			fmt.Fprintf(w, "练习 %-6s 还没运行  0/%d 分（先运行%s的解答单元格）\n", e, max[e], which)
+			continue
+		}
 		if len(failed[e]) == 0 {
 			fmt.Fprintf(w, "练习 %-6s 通过    %d/%d 分\n", e, got[e], max[e])
 			continue

@@ -24,7 +24,18 @@ type Error struct {
 }
 
 // Error returns the one-line message "Func: argument Arg: got Got, want Want".
+//
+// When Go calls it to report an *Error that nothing recovered, in a notebook cell's program,
+// Error writes the message and the lines of the notebook's code that made the call to stderr
+// and ends the program, instead of Go's goroutine trace (see crashReport).
 func (e *Error) Error() string {
+	msg := e.message()
+	crashReport(msg)
+	return msg
+}
+
+// message returns the one-line message of Error.
+func (e *Error) message() string {
 	var b strings.Builder
 	b.WriteString(e.Func)
 	b.WriteString(": ")

@@ -1,6 +1,8 @@
 package d2lerr
 
 import (
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,4 +23,20 @@ func TestErrorMessage(t *testing.T) {
 	assert.PanicsWithError(t, "cnn.SetConvImpl: argument impl: got \"x\", want one of", func() {
 		Fail("cnn.SetConvImpl", "impl", "one of", "%q", "x")
 	})
+}
+
+func TestReportLines(t *testing.T) {
+	var b strings.Builder
+	writeReport(&b, "d2l.Corr2D: got x, want y", []string{
+		cellFrame(runtime.Frame{Function: "main.conv", File: "/nonexistent/main.go", Line: 7}),
+		cellFrame(runtime.Frame{Function: "main.main.func1", File: "/nonexistent/main.go", Line: 12}),
+	})
+	assert.Equal(t, "d2l.Corr2D: got x, want y\n    在函数 conv 里: main.go:7\n    在这一格: main.go:12\n", b.String())
+	for _, l := range strings.Split(strings.TrimSpace(b.String()), "\n")[1:] {
+		assert.True(t, IsReportLine(l), l)
+	}
+	assert.False(t, IsReportLine("d2l.Corr2D: got x, want y"))
+	assert.False(t, IsReportLine("在这一格: x"))
+	assert.Empty(t, cellFrame(runtime.Frame{Function: "github.com/d2l-go/d2l-go/d2l.Corr2D", File: "/x/d2l/corr.go", Line: 3}))
+	assert.Empty(t, cellFrame(runtime.Frame{Function: "main.main", File: "/x/other.go", Line: 3}), "only GoNB's main.go")
 }

@@ -20,7 +20,7 @@ import (
 // CellMeta is the metadata key ("d2l") that marks a solution cell of an
 // exercise notebook and names the Go file it becomes.
 type CellMeta struct {
-	Role     string `json:"role"` // "solution" (extracted) or "test" (the %test cell)
+	Role     string `json:"role"` // "solution" (extracted), "answer" (manual), "prep" (the first code cell) or "test" (the %test cell)
 	Exercise string `json:"exercise,omitempty"`
 	Section  string `json:"section"`
 	File     string `json:"file,omitempty"`
@@ -245,11 +245,6 @@ func CellsToGo(pkg string, cells []string) []byte {
 	return []byte(sb.String())
 }
 
-// notebookSetup connects an exercise notebook (in notebooks/exercises/) to the
-// library (the shared setup script) and to the exercises module (grid, testutil).
-const notebookSetup = "%goflags " + literate.GoFlags + "\n" + `!*"$GONB_DIR/../setup.sh"  # connect this notebook to the d2l-go module
-!*go mod edit -require=` + ExercisesModule + `@v0.0.0-00010101000000-000000000000 -replace=` + ExercisesModule + `="$GONB_DIR/../../exercises"`
-
 // sectionTitles names the sections for the notebook titles.
 var sectionTitles = map[string]string{
 	"sec61": "6.1 从全连接层到卷积", "sec62": "6.2 图像卷积", "sec63": "6.3 填充和步幅",
@@ -258,8 +253,11 @@ var sectionTitles = map[string]string{
 
 // GeneratedNotebooks returns one GoNB notebook per section (paths relative to
 // notebooks/exercises, e.g. "6.3-exercises.ipynb"), built from the generated
-// exercise files: per exercise its question, then (code exercises) an editable
-// solution cell holding the stub; last a %test cell with the public tests.
+// exercise files: the instructions, the preparation cell (prepCell), then per exercise
+// its question and (code exercises) an editable solution cell holding the stub, or
+// (manual exercises) an answer cell; last a %test cell with the public tests. The
+// notebooks need no setup cell: the d2l-go kernel's Go workspace holds the exercises
+// module.
 // langInfo, when not nil, is the notebooks' language_info: the one the GoNB kernel reports
 // (see KernelLanguageInfo), so that Jupyter does not mark them as changed when they open.
 func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[string]any) (map[string][]byte, error) {
@@ -271,12 +269,17 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 		if langInfo != nil {
 			nb.Metadata["language_info"] = langInfo
 		}
+		prep, err := prepCell(sec, files, cat)
+		if err != nil {
+			return nil, err
+		}
 		nb.Cells = append(nb.Cells,
-			&notebook.Cell{Type: notebook.Code, ID: "setup", Source: notebookSetup, Metadata: map[string]any{}},
 			&notebook.Cell{Type: notebook.Markdown, ID: "intro", Metadata: map[string]any{}, Source: "# " + title + "：练习\n\n" +
-				"在带 `TODO` 的代码单元格里写出答案（删掉 `panic(\"TODO: …\")`），运行它，再运行最后的 `%test` 单元格自查公开测试。\n" +
+				"先运行下面第一个代码单元格（准备）。然后在带 `TODO` 的代码单元格里写出答案（删掉 `panic(\"TODO: …\")`）并运行它；\n" +
+				"做完几道都可以运行最后的 `%test` 单元格自查公开测试：它给解答单元格运行过的题评分，其余的题报告“还没运行”。\n" +
 				"提交这个笔记本即可：评分程序只读取标记为解答的单元格（元数据 `d2l.role = solution`），另外还会运行隐藏测试。\n" +
 				"文字题写在题目下方的「答：」单元格里（双击编辑），由老师人工评分。"},
+			&notebook.Cell{Type: notebook.Code, ID: "prep", Source: prep, Metadata: codeMeta(map[string]any{"role": "prep", "section": sec})},
 		)
 		for _, e := range cat.Exercises {
 			if e.Section != sec {
@@ -299,14 +302,14 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 				return nil, fmt.Errorf("grader.GeneratedNotebooks: no generated file %s/%s", sec, e.File)
 			}
 			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "a-" + safeID(e.ID), Source: cellBody(string(src)),
-				Metadata: map[string]any{metaKey: map[string]any{"role": "solution", "exercise": e.ID, "section": sec, "file": e.File}}})
+				Metadata: codeMeta(map[string]any{"role": "solution", "exercise": e.ID, "section": sec, "file": e.File})})
 		}
 		test, err := testCell(sec, files, cat)
 		if err != nil {
 			return nil, err
 		}
 		nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "test", Source: test,
-			Metadata: map[string]any{metaKey: map[string]any{"role": "test", "section": sec}}})
+			Metadata: codeMeta(map[string]any{"role": "test", "section": sec})})
 		b, err := nb.Marshal()
 		if err != nil {
 			return nil, err
@@ -314,6 +317,80 @@ func GeneratedNotebooks(cat *Catalog, files map[string][]byte, langInfo map[stri
 		out[num+"-exercises.ipynb"] = b
 	}
 	return out, nil
+}
+
+// codeMeta returns the metadata of a generated code cell with d2l as its "d2l" entry.
+func codeMeta(d2l map[string]any) map[string]any {
+	m := literate.CodeCellMetadata()
+	m[metaKey] = d2l
+	return m
+}
+
+// prepCell returns the first code cell of a section's exercise notebook. For every code
+// exercise it declares what the exercise's file declares, with every function's body replaced
+// by a panic with testutil.NotRun(exercise): GoNB keeps the declarations of every cell run,
+// and a solution cell run later replaces them with the student's. The %test cell, which calls
+// every exercise's functions, then compiles however many solution cells were run, and
+// testutil.Catch reports the tests of an exercise whose cell was not run as "not run yet"
+// rather than failing to compile for all of them.
+func prepCell(sec string, files map[string][]byte, cat *Catalog) (string, error) {
+	imports := map[string]string{exercisesPrefix + "testutil": ""} // path -> name ("" = default)
+	var decls []string
+	for _, e := range cat.Exercises {
+		if e.Section != sec || e.Kind != KindCode {
+			continue
+		}
+		src, ok := files[sec+"/"+e.File]
+		if !ok {
+			return "", fmt.Errorf("grader.GeneratedNotebooks: no generated file %s/%s", sec, e.File)
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, e.File, src, parser.SkipObjectResolution)
+		if err != nil {
+			return "", fmt.Errorf("grader.GeneratedNotebooks: %w", err)
+		}
+		text := func(from, to token.Pos) string {
+			return string(src[fset.Position(from).Offset:fset.Position(to).Offset])
+		}
+		for _, is := range f.Imports {
+			p, _ := strconv.Unquote(is.Path.Value)
+			imports[p] = ""
+			if is.Name != nil {
+				imports[p] = is.Name.Name
+			}
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Body == nil {
+					continue
+				}
+				decls = append(decls, text(d.Pos(), d.Body.Lbrace)+"{ panic(testutil.NotRun("+strconv.Quote(e.ID)+")) }")
+			case *ast.GenDecl:
+				if d.Tok != token.IMPORT {
+					decls = append(decls, text(d.Pos(), d.End()))
+				}
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("package " + sec + "\n\nimport (\n")
+	paths := make([]string, 0, len(imports))
+	for p := range imports {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		sb.WriteString("\t" + strings.TrimSpace(imports[p]+" "+strconv.Quote(p)) + "\n")
+	}
+	sb.WriteString(")\n\n" + strings.Join(decls, "\n") + "\n")
+	out, err := dropUnusedImports([]byte(sb.String()))
+	if err != nil {
+		return "", fmt.Errorf("grader.GeneratedNotebooks: %s preparation cell: %w", sec, err)
+	}
+	return "// 准备：先运行这一格。它给每道代码题放一个占位函数，运行哪道题的解答单元格，\n" +
+		"// 那道题的函数就换成你写的；最后的 %test 给运行过的题评分，其余的报告“还没运行”。\n" +
+		cellBody(string(out)), nil
 }
 
 // KernelLanguageInfo returns the language_info that the GoNB kernel reported when the
@@ -349,10 +426,13 @@ func cellBody(src string) string {
 // packages (package sec65_test calling sec65.MinPool2D); in the notebook the
 // solution cells are the package itself, so the cell calls MinPool2D.
 //
-// The cell ends with a TestMain that prints, after the tests ran, one line per exercise of
-// the section in the book's order with its public points (testutil.Summary; every public
-// test defers testutil.Catch, so an unfinished stub fails only its own tests), and what is
-// left for grading: hidden tests and manual items.
+// The cell ends with a TestMain (testutil.NotebookMain) that runs the tests quietly (a
+// failing test still prints why) and then prints one line per exercise of the section in the
+// book's order with its public points (testutil.Summary; every public test defers
+// testutil.Catch, so an unfinished stub fails only its own tests, and an exercise whose
+// solution cell was not run is "not run yet"), and what is left for grading: hidden tests and
+// manual items. The summary is the cell's result: the program exits 0, so that GoNB adds no
+// "exit status" after it.
 func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error) {
 	var names []string
 	for k := range files {
@@ -406,7 +486,7 @@ func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 		hiddenPoints += e.HiddenPoints
 	}
 	note := fmt.Sprintf("评分时另有 %d 个隐藏测试（共 %d 分）和 %d 道人工评分题（共 %d 分）。", hidden, hiddenPoints, manual, manualPoints)
-	imports["os"], imports["testing"], imports[exercisesPrefix+"testutil"] = true, true, true
+	imports["testing"], imports[exercisesPrefix+"testutil"] = true, true
 	var paths []string
 	for p := range imports {
 		paths = append(paths, p)
@@ -419,8 +499,8 @@ func testCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 	}
 	sb.WriteString(")\n\n" + strings.Join(bodies, "\n\n"))
 	sb.WriteString("\n\n// TestMain runs the tests above, then prints the result of each exercise and its points.\n" +
-		"func TestMain(m *testing.M) {\n\tcode := m.Run()\n\ttestutil.Summary(os.Stdout, []testutil.Item{\n" + items.String() +
-		"\t}, " + strconv.Quote(note) + ")\n\tos.Exit(code)\n}\n")
+		"func TestMain(m *testing.M) {\n\ttestutil.NotebookMain(m, []testutil.Item{\n" + items.String() +
+		"\t}, " + strconv.Quote(note) + ")\n}\n")
 	return sb.String(), nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/d2l-go/d2l-go/internal/d2lerr"
 	"github.com/d2l-go/d2l-go/internal/literate"
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
@@ -55,8 +56,9 @@ type CheckOptions struct {
 
 // DefaultIgnoreStderr are the stderr lines Check ignores unless told otherwise: the d2l
 // package's one-line notice of the backend it runs on ("d2l: backend pure Go ..."), which
-// depends on the machine.
-var DefaultIgnoreStderr = []*regexp.Regexp{regexp.MustCompile(`^d2l: backend `)}
+// depends on the machine, and d2l.TrainCh6's notice that $D2L_EPOCHS, which the notebook
+// tests set, shortens a training.
+var DefaultIgnoreStderr = []*regexp.Regexp{regexp.MustCompile(`^d2l: backend `), regexp.MustCompile(`^d2l: \$D2L_EPOCHS=`)}
 
 // failureMarkers in any stream output mark a failed cell, whatever the expected output.
 var failureMarkers = []string{"panic:", "exit status", "--- FAIL", "fatal error:"}
@@ -66,7 +68,8 @@ var failureMarkers = []string{"panic:", "exit status", "--- FAIL", "fatal error:
 // and every output is the expected one.
 //
 // A code cell fails when it has an error output, when a stream contains "panic:",
-// "exit status", "--- FAIL" or "fatal error:", when its stdout differs from the ```output
+// "exit status", "--- FAIL" or "fatal error:", when its stderr shows the report of a d2l error
+// that its ```stderr fence does not expect, when its stdout differs from the ```output
 // fence (display outputs compared by placeholder, in order), or when its stderr differs
 // from the ```stderr fence (empty when absent). The setup cell must print only GoNB's echo
 // of its %goflags (literate.SetupExpect).
@@ -134,8 +137,15 @@ func cellLines(traceback []string) string {
 	return " (at " + strings.Join(at, "; ") + ")"
 }
 
-// failures returns the error outputs and failure markers of an executed cell.
-func failures(c *notebook.Cell, ignore []*regexp.Regexp) []string {
+// failures returns the error outputs and failure markers of an executed cell. A d2l error's
+// report in a notebook (d2lerr.IsReportLine, after its one-line message) is a failure too,
+// unless its line is in expectedStderr, the cell's ```stderr fence (a cell that shows an error
+// on purpose).
+func failures(c *notebook.Cell, ignore []*regexp.Regexp, expectedStderr string) []string {
+	expected := map[string]bool{}
+	for _, l := range strings.Split(expectedStderr, "\n") {
+		expected[l] = true
+	}
 	var msgs []string
 	for _, o := range c.Outputs {
 		switch o.Type {
@@ -146,6 +156,10 @@ func failures(c *notebook.Cell, ignore []*regexp.Regexp) []string {
 			for _, line := range strings.Split(o.Text, "\n") {
 				if o.Name == "stderr" && ignored(line, ignore) {
 					continue
+				}
+				if o.Name == "stderr" && d2lerr.IsReportLine(line) && !expected[line] {
+					msgs = append(msgs, fmt.Sprintf("stderr shows a d2l error: %s", firstLines(o.Text, 8)))
+					break lines
 				}
 				for _, m := range failureMarkers {
 					if strings.Contains(line, m) {
@@ -161,7 +175,7 @@ func failures(c *notebook.Cell, ignore []*regexp.Regexp) []string {
 
 // checkCell returns what is wrong with one executed code cell.
 func checkCell(c *notebook.Cell, exp literate.Expect, ignore []*regexp.Regexp) []string {
-	msgs := failures(c, ignore)
+	msgs := failures(c, ignore, exp.Stderr)
 	if len(msgs) > 0 {
 		return msgs
 	}
@@ -329,12 +343,13 @@ func abbrev(s string) string {
 // Actual returns what an executed cell printed, in the form of the expected outputs of a
 // source: stdout with one placeholder line per display output (in arrival order) and
 // stderr without the ignored lines (nil ignore means DefaultIgnoreStderr). ok is false
-// when the cell has an error output or a failure marker ("panic:", ...) in a stream.
+// when the cell has an error output, a failure marker ("panic:", ...) in a stream or the
+// report of a d2l error.
 func Actual(c *notebook.Cell, ignore []*regexp.Regexp) (stdout, stderr string, ok bool) {
 	if ignore == nil {
 		ignore = DefaultIgnoreStderr
 	}
-	if len(failures(c, ignore)) > 0 {
+	if len(failures(c, ignore, "")) > 0 {
 		return "", "", false
 	}
 	var out, errs strings.Builder

@@ -25,6 +25,9 @@ func svg() *notebook.Output {
 	return &notebook.Output{Type: notebook.DisplayData, Data: map[string]json.RawMessage{"text/html": json.RawMessage(`"<div><svg></svg></div>"`)}}
 }
 
+// fakeGen generates the fake notebooks with a setup cell, whose checks are tested too.
+var fakeGen = literate.Options{Setup: "%goflags -ldflags=-w"}
+
 // fakeExecuted returns the notebook of a one-cell source (the cell followed by fences)
 // as if executed, with the given outputs for the cell and GoNB's echo of the %goflags for
 // the setup cell.
@@ -32,12 +35,15 @@ func fakeExecuted(t *testing.T, fences string, outs ...*notebook.Output) (*liter
 	t.Helper()
 	doc, err := literate.Parse("6.0-fake", []byte("# Fake\n\n```go\n%%\nfmt.Println(d2l.Corr2D(X, K))\n```\n"+fences))
 	require.NoError(t, err)
-	nb := doc.Notebook(literate.Options{})
+	nb := doc.Notebook(fakeGen)
 	require.Len(t, nb.Cells, 3)
 	nb.Cells[0].Outputs = []*notebook.Output{stdout(`%goflags=["-ldflags=-w"]` + "\n")}
 	nb.Cells[2].Outputs = outs
 	return doc, nb
 }
+
+// d2lReport is what a notebook cell writes when a d2l call fails and nothing recovers it.
+const d2lReport = "d2l.Corr2D: argument K: got shape [3 3 3] (rank 3), want rank 2 [kh, kw]\n    在这一格: fmt.Println(d2l.Corr2D(X, K))\n"
 
 // TestCheck runs the checker on fake executed notebooks: every failure kind is flagged
 // on the right cell, and correct outputs pass.
@@ -66,6 +72,8 @@ func TestCheck(t *testing.T) {
 		{"display unexpected", "", []*notebook.Output{svg()}, `displays: got ["[display image/svg+xml]"], want []`},
 		{"stderr unexpected", "", []*notebook.Output{stderr("careful\n")}, "stderr: first mismatch at line 1: got \"careful\""},
 		{"stderr expected", "```stderr\ncareful\n```\n", []*notebook.Output{stderr("careful\n")}, ""},
+		{"d2l error", "", []*notebook.Output{stderr(d2lReport)}, "stderr shows a d2l error: d2l.Corr2D: argument K"},
+		{"d2l error expected", "```stderr\n" + d2lReport + "```\n", []*notebook.Output{stderr(d2lReport)}, ""},
 		{"backend notice ignored", "", []*notebook.Output{stderr("d2l: backend pure Go (gomlx/compute/gobackend) -- for XLA ...\n")}, ""},
 		{"match ok", "```output match\nepoch 1, loss ...\n...\ndone in ...s\n```\n", []*notebook.Output{stdout("epoch 1, loss 0.123\nepoch 2, loss 0.1\ndone in 3.2s\n")}, ""},
 		{"match mismatch", "```output match\nepoch 1, loss ...\n```\n", []*notebook.Output{stdout("epoch 2, loss 0.1\n")}, "first mismatch at line 1"},
@@ -75,7 +83,7 @@ func TestCheck(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc, nb := fakeExecuted(t, tc.fences, tc.outs...)
-			problems := harness.Check(doc, nb, harness.CheckOptions{})
+			problems := harness.Check(doc, nb, harness.CheckOptions{Gen: fakeGen})
 			if tc.want == "" {
 				assert.Empty(t, problems)
 				return
@@ -93,7 +101,7 @@ func TestCheck(t *testing.T) {
 func TestCheckSetupAndSync(t *testing.T) {
 	doc, nb := fakeExecuted(t, "")
 	nb.Cells[0].Outputs = []*notebook.Output{stderr("d2l-go setup FAILED: go.mod\nexit status 1\n")}
-	p := harness.Check(doc, nb, harness.CheckOptions{})
+	p := harness.Check(doc, nb, harness.CheckOptions{Gen: fakeGen})
 	require.Len(t, p, 1)
 	assert.Equal(t, 1, p[0].Cell)
 	assert.Contains(t, p[0].String(), "cell 1: stderr shows \"exit status\"")
@@ -101,20 +109,20 @@ func TestCheckSetupAndSync(t *testing.T) {
 	for _, out := range [][]*notebook.Output{nil, {stdout("%goflags=[]\n")}, {stdout(`%goflags=["-ldflags=-w"]` + "\nhello\n")}} {
 		_, nb = fakeExecuted(t, "")
 		nb.Cells[0].Outputs = out
-		p = harness.Check(doc, nb, harness.CheckOptions{})
+		p = harness.Check(doc, nb, harness.CheckOptions{Gen: fakeGen})
 		require.Len(t, p, 1, "setup cell printing %q", out)
 		assert.Contains(t, p[0].String(), "cell 1: stdout: ")
 	}
 
 	_, nb = fakeExecuted(t, "")
 	nb.Cells[2].Source += "\n// edited in Jupyter"
-	p = harness.Check(doc, nb, harness.CheckOptions{})
+	p = harness.Check(doc, nb, harness.CheckOptions{Gen: fakeGen})
 	require.Len(t, p, 1)
 	assert.Contains(t, p[0].String(), "cell 3: out of sync with 6.0-fake.md (run `go run ./cmd/d2l gen`): code cell, line 3: got \"// edited in Jupyter\", want (end of cell)")
 
 	_, nb = fakeExecuted(t, "")
 	nb.Cells = nb.Cells[:2]
-	p = harness.Check(doc, nb, harness.CheckOptions{OnlyStructure: true})
+	p = harness.Check(doc, nb, harness.CheckOptions{Gen: fakeGen, OnlyStructure: true})
 	require.Len(t, p, 1)
 	assert.Contains(t, p[0].String(), "got 2 cells, want 3")
 }
@@ -133,6 +141,9 @@ func TestActualAndArrange(t *testing.T) {
 	c.Outputs = append(c.Outputs, stderr("panic: x\n"))
 	_, _, ok = harness.Actual(c, nil)
 	assert.False(t, ok)
+	c.Outputs = []*notebook.Output{stderr(d2lReport)}
+	_, _, ok = harness.Actual(c, nil)
+	assert.False(t, ok, "-accept never takes a d2l error for the expected output")
 
 	exp := literate.Expect{Stdout: "a\n[display image/svg+xml]\nb\n"}
 	got := harness.Arrange([]*notebook.Output{svg(), stdout("a\n"), stderr("w\n"), stdout("b\n")}, exp)

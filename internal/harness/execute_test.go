@@ -18,11 +18,13 @@ import (
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
 
-// TestExecute runs small notebooks through jupyter nbconvert and GoNB: one that must
-// pass (it imports d2l through the real setup script, prints a tensor and shows a
-// picture), one that must fail in four ways (broken setup, a panic, a mismatch, a declaration
-// cell that does not compile, reported at its cell and line), and one
-// whose cell never ends (stopped by the per-cell timeout).
+// TestExecute runs small notebooks through jupyter nbconvert and the d2l-go kernel: one that
+// must pass (a new notebook, with no setup cell, that imports d2l and the exercises' helpers,
+// prints a tensor and shows a picture, run from a shell whose PATH starts with a `go` that
+// fails and whose $GOTOOLCHAIN is "local", as a student's shell may be: the kernel brings its
+// own toolchain), one that must fail in four ways (broken setup, a panic, a mismatch, a
+// declaration cell that does not compile, reported at its cell and line), and one whose cell
+// never ends (stopped by the per-cell timeout).
 func TestExecute(t *testing.T) {
 	if testing.Short() {
 		t.Skip("executes notebooks; skipped with -short")
@@ -34,8 +36,6 @@ func TestExecute(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(root, "build"), 0o755); err != nil && !os.IsExist(err) {
 		require.NoError(t, err)
 	}
-	// The notebooks live two levels under the root, so "$GONB_DIR/../../notebooks/setup.sh"
-	// is the repository's setup script, reached through $GONB_DIR as in a real notebook.
 	// os.Mkdir of a unique name rather than os.MkdirTemp, which opens build/: go test would
 	// record build/'s listing as an input of the test and never reuse its cached result.
 	dir := filepath.Join(root, "build", fmt.Sprintf("harness-test-%d-%d", os.Getpid(), time.Now().UnixNano()))
@@ -47,7 +47,7 @@ func TestExecute(t *testing.T) {
 		// wantCells maps a failing cell (1-based) to a text its problem must contain.
 		wantCells map[int]string
 	}{
-		{"smoke.md", `!*"$GONB_DIR/../../notebooks/setup.sh"`, nil},
+		{"smoke.md", "", nil},
 		{"broken.md", `!*"$GONB_DIR/no-such-setup.sh"`, map[int]string{
 			1: `"exit status"`, // the setup cell fails loudly
 			3: `"panic:"`,
@@ -57,8 +57,14 @@ func TestExecute(t *testing.T) {
 			5: "(at Cell[4]: Line 2: undefined: undefinedName)",
 		}},
 	}
-	r := &harness.Runner{Tools: tools, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 5 * time.Minute}
+	r := &harness.Runner{Tools: tools, Root: root, DataDir: harness.JupyterDataDir(root), OutDir: filepath.Join(dir, "out"), CellTimeout: 5 * time.Minute}
 	require.NoError(t, r.PrepareKernel())
+	// A shell that would build nothing: its first `go` fails, and $GOTOOLCHAIN forbids switching.
+	fake := filepath.Join(dir, "fakebin")
+	require.NoError(t, os.Mkdir(fake, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(fake, "go"), []byte("#!/bin/sh\necho 'the go of the shell ran' >&2\nexit 1\n"), 0o755))
+	t.Setenv("PATH", fake+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("GOTOOLCHAIN", "local")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 

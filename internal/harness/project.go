@@ -21,7 +21,8 @@ type Project struct {
 	Root string
 	// SourceDir is the directory of the sources relative to Root ("chapter6" when empty).
 	SourceDir string
-	// NotebookDir is the directory of the notebooks relative to Root ("notebooks" when empty).
+	// NotebookDir is the directory of the notebooks, relative to Root unless absolute
+	// ("notebooks" when empty).
 	NotebookDir string
 }
 
@@ -104,6 +105,9 @@ func (p Project) GenOptions(doc *literate.Doc) literate.Options {
 
 // NotebookPath returns where the notebook of doc lives: ROOT/notebooks/NAME.ipynb.
 func (p Project) NotebookPath(doc *literate.Doc) string {
+	if filepath.IsAbs(p.notebookDir()) {
+		return filepath.Join(p.notebookDir(), doc.Name+".ipynb")
+	}
 	return filepath.Join(p.Root, p.notebookDir(), doc.Name+".ipynb")
 }
 

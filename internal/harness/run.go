@@ -22,7 +22,9 @@ import (
 type Runner struct {
 	// Tools to run; see FindTools.
 	Tools Tools
-	// DataDir is the private Jupyter data directory holding the GoNB kernel (with raw errors).
+	// Root is the checkout whose packages the notebooks import (the kernel's Go workspace).
+	Root string
+	// DataDir is the private Jupyter data directory holding the d2l-go kernel (with raw errors).
 	DataDir string
 	// OutDir receives the executed notebooks and nbconvert's logs (NAME.log).
 	OutDir string
@@ -42,12 +44,20 @@ type Executed struct {
 	Elapsed time.Duration
 }
 
-// PrepareKernel installs the GoNB kernel into r.DataDir unless an identical one is there.
+// PrepareKernel installs the d2l-go kernel of r.Root, with raw errors (Tools.Kernel), into
+// r.DataDir unless an identical one is there.
 func (r *Runner) PrepareKernel() error {
-	if KernelInstalled(r.DataDir, r.Tools.Gonb, true) {
+	if r.Root == "" {
+		return fmt.Errorf("harness.PrepareKernel: Runner.Root: got \"\", want the checkout the notebooks import")
+	}
+	spec, err := r.Tools.Kernel(r.Root, true)
+	if err != nil {
+		return err
+	}
+	if KernelInstalled(r.DataDir, spec) {
 		return nil
 	}
-	return InstallKernel(r.Tools.Gonb, r.DataDir, true)
+	return InstallKernel(r.DataDir, spec)
 }
 
 // Execute runs the notebook at path (its directory becomes the kernel's working directory,
@@ -77,7 +87,7 @@ func (r *Runner) Execute(ctx context.Context, path string) (*Executed, error) {
 	cmd := exec.CommandContext(ctx, r.Tools.Nbconvert,
 		"--to", "notebook", "--execute", "--allow-errors",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", int(timeout.Seconds())),
-		"--ExecutePreprocessor.kernel_name=gonb",
+		"--ExecutePreprocessor.kernel_name="+KernelName,
 		"--stdout", path)
 	// When ctx ends: SIGINT to nbconvert's group (nbconvert then shuts its kernel down), SIGKILL
 	// to the group after WaitDelay, and in any case every process of this run that is left

@@ -1,8 +1,6 @@
 package harness
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -75,12 +73,14 @@ type Tools struct {
 	Gonb string
 	// Goimports is used by GoNB on every cell.
 	Goimports string
+	// Gopls gives GoNB's completion (Tab) and documentation (Shift-Tab).
+	Gopls string
 }
 
 // InstallHint is the command that installs the harness's tools on Debian/Ubuntu.
 const InstallHint = "go run ./cmd/d2l setup   (or: sudo apt-get install -y jupyter-nbconvert && go -C tools install tool)"
 
-// FindTools locates jupyter-nbconvert, gonb and goimports; the error lists every missing one
+// FindTools locates jupyter-nbconvert, gonb, goimports and gopls; the error lists every missing one
 // and the command that installs them.
 func FindTools() (Tools, error) {
 	var t Tools
@@ -88,7 +88,7 @@ func FindTools() (Tools, error) {
 	for _, x := range []struct {
 		name string
 		dst  *string
-	}{{"jupyter-nbconvert", &t.Nbconvert}, {"gonb", &t.Gonb}, {"goimports", &t.Goimports}} {
+	}{{"jupyter-nbconvert", &t.Nbconvert}, {"gonb", &t.Gonb}, {"goimports", &t.Goimports}, {"gopls", &t.Gopls}} {
 		p, err := FindTool(x.name)
 		if err != nil {
 			missing = append(missing, x.name)
@@ -104,10 +104,10 @@ func FindTools() (Tools, error) {
 
 // Env returns the environment for running nbconvert and the kernel: the current one with
 // JUPYTER_DATA_DIR set to dataDir and the directories of the tools first on PATH (GoNB
-// looks up goimports and go on PATH).
+// looks up goimports, gopls and go on PATH; the kernel spec puts them there too).
 func (t Tools) Env(dataDir string) []string {
 	var dirs []string
-	for _, p := range []string{t.Gonb, t.Goimports} {
+	for _, p := range []string{t.Gonb, t.Goimports, t.Gopls} {
 		if d := filepath.Dir(p); p != "" && !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
@@ -117,57 +117,4 @@ func (t Tools) Env(dataDir string) []string {
 	})
 	path := strings.Join(append(dirs, os.Getenv("PATH")), string(os.PathListSeparator))
 	return append(env, "JUPYTER_DATA_DIR="+dataDir, "PATH="+path)
-}
-
-// kernelSpec is the part of a kernel.json the harness looks at.
-type kernelSpec struct {
-	Argv []string `json:"argv"`
-}
-
-// KernelInstalled reports whether dataDir holds a GoNB kernel spec that runs gonbPath (or
-// the copy gonb makes of itself in the kernel directory when it lives under /tmp) and, when rawErrors, passes -raw_error=true (plain-text compile errors, what the checker reads).
-func KernelInstalled(dataDir, gonbPath string, rawErrors bool) bool {
-	data, err := os.ReadFile(filepath.Join(dataDir, "kernels", "gonb", "kernel.json"))
-	if err != nil {
-		return false
-	}
-	var ks kernelSpec
-	if json.Unmarshal(data, &ks) != nil || len(ks.Argv) == 0 {
-		return false
-	}
-	// gonb --install points at itself, or at a copy in the kernel directory when it runs from /tmp.
-	if copied := filepath.Join(dataDir, "kernels", "gonb", "gonb"); ks.Argv[0] != gonbPath && ks.Argv[0] != copied {
-		return false
-	}
-	if _, err := os.Stat(ks.Argv[0]); err != nil {
-		return false
-	}
-	return !rawErrors || slices.Contains(ks.Argv, "-raw_error=true")
-}
-
-// InstallKernel installs the GoNB kernel spec into dataDir ("" means the user's default
-// Jupyter data directory) with `gonb --install --force_deps` (gopls is optional), adding
-// --raw_error when rawErrors.
-func InstallKernel(gonbPath, dataDir string, rawErrors bool) error {
-	args := []string{"--install", "--force_deps", "--logtostderr"}
-	if rawErrors {
-		args = append(args, "--raw_error")
-	}
-	cmd := exec.Command(gonbPath, args...)
-	env := slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "JUPYTER_DATA_DIR=") })
-	if dataDir != "" {
-		if err := os.MkdirAll(dataDir, 0o755); err != nil {
-			return fmt.Errorf("harness.InstallKernel: %w", err)
-		}
-		env = append(env, "JUPYTER_DATA_DIR="+dataDir)
-	}
-	cmd.Env = env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("harness.InstallKernel: %s: %w\n%s", strings.Join(cmd.Args, " "), err, out)
-	}
-	if dataDir != "" && !KernelInstalled(dataDir, gonbPath, rawErrors) {
-		return errors.New("harness.InstallKernel: kernel.json: got none or a different gonb after `gonb --install`, want " + gonbPath)
-	}
-	return nil
 }

@@ -2,7 +2,9 @@ package harness_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,39 +14,49 @@ import (
 	"github.com/d2l-go/d2l-go/internal/harness"
 )
 
-func TestKernelInstalled(t *testing.T) {
-	dir := t.TempDir()
-	gonb := filepath.Join(dir, "bin", "gonb")
-	require.NoError(t, os.MkdirAll(filepath.Dir(gonb), 0o755))
-	require.NoError(t, os.WriteFile(gonb, []byte("#!/bin/true\n"), 0o755))
-	kdir := filepath.Join(dir, "jupyter", "kernels", "gonb")
-	require.NoError(t, os.MkdirAll(kdir, 0o755))
-	copied := filepath.Join(kdir, "gonb")
-	require.NoError(t, os.WriteFile(copied, []byte("#!/bin/true\n"), 0o755))
-	for _, tc := range []struct {
-		name, spec string
-		raw, want  bool
-	}{
-		{"raw errors", `{"argv": ["` + gonb + `", "--kernel", "{connection_file}", "-raw_error=true"]}`, true, true},
-		{"copy in kernel dir", `{"argv": ["` + copied + `", "--kernel", "{connection_file}", "-raw_error=true"]}`, true, true},
-		{"no raw errors wanted", `{"argv": ["` + gonb + `", "--kernel", "{connection_file}"]}`, false, true},
-		{"raw errors missing", `{"argv": ["` + gonb + `", "--kernel", "{connection_file}"]}`, true, false},
-		{"other gonb", `{"argv": ["/elsewhere/gonb", "-raw_error=true"]}`, true, false},
-		{"binary gone", `{"argv": ["` + filepath.Join(dir, "gone") + `", "-raw_error=true"]}`, true, false},
-		{"bad json", `{"argv": [`, true, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			require.NoError(t, os.WriteFile(filepath.Join(kdir, "kernel.json"), []byte(tc.spec), 0o644))
-			assert.Equal(t, tc.want, harness.KernelInstalled(filepath.Join(dir, "jupyter"), gonb, tc.raw))
-		})
+// TestKernel: the d2l-go kernel spec runs gonb with a Go workspace of the checkout, and an
+// environment that gives cells the checkout's Go toolchain whatever the shell Jupyter was
+// started from; KernelInstalled sees any difference from it.
+func TestKernel(t *testing.T) {
+	root, err := harness.RepoRoot(".")
+	require.NoError(t, err)
+	tools := harness.Tools{Gonb: "/opt/tools/gonb", Goimports: "/opt/tools/goimports", Gopls: "/other/bin/gopls"}
+	spec, err := tools.Kernel(root, true)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/opt/tools/gonb", "--kernel", "{connection_file}",
+		"-go_work=" + root + "," + filepath.Join(root, "exercises"), "-raw_error=true"}, spec.Argv)
+	assert.Equal(t, "Go (d2l-go)", spec.DisplayName)
+	assert.Equal(t, "message", spec.InterruptMode, "GoNB turns an interrupt message into SIGINT for the cell's program")
+	out, err := exec.Command("go", "env", "GOVERSION", "GOROOT").Output()
+	require.NoError(t, err)
+	goenv := strings.Fields(string(out))
+	assert.Equal(t, goenv[0], spec.Env["GOTOOLCHAIN"])
+	assert.Equal(t, filepath.Join(goenv[1], "bin")+":/opt/tools:/other/bin:${PATH}", spec.Env["PATH"],
+		"the toolchain first, then the tools, then the PATH Jupyter was started with")
+	assert.Equal(t, "-ldflags=-w", spec.Env["GOFLAGS"])
+	if p := spec.Env["GOPROXY"]; p != "" {
+		assert.Regexp(t, `^file:///.*/cache/download,`, p, "the module cache first")
 	}
-	assert.False(t, harness.KernelInstalled(filepath.Join(dir, "nothing"), gonb, false))
+	plain, err := tools.Kernel(root, false)
+	require.NoError(t, err)
+	assert.NotContains(t, plain.Argv, "-raw_error=true")
+
+	dir := t.TempDir()
+	assert.False(t, harness.KernelInstalled(dir, spec))
+	require.NoError(t, harness.InstallKernel(dir, spec))
+	assert.True(t, harness.KernelInstalled(dir, spec))
+	assert.False(t, harness.KernelInstalled(dir, plain), "a kernel of other flags is not the one wanted")
+	got, err := harness.InstalledKernel(dir)
+	require.NoError(t, err)
+	assert.Equal(t, spec, got)
+	_, err = harness.Tools{}.Kernel(root, false)
+	assert.ErrorContains(t, err, "Tools.Gonb")
 }
 
 func TestRepoRoot(t *testing.T) {
 	root, err := harness.RepoRoot(".")
 	require.NoError(t, err)
-	assert.FileExists(t, filepath.Join(root, "notebooks", "setup.sh"))
+	assert.FileExists(t, filepath.Join(root, "chapter6", "README.md"))
 	_, err = harness.RepoRoot(t.TempDir())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "got no go.mod of module github.com/d2l-go/d2l-go")

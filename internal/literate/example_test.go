@@ -7,7 +7,7 @@ import (
 )
 
 // A source with one prose paragraph and one Go cell with its expected output becomes a
-// notebook of three cells: the setup cell, the prose, the Go cell.
+// notebook of two cells: the prose and the Go cell, each with an id that hashes its text.
 func ExampleParse() {
 	src := "# 6.0 示例\n\n```go\n%%\nfmt.Println(19 + 25)\n```\n```output\n44\n```\n"
 	doc, err := literate.Parse("6.0-demo", []byte(src))
@@ -25,7 +25,6 @@ func ExampleParse() {
 	// title: 6.0 示例
 	// markdown at line 1: "# 6.0 示例" expects ""
 	// code at line 3: "%%\nfmt.Println(19 + 25)" expects "44\n"
-	// code cell setup
 	// markdown cell m-5724afa89f
 	// code cell c-0ceffffe3a
 }

@@ -4,26 +4,20 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/d2l-go/d2l-go/internal/notebook"
 )
 
-// SetupLine is the first cell of every generated notebook. It sets GoFlags for every cell's
-// build, and runs notebooks/setup.sh, which connects GoNB's scratch module to this
-// repository (a go.mod replace plus the repository's go.sum) and fails loudly when it cannot.
-// The cell prints GoNB's echo of the flags (see SetupExpect) and nothing else.
-const SetupLine = "%goflags " + GoFlags + "\n" + `!*"$GONB_DIR/setup.sh"  # connect this notebook to the d2l-go module`
+// KernelName is the Jupyter kernel that generated notebooks name in their metadata: the
+// d2l-go kernel that `d2l setup` installs (GoNB with a Go workspace of the repository, see
+// harness.Tools.Kernel), with which a notebook needs no setup cell.
+const KernelName = "d2l-go"
 
-// GoFlags are the `go build` flags of every cell of the notebooks (GoNB's %goflags):
-// -ldflags=-w leaves out the DWARF debugging information, which nothing in a notebook
-// reads (a panic's stack trace does not need it), and makes each cell's link about a
-// fifth faster (see bench/README.md).
-const GoFlags = "-ldflags=-w"
-
-// SetupExpect returns what a setup cell (the source of its code) must print: for each
-// "%goflags FLAGS..." line, GoNB's echo of the flags it will pass to `go build`
-// (`%goflags=["-ldflags=-w"]`); nothing else, since setup.sh prints only on failure.
+// SetupExpect returns what a setup cell (Options.Setup, the source of its code) must print:
+// for each "%goflags FLAGS..." line, GoNB's echo of the flags it will pass to `go build`
+// (`%goflags=["-ldflags=-w"]`); nothing else.
 func SetupExpect(setup string) Expect {
 	var out strings.Builder
 	for _, line := range strings.Split(setup, "\n") {
@@ -39,7 +33,9 @@ const SetupID = "setup"
 
 // Options configure Notebook.
 type Options struct {
-	// Setup is the first code cell; SetupLine when empty.
+	// Setup, when not empty, is a first code cell (id SetupID) put before the source's cells,
+	// for notebooks that must prepare something first (tests of the harness do). The chapter's
+	// notebooks have none: the d2l-go kernel needs no setup.
 	Setup string
 	// Source is the path of the source relative to the repository root, recorded in the
 	// notebook metadata under d2l.source (e.g. "chapter6/6.2-conv-layer.md").
@@ -51,9 +47,9 @@ type Options struct {
 func Metadata(title, source string) map[string]any {
 	md := map[string]any{
 		"kernelspec": map[string]any{
-			"display_name": "Go (gonb)",
+			"display_name": "Go (d2l-go)",
 			"language":     "go",
-			"name":         "gonb",
+			"name":         KernelName,
 		},
 		"language_info": map[string]any{
 			"file_extension": ".go",
@@ -82,8 +78,9 @@ func cellID(kind Kind, source string, seen map[string]int) string {
 	return id
 }
 
-// Notebook returns the unexecuted notebook of the source: the setup cell first, then one
-// cell per source cell (code cells with no outputs). Cell ids are stable hashes.
+// Notebook returns the unexecuted notebook of the source: the setup cell first if
+// Options.Setup is set, then one cell per source cell (code cells with no outputs). Cell ids
+// are stable hashes of a cell's kind and text.
 func (d *Doc) Notebook(opt Options) *notebook.Notebook {
 	nb, _ := d.build(opt)
 	return nb
@@ -104,13 +101,12 @@ func (d *Doc) CodeByID(opt Options) map[string]*Cell {
 // build returns the notebook and, for each of its cells, the source cell it comes from
 // (nil for the setup cell and a generated title).
 func (d *Doc) build(opt Options) (*notebook.Notebook, []*Cell) {
-	setup := opt.Setup
-	if setup == "" {
-		setup = SetupLine
-	}
 	nb := notebook.New(Metadata(d.Title, opt.Source))
-	nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: SetupID, Source: setup, Metadata: map[string]any{}})
-	from := []*Cell{nil}
+	var from []*Cell
+	if opt.Setup != "" {
+		nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: SetupID, Source: opt.Setup, Metadata: map[string]any{}})
+		from = append(from, nil)
+	}
 	seen := map[string]int{}
 	if d.Meta["title"] != "" && !d.hasH1() {
 		src := "# " + d.Title
@@ -118,15 +114,21 @@ func (d *Doc) build(opt Options) (*notebook.Notebook, []*Cell) {
 		from = append(from, nil)
 	}
 	for _, c := range d.Cells {
-		typ := notebook.Markdown
+		typ, meta := notebook.Markdown, map[string]any{}
 		if c.Kind == Code {
-			typ = notebook.Code
+			typ, meta = notebook.Code, CodeCellMetadata()
 		}
-		nb.Cells = append(nb.Cells, &notebook.Cell{Type: typ, ID: cellID(c.Kind, c.Source, seen), Source: c.Source, Metadata: map[string]any{}})
+		nb.Cells = append(nb.Cells, &notebook.Cell{Type: typ, ID: cellID(c.Kind, c.Source, seen), Source: c.Source, Metadata: meta})
 		from = append(from, c)
 	}
 	return nb, from
 }
+
+// CodeCellMetadata returns the metadata of a generated code cell: "scrolled": false, which
+// tells Jupyter Notebook never to squeeze the cell's output into a scroll box of its own (it
+// does so by default for outputs taller than about 100 lines, as 6.6's feature maps are), so
+// that every figure shows at its size in the page. Jupyter keeps the setting when it saves.
+func CodeCellMetadata() map[string]any { return map[string]any{"scrolled": false} }
 
 // hasH1 reports whether some markdown cell has a "# " heading line.
 func (d *Doc) hasH1() bool {
@@ -181,4 +183,32 @@ func CopyOutputs(nb, executed *notebook.Notebook) int {
 		n++
 	}
 	return n
+}
+
+// idRE matches the ids cellID gives: kind letter, 10 hex digits, an optional repeat count.
+var idRE = regexp.MustCompile(`^([cm])-([0-9a-f]{10})(-[0-9]+)?$`)
+
+// HandEdited returns the 1-based numbers of the cells of nb (a notebook written by the
+// generator, then maybe opened in Jupyter) whose text is not what the generator wrote: a cell
+// whose source was changed (its id, a hash of the generated text, no longer matches it) and a
+// cell added in Jupyter (an id the generator does not make). Outputs do not count, nor do
+// deleted cells (nothing anyone wrote is in them), nor the setup cell. A notebook with such
+// cells holds someone's work: regenerating it would lose that work.
+func HandEdited(nb *notebook.Notebook) []int {
+	var edited []int
+	for i, c := range nb.Cells {
+		if c.ID == SetupID {
+			continue
+		}
+		kind := Markdown
+		if c.Type == notebook.Code {
+			kind = Code
+		}
+		m := idRE.FindStringSubmatch(c.ID)
+		if m == nil || c.Type != notebook.Code && c.Type != notebook.Markdown ||
+			cellID(kind, c.Source, map[string]int{}) != m[1]+"-"+m[2] {
+			edited = append(edited, i+1)
+		}
+	}
+	return edited
 }

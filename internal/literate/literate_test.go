@@ -77,19 +77,26 @@ func TestNotebook(t *testing.T) {
 		types = append(types, c.Type)
 		sources = append(sources, strings.SplitN(c.Source, "\n", 2)[0])
 	}
-	assert.Equal(t, []string{"code", "markdown", "markdown", "code", "markdown", "code", "code"}, types)
-	assert.Equal(t, []string{"%goflags " + literate.GoFlags, "# 6.0 Demo", "Intro **prose**.", `import "fmt"`, "Middle.", "%%", "%%"}, sources)
-	assert.Equal(t, literate.SetupID, nb.Cells[0].ID)
-	assert.Equal(t, literate.SetupLine, nb.Cells[0].Source)
-	assert.Equal(t, literate.Expect{Mode: literate.Exact, Stdout: `%goflags=["-ldflags=-w"]` + "\n"}, literate.SetupExpect(literate.SetupLine))
-	assert.Equal(t, literate.Expect{Mode: literate.Exact}, literate.SetupExpect(`!*"$GONB_DIR/setup.sh"`))
+	assert.Equal(t, []string{"markdown", "markdown", "code", "markdown", "code", "code"}, types, "no setup cell: the d2l-go kernel needs none")
+	assert.Equal(t, []string{"# 6.0 Demo", "Intro **prose**.", `import "fmt"`, "Middle.", "%%", "%%"}, sources)
+	for _, c := range nb.Cells {
+		if c.Type == notebook.Code {
+			assert.Equal(t, map[string]any{"scrolled": false}, c.Metadata, "no inner scroll box for tall outputs")
+		}
+	}
+	// A setup cell, when asked for, comes first and must print only GoNB's echo of %goflags.
+	withSetup := doc.Notebook(literate.Options{Setup: "%goflags -ldflags=-w\n!*true"})
+	assert.Equal(t, literate.SetupID, withSetup.Cells[0].ID)
+	assert.Len(t, withSetup.Cells, len(nb.Cells)+1)
+	assert.Equal(t, literate.Expect{Mode: literate.Exact, Stdout: `%goflags=["-ldflags=-w"]` + "\n"}, literate.SetupExpect(withSetup.Cells[0].Source))
+	assert.Equal(t, literate.Expect{Mode: literate.Exact}, literate.SetupExpect(`!*true`))
 	ids := map[string]bool{}
 	for _, c := range nb.Cells {
 		assert.Regexp(t, `^[a-zA-Z0-9_-]{1,64}$`, c.ID)
 		assert.False(t, ids[c.ID], "duplicate id %s", c.ID)
 		ids[c.ID] = true
 	}
-	assert.Equal(t, "gonb", nb.Metadata["kernelspec"].(map[string]any)["name"])
+	assert.Equal(t, "d2l-go", nb.Metadata["kernelspec"].(map[string]any)["name"])
 	assert.Equal(t, map[string]any{"source": "chapter6/6.0-demo.md"}, nb.Metadata["d2l"])
 	// Ids are stable: the same source gives the same notebook bytes.
 	a, err := nb.Marshal()
@@ -100,7 +107,7 @@ func TestNotebook(t *testing.T) {
 	// CodeByID maps the code cells' ids back to the source cells.
 	byID := doc.CodeByID(literate.Options{})
 	assert.Len(t, byID, 3)
-	assert.Equal(t, "warn\n", byID[nb.Cells[5].ID].Expect.Stderr)
+	assert.Equal(t, "warn\n", byID[nb.Cells[4].ID].Expect.Stderr)
 }
 
 func TestCopyOutputs(t *testing.T) {
@@ -108,17 +115,17 @@ func TestCopyOutputs(t *testing.T) {
 	require.NoError(t, err)
 	old := doc.Notebook(literate.Options{})
 	one := 1
-	old.Cells[1].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "1\n"}}
-	old.Cells[1].ExecutionCount = &one
-	old.Cells[2].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "2\n"}}
+	old.Cells[0].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "1\n"}}
+	old.Cells[0].ExecutionCount = &one
+	old.Cells[1].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "2\n"}}
 	// The second cell changes: only the first keeps its outputs.
 	doc2, err := literate.Parse("x", []byte("```go\n%%\nfmt.Println(1)\n```\n```go\n%%\nfmt.Println(3)\n```\n"))
 	require.NoError(t, err)
 	nb := doc2.Notebook(literate.Options{})
-	assert.Equal(t, 2, literate.CopyOutputs(nb, old), "the setup cell and the first cell")
-	assert.Equal(t, "1\n", nb.Cells[1].StreamText("stdout"))
-	assert.Equal(t, &one, nb.Cells[1].ExecutionCount)
-	assert.Empty(t, nb.Cells[2].Outputs)
+	assert.Equal(t, 1, literate.CopyOutputs(nb, old), "the first cell")
+	assert.Equal(t, "1\n", nb.Cells[0].StreamText("stdout"))
+	assert.Equal(t, &one, nb.Cells[0].ExecutionCount)
+	assert.Empty(t, nb.Cells[1].Outputs)
 	assert.Equal(t, map[string]any{"file_extension": ".go", "mimetype": "text/x-go", "name": "go"}, nb.Metadata["language_info"],
 		"without a kernel's report the generator's language_info stays")
 
@@ -145,4 +152,40 @@ func TestUpdateOutputs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "1\n", doc2.CodeCells()[0].Expect.Stdout)
 	assert.Equal(t, literate.Match, doc2.CodeCells()[1].Expect.Mode)
+}
+
+// TestHandEdited: a cell whose text someone changed in Jupyter, or a cell someone added, makes
+// the notebook hand-edited; outputs, deleted cells and a legacy setup cell do not.
+func TestHandEdited(t *testing.T) {
+	doc, err := literate.Parse("6.0-demo", []byte(src))
+	require.NoError(t, err)
+	fresh := func() *notebook.Notebook { return doc.Notebook(literate.Options{}) }
+	one := 1
+	for _, tc := range []struct {
+		name string
+		edit func(nb *notebook.Notebook)
+		want []int
+	}{
+		{"as generated", func(*notebook.Notebook) {}, nil},
+		{"executed", func(nb *notebook.Notebook) {
+			nb.Cells[2].Outputs = []*notebook.Output{{Type: notebook.Stream, Name: "stdout", Text: "x\n"}}
+			nb.Cells[2].ExecutionCount = &one
+		}, nil},
+		{"code changed", func(nb *notebook.Notebook) { nb.Cells[4].Source += "\nexplore(30, 3, 1, 1)" }, []int{5}},
+		{"prose changed", func(nb *notebook.Notebook) { nb.Cells[1].Source = "我的笔记" }, []int{2}},
+		{"cell added", func(nb *notebook.Notebook) {
+			nb.Cells = append(nb.Cells, &notebook.Cell{Type: notebook.Code, ID: "7f3a9c1e", Source: "%%\nfmt.Println(1)", Metadata: map[string]any{}})
+		}, []int{7}},
+		{"cell deleted", func(nb *notebook.Notebook) { nb.Cells = nb.Cells[1:] }, nil},
+		{"type changed", func(nb *notebook.Notebook) { nb.Cells[1].Type = notebook.Code }, []int{2}},
+		{"legacy setup cell", func(nb *notebook.Notebook) {
+			nb.Cells = append([]*notebook.Cell{{Type: notebook.Code, ID: literate.SetupID, Source: `!*"$GONB_DIR/setup.sh"`}}, nb.Cells...)
+		}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			nb := fresh()
+			tc.edit(nb)
+			assert.Equal(t, tc.want, literate.HandEdited(nb))
+		})
+	}
 }

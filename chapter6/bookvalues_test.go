@@ -1,4 +1,4 @@
-package notebooks_test
+package chapter6_test
 
 import (
 	"encoding/json"
@@ -41,7 +41,7 @@ func TestBookValuesAppear(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(data, &ref))
 	stdout := map[string]string{} // section ("6.2") -> all stdout of its notebook
-	paths, err := filepath.Glob("6.*.ipynb")
+	paths, err := filepath.Glob(filepath.Join("..", "notebooks", "6.*.ipynb"))
 	require.NoError(t, err)
 	for _, p := range paths {
 		nb, err := notebook.ReadFile(p)

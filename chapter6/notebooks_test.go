@@ -1,4 +1,4 @@
-package notebooks_test
+package chapter6_test
 
 import (
 	"context"
@@ -35,12 +35,12 @@ func project(t *testing.T) (harness.Project, []*literate.Doc) {
 	cmd.Dir = root
 	out, err := cmd.Output()
 	require.NoError(t, err, "go list ./...")
-	dirs := append(strings.Fields(string(out)), filepath.Join(root, "chapter6"), filepath.Join(root, "notebooks"))
+	dirs := append(strings.Fields(string(out)), filepath.Join(root, "notebooks"))
 	for _, dir := range dirs {
 		entries, _ := os.ReadDir(dir)
 		for _, e := range entries {
 			switch filepath.Ext(e.Name()) {
-			case ".go", ".md", ".ipynb", ".sh":
+			case ".go", ".md", ".ipynb":
 				_, _ = os.Stat(filepath.Join(dir, e.Name()))
 			}
 		}
@@ -99,7 +99,7 @@ func TestCommittedOutputs(t *testing.T) {
 // TestExecute executes every notebook headless and checks its outputs. Without jupyter or
 // gonb it is skipped (failed when $CI is set); -short skips it. $D2L_NOTEBOOK_JOBS sets
 // how many notebooks run at once (default 2: about 20% faster than 1 on 2 cores).
-// $D2L_EPOCHS (read by d2l.Epochs in 6.6's training cell) is 2 unless set: the book's 10
+// $D2L_EPOCHS (read by d2l.TrainCh6 in 6.6's training cell) is 2 unless set: the book's 10
 // epochs of LeNet would take most of the package's time budget on 2 cores; the committed
 // notebook is the full run, which TestLeNetFullRun checks.
 // Executed copies and logs stay in $TMPDIR/d2l-go-test-notebooks/<hash of the root>.
@@ -126,7 +126,7 @@ func TestExecute(t *testing.T) {
 	sum := sha256.Sum256([]byte(p.Root))
 	outDir := filepath.Join(os.TempDir(), "d2l-go-test-notebooks", hex.EncodeToString(sum[:4]))
 	r := &harness.Runner{
-		Tools: tools, DataDir: harness.JupyterDataDir(p.Root),
+		Tools: tools, Root: p.Root, DataDir: harness.JupyterDataDir(p.Root),
 		OutDir: outDir, CellTimeout: 10 * time.Minute,
 	}
 	require.NoError(t, r.PrepareKernel())
@@ -148,52 +148,6 @@ func TestExecute(t *testing.T) {
 			for _, pr := range res.Problems {
 				t.Errorf("%s", pr)
 			}
-		})
-	}
-}
-
-// TestSetupScript runs setup.sh as GoNB would (in a scratch module) and in the situations
-// where it must fail loudly.
-func TestSetupScript(t *testing.T) {
-	p, _ := project(t)
-	script := filepath.Join(p.Root, "notebooks", "setup.sh")
-	outside := filepath.Join(t.TempDir(), "setup.sh") // a copy that is not in a d2l-go checkout
-	data, err := os.ReadFile(script)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(outside, data, 0o755))
-	scratch := func(t *testing.T) string {
-		dir := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module gonb_test\n\ngo 1.27\n"), 0o644))
-		return dir
-	}
-	for _, tc := range []struct {
-		name, script string
-		tmpDir       func(t *testing.T) string
-		want         string // "" means success
-	}{
-		{"ok", script, scratch, ""},
-		{"no GONB_TMP_DIR", script, func(*testing.T) string { return "" }, "GONB_TMP_DIR is unset or has no go.mod"},
-		{"no go.mod", script, func(t *testing.T) string { return t.TempDir() }, "GONB_TMP_DIR is unset or has no go.mod"},
-		{"outside the repository", outside, scratch, "is not module github.com/d2l-go/d2l-go"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := tc.tmpDir(t)
-			cmd := exec.Command("bash", tc.script)
-			cmd.Env = append(os.Environ(), "GONB_TMP_DIR="+dir)
-			out, err := cmd.CombinedOutput()
-			if tc.want != "" {
-				require.Error(t, err)
-				assert.Contains(t, string(out), "d2l-go setup FAILED: ")
-				assert.Contains(t, string(out), tc.want)
-				return
-			}
-			require.NoError(t, err, "%s", out)
-			assert.Empty(t, string(out), "setup prints nothing on success")
-			mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-			require.NoError(t, err)
-			assert.Contains(t, string(mod), "replace github.com/d2l-go/d2l-go => "+p.Root)
-			assert.Contains(t, string(mod), "github.com/gomlx/gomlx v0.28.1")
-			assert.FileExists(t, filepath.Join(dir, "go.sum"))
 		})
 	}
 }

@@ -1,4 +1,4 @@
-package notebooks_test
+package chapter6_test
 
 import (
 	"path/filepath"
@@ -18,7 +18,7 @@ import (
 // with $D2L_EPOCHS), its final test accuracy lies in the book's band 0.72-0.82, and the
 // same cell printed its examples/sec. The numbers the prose of 6.6 refers to are these.
 func TestLeNetFullRun(t *testing.T) {
-	nb, err := notebook.ReadFile(filepath.Join("6.6-lenet.ipynb"))
+	nb, err := notebook.ReadFile(filepath.Join("..", "notebooks", "6.6-lenet.ipynb"))
 	require.NoError(t, err)
 	final := regexp.MustCompile(`(?m)^loss ([0-9.]+), train acc ([0-9.]+), test acc ([0-9.]+)$`)
 	speed := regexp.MustCompile(`(?m)^[0-9.]+ examples/sec on \S+$`)
@@ -82,7 +82,7 @@ func quotedPairs(prose string) []string {
 // on the test set it names are the top ones printed, in order, and all between tops, and the
 // first epoch's training accuracy is the "about 0.1" it says.
 func TestLeNetClaims(t *testing.T) {
-	nb, err := notebook.ReadFile("6.6-lenet.ipynb")
+	nb, err := notebook.ReadFile(filepath.Join("..", "notebooks", "6.6-lenet.ipynb"))
 	require.NoError(t, err)
 
 	t.Run("the misclassified images of the first 16", func(t *testing.T) {
