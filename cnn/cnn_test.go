@@ -208,17 +208,44 @@ func randConv(r *rand.Rand) (x, w arr, b []float64, cfg ConvConfig) {
 	return
 }
 
+// convVariant is one way of computing Conv2D the tests check: an implementation and, for
+// ConvGather, a forced layout (both layouts run on every shape, whichever gatherLayout picks).
+type convVariant struct {
+	impl   ConvImpl
+	layout string
+}
+
+func (v convVariant) String() string {
+	if v.layout == layoutAuto {
+		return fmt.Sprintf("impl=%q", v.impl)
+	}
+	return fmt.Sprintf("impl=%q,layout=%s", v.impl, v.layout)
+}
+
+// set makes Conv2D use the variant until the returned function is called.
+func (v convVariant) set() (restore func()) {
+	SetConvImpl(v.impl)
+	setForceGatherLayout(v.layout)
+	return func() {
+		SetConvImpl(ConvAuto)
+		setForceGatherLayout(layoutAuto)
+	}
+}
+
+var convVariants = []convVariant{
+	{ConvAuto, layoutAuto}, {ConvConvolve, layoutAuto}, {ConvIm2Col, layoutAuto},
+	{ConvGather, layoutAuto}, {ConvGather, layoutRows}, {ConvGather, layoutBatchInner},
+}
+
 func TestConv2DRandom(t *testing.T) {
-	impls := []ConvImpl{ConvAuto, ConvConvolve, ConvIm2Col, ConvGather}
-	for _, impl := range impls {
-		t.Run(fmt.Sprintf("impl=%q", impl), func(t *testing.T) {
-			SetConvImpl(impl)
-			defer SetConvImpl(ConvAuto)
+	for _, v := range convVariants {
+		t.Run(v.String(), func(t *testing.T) {
+			defer v.set()()
 			r := rand.New(rand.NewPCG(1, 1))
 			cases := 0
 			for cfgIdx := range 25 {
 				x0, w0, b0, cfg := randConv(r)
-				key := fmt.Sprintf("conv/%s/%v/%v", impl, cfg, b0 != nil)
+				key := fmt.Sprintf("conv/%s/%v/%v", v, cfg, b0 != nil)
 				for range 8 {
 					x, w := randArr(r, x0.d...), randArr(r, w0.d...)
 					var b []float64

@@ -97,8 +97,8 @@ func TestImplFor(t *testing.T) {
 		backend string
 		want    ConvImpl
 	}{
-		{benchBackend().Name(), map[bool]ConvImpl{true: ConvIm2Col, false: ConvConvolve}[benchBackend().Name() == "Go Backend"]},
-		{"Go Backend", ConvIm2Col},
+		{benchBackend().Name(), map[bool]ConvImpl{true: ConvGather, false: ConvConvolve}[benchBackend().Name() == "Go Backend"]},
+		{"Go Backend", ConvGather},
 		{"onnxruntime", ConvConvolve},
 		{"xla", ConvConvolve},
 	}
@@ -107,9 +107,9 @@ func TestImplFor(t *testing.T) {
 			t.Errorf("ImplFor(%q) = %q, want %q", tc.backend, got, tc.want)
 		}
 	}
-	SetConvImpl(ConvGather)
+	SetConvImpl(ConvIm2Col)
 	defer SetConvImpl(ConvAuto)
-	if got := ImplFor("Go Backend"); got != ConvGather {
-		t.Errorf("after SetConvImpl(ConvGather): ImplFor(\"Go Backend\") = %q", got)
+	if got := ImplFor("Go Backend"); got != ConvIm2Col {
+		t.Errorf("after SetConvImpl(ConvIm2Col): ImplFor(\"Go Backend\") = %q", got)
 	}
 }

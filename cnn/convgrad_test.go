@@ -39,14 +39,14 @@ func refConv2DGrads(x, w, g arr, cfg ConvConfig) (dx, dw arr) {
 }
 
 // TestConv2DGradRandom checks this package's convolution gradient (Conv2DGradInput and
-// Conv2DGradKernel, used through graph.Gradient of a Conv2D built with ConvConvolve) and the
-// gradient GoMLX derives for the im2col variant against plain loops, on random shapes, strides,
-// paddings and kernels of odd and even sizes.
+// Conv2DGradKernel, used through graph.Gradient of a Conv2D built with ConvConvolve), the
+// gradient GoMLX derives for the im2col variant and the gather variant's (GoMLX's with mulCols's
+// product, in both layouts) against plain loops, on random shapes, strides, paddings and kernels
+// of odd and even sizes.
 func TestConv2DGradRandom(t *testing.T) {
-	for _, impl := range []ConvImpl{ConvConvolve, ConvIm2Col} {
-		t.Run(fmt.Sprintf("impl=%s", impl), func(t *testing.T) {
-			SetConvImpl(impl)
-			defer SetConvImpl(ConvAuto)
+	for _, v := range convVariants[1:] {
+		t.Run(v.String(), func(t *testing.T) {
+			defer v.set()()
 			r := rand.New(rand.NewPCG(3, 9))
 			for i := range 30 {
 				x, w, _, cfg := randConv(r)
@@ -68,25 +68,28 @@ func TestConv2DGradRandom(t *testing.T) {
 	}
 }
 
-// TestConv2DGradStopGradient checks that the kernel gradient is unchanged when the input is
-// marked graph.StopGradient (then the input gradient is not built) and that the input then
-// gets no gradient.
+// TestConv2DGradStopGradient checks, for every variant, that the kernel gradient is unchanged
+// when the input is marked graph.StopGradient (then the input gradient is not built) and that
+// the input then gets no gradient.
 func TestConv2DGradStopGradient(t *testing.T) {
-	SetConvImpl(ConvConvolve)
-	defer SetConvImpl(ConvAuto)
-	r := rand.New(rand.NewPCG(4, 4))
-	for i := range 10 {
-		x, w, _, cfg := randConv(r)
-		sh, sw := cfg.strides()
-		g := randArr(r, x.d[0], w.d[0], OutSize(x.d[2], w.d[2], cfg.Padding[0], sh), OutSize(x.d[3], w.d[3], cfg.Padding[1], sw))
-		e := graph.MustNewExec(testBackend(), func(x, w, g *graph.Node) []*graph.Node {
-			return graph.Gradient(graph.ReduceAllSum(graph.Mul(Conv2D(graph.StopGradient(x), w, cfg), g)), x, w)
+	for _, v := range convVariants[1:] {
+		t.Run(v.String(), func(t *testing.T) {
+			defer v.set()()
+			r := rand.New(rand.NewPCG(4, 4))
+			for i := range 10 {
+				x, w, _, cfg := randConv(r)
+				sh, sw := cfg.strides()
+				g := randArr(r, x.d[0], w.d[0], OutSize(x.d[2], w.d[2], cfg.Padding[0], sh), OutSize(x.d[3], w.d[3], cfg.Padding[1], sw))
+				e := graph.MustNewExec(testBackend(), func(x, w, g *graph.Node) []*graph.Node {
+					return graph.Gradient(graph.ReduceAllSum(graph.Mul(Conv2D(graph.StopGradient(x), w, cfg), g)), x, w)
+				})
+				got := e.MustExec(x.tensor(), w.tensor(), g.tensor())
+				e.Finalize()
+				_, dw := refConv2DGrads(x, w, g, cfg)
+				msg := fmt.Sprintf("case %d: %+v x %v w %v", i, cfg, x.d, w.d)
+				assertArr(t, newArr(x.d...), got[0], msg+": dx")
+				assertArr(t, dw, got[1], msg+": dw")
+			}
 		})
-		got := e.MustExec(x.tensor(), w.tensor(), g.tensor())
-		e.Finalize()
-		_, dw := refConv2DGrads(x, w, g, cfg)
-		msg := fmt.Sprintf("case %d: %+v x %v w %v", i, cfg, x.d, w.d)
-		assertArr(t, newArr(x.d...), got[0], msg+": dx")
-		assertArr(t, dw, got[1], msg+": dw")
 	}
 }

@@ -34,16 +34,32 @@ import (
 	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
-// Test settings, both part of SettingsKey and guarded by settingsMu. forcePadFreeGrad makes the
+// Test settings, all part of SettingsKey and guarded by settingsMu. forcePadFreeGrad makes the
 // Pad-free Slice gradients be used on every backend (tests check them against GoMLX's own
 // gradients on the pure-Go backend, which has Pad). forceSlicedMaxPool makes MaxPool2D build
 // strided slices on every backend, also where maxPoolFast would use the backend's own pooling
-// (tests compare the two).
+// (tests compare the two). forceGatherLayout makes Conv2DGather use one layout whatever the
+// shapes (tests check both on every shape).
 var (
 	settingsMu         sync.RWMutex
 	forcePadFreeGrad   = false
 	forceSlicedMaxPool = false
+	forceGatherLayout  = layoutAuto
 )
+
+// Layouts of Conv2DGather (forceGatherLayout).
+const (
+	layoutAuto       = "auto"
+	layoutRows       = "rows"
+	layoutBatchInner = "batchinner"
+)
+
+// setForceGatherLayout sets forceGatherLayout (tests).
+func setForceGatherLayout(layout string) {
+	settingsMu.Lock()
+	forceGatherLayout = layout
+	settingsMu.Unlock()
+}
 
 // setForceSlicedMaxPool sets forceSlicedMaxPool (tests).
 func setForceSlicedMaxPool(on bool) {

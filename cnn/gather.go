@@ -1,0 +1,228 @@
+package cnn
+
+import (
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// Conv2DGather computes the same function as Conv2D (PyTorch's conv2d without bias,
+// x [n, c_in, h, w], w [c_out, c_in, kh, kw] -> [n, c_out, h', w']) as im2col plus one matrix
+// product, where every data-moving step copies long contiguous runs: the im2col matrix
+// cols [k, m] (k = c_in*kh*kw in w's order) is cut out of the zero-padded input by one Gather
+// of whole rows or row blocks, multiplied as w [c_out, k] · cols -> [c_out, m], and the result
+// is brought to NCHW by one Gather of rows or one 2-D transpose. It is the formulation the
+// pure-Go backend runs fastest: its Gather and ScatterSum copy and add contiguous runs with
+// memmove and vector adds, where its Slice and most of its Transposes move one element at a time.
+//
+// Two layouts of m, chosen by gatherLayout for the shapes:
+//
+//   - rows (batch outer): the input becomes [c_in, n, rows of the padded width w+2*pw]
+//     flattened; a window offset (c, i, j) reads, for each image, one contiguous run covering
+//     all output rows at the full padded width (stride 1 along the height) or one run per
+//     output row. cols is [k, n*h'*wp] (or [k, h'*n*wp]); the wp-w' columns beyond each output
+//     row are computed and dropped by the final Gather. Nothing is transposed element by
+//     element. Best where w+2*pw is close to w' and the output is large (LeNet's conv1).
+//   - batch inner: the input is transposed to [c_in, h+2*ph, w+2*pw, n] (one 2-D transpose);
+//     a window offset and output row read w'*n contiguous values (stride 1 along the width) or
+//     n per output pixel. cols is [k, h'*w'*n] with nothing wasted, and the product is
+//     transposed back (one 2-D transpose). Best where many columns would be wasted (LeNet's
+//     conv2: 10 of 14).
+//
+// Gradients: GoMLX derives them (ScatterSum for the Gathers, with contiguous runs again), except
+// for the product's gradient with respect to cols, which mulCols computes as one product in the
+// layout the backend multiplies directly. GoMLX's own version of that gradient stays in the graph
+// unused: backends that drop unused nodes (pure Go, XLA) never compute it, others (ONNX Runtime,
+// where Conv2D uses its native convolution) compute it in vain.
+func Conv2DGather(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+	checkConv("cnn.Conv2DGather", x, w, cfg)
+	gc := newGatherConv(x, w, cfg)
+	if gc.batchInner {
+		return gc.batchInnerConv(x, w)
+	}
+	return gc.rowsConv(x, w)
+}
+
+// gatherConv holds the sizes of one Conv2DGather.
+type gatherConv struct {
+	n, ci, h, wi, co, kh, kw int
+	sh, sw, ph, pw           int
+	oh, ow, hp, wp           int
+	k                        int  // ci*kh*kw
+	batchInner               bool // the layout, see gatherLayout
+}
+
+func newGatherConv(x, w *graph.Node, cfg ConvConfig) gatherConv {
+	xd, wd := x.Shape().Dimensions, w.Shape().Dimensions
+	c := gatherConv{n: xd[0], ci: xd[1], h: xd[2], wi: xd[3], co: wd[0], kh: wd[2], kw: wd[3]}
+	c.sh, c.sw = cfg.strides()
+	c.ph, c.pw = cfg.Padding[0], cfg.Padding[1]
+	c.oh, c.ow = OutSize(c.h, c.kh, c.ph, c.sh), OutSize(c.wi, c.kw, c.pw, c.sw)
+	c.hp, c.wp = c.h+2*c.ph, c.wi+2*c.pw
+	c.k = c.ci * c.kh * c.kw
+	c.batchInner = gatherLayout(c)
+	return c
+}
+
+// gatherLayout reports whether Conv2DGather uses the batch-inner layout for these sizes,
+// comparing per output row what each layout adds to the work both share (the gather of cols
+// and the product), in nanoseconds measured on the pure-Go backend (bench/README.md):
+//   - rows computes wp-w' wasted columns of cols per output row: k*(wp-w') elements, each
+//     ~1 ns to gather and pack plus ~0.05 ns per output channel to multiply;
+//   - batch inner transposes the input and the output element by element (~3 ns each):
+//     c_out*w' output values and c_in*h*w/h' input values per output row.
+//
+// LeNet's conv1 (1->6, 28x28 padded to 32x32) wastes 4 of 32 columns and takes rows; its conv2
+// (6->16, 14x14 -> 10x10) wastes 4 of 14 and takes the batch-inner layout. A batch of one
+// image transposes nothing and takes the batch-inner layout.
+func gatherLayout(c gatherConv) bool {
+	settingsMu.RLock()
+	forced := forceGatherLayout
+	settingsMu.RUnlock()
+	switch forced {
+	case layoutRows:
+		return false
+	case layoutBatchInner:
+		return true
+	}
+	if c.n == 1 {
+		return true
+	}
+	waste := float64(c.k*(c.wp-c.ow)) * (1 + 0.05*float64(c.co))
+	transposes := 3 * (float64(c.co*c.ow) + float64(c.ci*c.h*c.wi)/float64(c.oh))
+	return transposes < waste
+}
+
+// indexConst returns the start indices of a GatherSlices as a constant [len(v)/cols, cols]
+// (int64: every backend's Gather and ScatterSum accept it).
+func indexConst(g *graph.Graph, v []int64, cols int) *graph.Node {
+	return graph.ConstTensor(g, tensors.FromFlatDataAndDimensions(v, len(v)/cols, cols))
+}
+
+// mulCols returns wm [c_out, k] · cols [k, m] -> [c_out, m]. Its gradient with respect to cols
+// is wm^T [k, c_out] · v [c_out, m], one product in the backend's direct layout; GoMLX's own
+// (the product of v and wm contracted over v's leading axis, then an [m, k] -> [k, m] transpose)
+// moves cols's size twice more on the pure-Go backend. The gradient is attached to an identity
+// on cols (no copy: cols has no other use), and v is recorded by an identity on the result.
+func mulCols(wm, cols *graph.Node) *graph.Node {
+	var v *graph.Node
+	colsID := graph.IdentityWithCustomGradient(cols, func(_, _ *graph.Node) *graph.Node {
+		if v == nil { // cannot happen: the result is processed before its inputs
+			return graph.ZerosLike(cols)
+		}
+		return graph.DotGeneral(graph.Transpose(wm, 0, 1), []int{1}, nil, v, []int{0}, nil)
+	})
+	y := graph.Dot(wm, colsID).Product()
+	return graph.IdentityWithCustomGradient(y, func(_, vy *graph.Node) *graph.Node {
+		v = vy
+		return vy
+	})
+}
+
+// rowsConv is Conv2DGather in the rows layout (see Conv2DGather).
+func (c gatherConv) rowsConv(x, w *graph.Node) *graph.Node {
+	g := x.Graph()
+	// [n, ci, h, w] -> [ci*n, h, w] (channels outer: a window offset's rows of all images are
+	// then one Gather slice), padded to [ci*n, h, wp] and, flattened, to [ci, n, L] with ph
+	// zero rows above and zeros after, as far as the last window reads: a run starting at
+	// (row r, column j) reads the full width wp, so the last one ends kw-1 elements into the
+	// row after the last padded row it uses.
+	xc := graph.Reshape(x, c.n, c.ci, c.h*c.wi)
+	if c.ci > 1 && c.n > 1 {
+		xc = graph.TransposeAllAxes(xc, 1, 0, 2) // copies runs of h*w
+	}
+	xc = zeroPadAxis(graph.Reshape(xc, c.ci*c.n, c.h, c.wi), 2, c.pw, c.pw)
+	lastRow := (c.oh-1)*c.sh + c.kh - 1 // in padded rows
+	l := max((lastRow+1)*c.wp+c.kw-1, c.ph*c.wp+c.h*c.wp)
+	xf := zeroPadAxis(graph.Reshape(xc, c.ci*c.n, c.h*c.wp), 1, c.ph*c.wp, l-(c.ph+c.h)*c.wp)
+	xf = graph.Reshape(xf, c.ci, c.n, l)
+
+	// cols [k, m]: stride 1 along the height gives one run of h'*wp per (window offset, image),
+	// m ordered (image, output row, column); else one run of wp per output row, m ordered
+	// (output row, image, column).
+	var starts []int64
+	run := c.oh * c.wp
+	if c.sh > 1 {
+		run = c.wp
+	}
+	for ch := range c.ci {
+		for i := range c.kh {
+			for j := range c.kw {
+				if c.sh == 1 {
+					starts = append(starts, int64(ch), int64(i*c.wp+j))
+					continue
+				}
+				for oy := range c.oh {
+					starts = append(starts, int64(ch), int64((oy*c.sh+i)*c.wp+j))
+				}
+			}
+		}
+	}
+	cols := graph.GatherSlices(xf, []int{0, 2}, indexConst(g, starts, 2), []int{1, run}, true)
+	m := c.n * c.oh * c.wp
+	y := mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, m)) // [co, m]
+
+	// Output: for each (image, channel) the h' rows, cut to the columns windows start at
+	// ((w'-1)*sw+1 of wp; every sw-th is an output).
+	owp := (c.ow-1)*c.sw + 1
+	y4 := graph.Reshape(y, c.co, c.n, c.oh, c.wp)
+	slicedAxes := []int{0, 1, 3} // (channel, image, columns); the rows (axis 2) whole
+	if c.sh > 1 {
+		y4 = graph.Reshape(y, c.co, c.oh, c.n, c.wp)
+		slicedAxes = []int{0, 2, 3} // the rows are axis 1
+	}
+	outStarts := make([]int64, 0, 3*c.n*c.co)
+	for b := range c.n {
+		for o := range c.co {
+			outStarts = append(outStarts, int64(o), int64(b), 0)
+		}
+	}
+	out := graph.GatherSlices(y4, slicedAxes, indexConst(g, outStarts, 3), []int{1, 1, owp}, true)
+	out = graph.Reshape(out, c.n, c.co, c.oh, owp)
+	if c.sw > 1 {
+		out = graph.Slice(out, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(), graph.AxisRange().Stride(c.sw))
+	}
+	return out
+}
+
+// batchInnerConv is Conv2DGather in the batch-inner layout (see Conv2DGather).
+func (c gatherConv) batchInnerConv(x, w *graph.Node) *graph.Node {
+	g := x.Graph()
+	xt := graph.Reshape(x, c.n, c.ci*c.h*c.wi)
+	if c.n > 1 {
+		xt = graph.Transpose(xt, 0, 1) // one 2-D transpose
+	}
+	xt = graph.Reshape(xt, c.ci, c.h, c.wi, c.n)
+	xt = zeroPadAxis(zeroPadAxis(xt, 2, c.pw, c.pw), 1, c.ph, c.ph) // [ci, hp, wp, n]
+	flat := graph.Reshape(xt, c.ci*c.hp*c.wp*c.n)
+
+	// cols [k, h'*w'*n]: stride 1 along the width gives one run of w'*n per (window offset,
+	// output row), else one run of n per output pixel.
+	var starts []int64
+	run := c.ow * c.n
+	if c.sw > 1 {
+		run = c.n
+	}
+	for ch := range c.ci {
+		for i := range c.kh {
+			for j := range c.kw {
+				for oy := range c.oh {
+					row := (ch*c.hp+oy*c.sh+i)*c.wp + j
+					if c.sw == 1 {
+						starts = append(starts, int64(row*c.n))
+						continue
+					}
+					for ox := range c.ow {
+						starts = append(starts, int64((row+ox*c.sw)*c.n))
+					}
+				}
+			}
+		}
+	}
+	cols := graph.GatherSlices(flat, []int{0}, indexConst(g, starts, 1), []int{run}, true)
+	p := c.oh * c.ow
+	y := mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, p*c.n)) // [co, p*n]
+	if c.n > 1 {
+		y = graph.Transpose(graph.Reshape(y, c.co*p, c.n), 0, 1) // one 2-D transpose
+	}
+	return graph.Reshape(y, c.n, c.co, c.oh, c.ow)
+}
