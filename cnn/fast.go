@@ -110,7 +110,7 @@ const (
 // speedPrefs holds the measured preferences, by backend name (lower case).
 var speedPrefs = map[string]speed{
 	"go backend":  {conv: ConvGather, slicedMaxPool: true, avgForward: avgSlices, avgReshape: true}, // compute/gobackend
-	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                 // compute-onnx
+	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                                      // compute-onnx
 }
 
 // prefsFor returns the speed preferences of the named backend (defaults for unknown ones).
