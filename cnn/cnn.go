@@ -81,7 +81,7 @@ func (c ConvConfig) strides() (int, int) {
 // h' = OutSize(h, kh, Padding[0], Stride[0]) and w' = OutSize(w, kw, Padding[1], Stride[1]).
 func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	checkConv("cnn.Conv2D", x, w, cfg)
-	if y := conv2DFast(x, w, cfg); y != nil { // per-backend fast variant, see fast.go
+	if y, _ := conv2DFast(x, w, nil, cfg); y != nil { // per-backend fast variant, see fast.go
 		return y
 	}
 	sh, sw := cfg.strides()
@@ -150,10 +150,13 @@ func Conv2DBias(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
 				"%s %v", b.DType(), d)
 		}
 	}
-	y := Conv2D(x, w, cfg)
 	if b == nil {
+		return Conv2D(x, w, cfg)
+	}
+	if y, biasAdded := conv2DFast(x, w, b, cfg); biasAdded { // see fast.go
 		return y
 	}
+	y := Conv2D(x, w, cfg)
 	return graph.Add(y, graph.Reshape(b, 1, b.Shape().Dimensions[0], 1, 1))
 }
 

@@ -93,8 +93,9 @@ type speed struct {
 	slicedMaxPool bool
 	// avgForward is AvgPool2DForward's formulation for windows that tile the input.
 	avgForward avgForward
-	// avgReshape makes AvgPool2D (with its gradient) a reshape and ReduceSum: on pure Go 2-2.5x
-	// less CPU than strided slices, forward and backward.
+	// avgReshape makes AvgPool2D (with its gradient) reshapes and two ReduceSums over contiguous
+	// axes (windowReduce): on pure Go 2x less CPU than strided slices, forward and backward
+	// (BenchmarkAvgPool).
 	avgReshape bool
 }
 
@@ -103,14 +104,13 @@ type avgForward int
 
 const (
 	avgGeneral avgForward = iota // AvgPool2D
-	avgSlices                    // the kh*kw strided slices summed
 	avgMatMul                    // two matrix products with 0/1 matrices (avgPoolMatMul)
 )
 
 // speedPrefs holds the measured preferences, by backend name (lower case).
 var speedPrefs = map[string]speed{
-	"go backend":  {conv: ConvGather, slicedMaxPool: true, avgForward: avgSlices, avgReshape: true}, // compute/gobackend
-	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                                      // compute-onnx
+	"go backend":  {conv: ConvGather, slicedMaxPool: true, avgForward: avgGeneral, avgReshape: true}, // compute/gobackend
+	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                                       // compute-onnx
 }
 
 // prefsFor returns the speed preferences of the named backend (defaults for unknown ones).
@@ -122,15 +122,18 @@ func prefsFor(backendName string) speed {
 }
 
 // conv2DFast returns the convolution computed by the implementation ImplFor chooses for x's
-// backend, or nil when that is ConvConvolve (then Conv2D builds graph.Convolve itself).
-func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+// backend, or nil when that is ConvConvolve (then Conv2D builds graph.Convolve itself). A non-nil
+// b [c_out] is added where the implementation adds it before its final layout change
+// (ConvGather: one bias per row of its [c_out, m] product, whose gradient is then a sum over
+// contiguous rows); biasAdded reports whether it did.
+func conv2DFast(x, w, b *graph.Node, cfg ConvConfig) (y *graph.Node, biasAdded bool) {
 	switch ImplFor(x.Graph().Backend().Name()) {
 	case ConvIm2Col:
-		return Conv2DIm2Col(x, w, cfg)
+		return Conv2DIm2Col(x, w, cfg), false
 	case ConvGather:
-		return Conv2DGather(x, w, cfg)
+		return conv2DGather(x, w, b, cfg), b != nil
 	}
-	return nil
+	return nil, false
 }
 
 // avgPoolFast returns AvgPool2D through avgPoolReshape where the speed preferences ask for it

@@ -35,11 +35,26 @@ import (
 // where Conv2D uses its native convolution) compute it in vain.
 func Conv2DGather(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	checkConv("cnn.Conv2DGather", x, w, cfg)
+	return conv2DGather(x, w, nil, cfg)
+}
+
+// conv2DGather is Conv2DGather plus, for a non-nil b [c_out], one bias per output channel added
+// to the rows of the [c_out, m] product (its gradient: sums of contiguous rows, where a bias
+// added to the NCHW result sums over three axes element by element).
+func conv2DGather(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
 	gc := newGatherConv(x, w, cfg)
 	if gc.batchInner {
-		return gc.batchInnerConv(x, w)
+		return gc.batchInnerConv(x, w, b)
 	}
-	return gc.rowsConv(x, w)
+	return gc.rowsConv(x, w, b)
+}
+
+// addRowBias adds b [c_out] (if not nil) to every row of y [c_out, m].
+func addRowBias(y, b *graph.Node) *graph.Node {
+	if b == nil {
+		return y
+	}
+	return graph.Add(y, graph.Reshape(b, b.Shape().Dimensions[0], 1))
 }
 
 // gatherConv holds the sizes of one Conv2DGather.
@@ -98,11 +113,18 @@ func indexConst(g *graph.Graph, v []int64, cols int) *graph.Node {
 	return graph.ConstTensor(g, tensors.FromFlatDataAndDimensions(v, len(v)/cols, cols))
 }
 
-// mulCols returns wm [c_out, k] · cols [k, m] -> [c_out, m]. Its gradient with respect to cols
-// is wm^T [k, c_out] · v [c_out, m], one product in the backend's direct layout; GoMLX's own
-// (the product of v and wm contracted over v's leading axis, then an [m, k] -> [k, m] transpose)
-// moves cols's size twice more on the pure-Go backend. The gradient is attached to an identity
-// on cols (no copy: cols has no other use), and v is recorded by an identity on the result.
+// mulCols returns wm [c_out, k] · cols [k, m] -> [c_out, m], with gradients in the layouts the
+// pure-Go backend multiplies fastest:
+//   - with respect to cols, wm^T [k, c_out] · v [c_out, m], one product in the backend's direct
+//     layout; GoMLX's own (the product of v and wm contracted over v's leading axis, then an
+//     [m, k] -> [k, m] transpose) moves cols's size twice more, element by element;
+//   - with respect to wm, v · cols^T contracted over m. The backend packs the operand it reads
+//     transposed (cols, or v in the swapped product cols · v^T -> [k, c_out], transposed after)
+//     with a generic loop and runs its kernel on 8-row by 32-column tiles, so kernelGradSwapped
+//     picks the product with the cheaper packing and tile padding.
+//
+// The gradients are attached to identities on cols and wm (no copies: neither has another use
+// in the forward pass), and v is recorded by an identity on the result.
 func mulCols(wm, cols *graph.Node) *graph.Node {
 	var v *graph.Node
 	colsID := graph.IdentityWithCustomGradient(cols, func(_, _ *graph.Node) *graph.Node {
@@ -111,15 +133,38 @@ func mulCols(wm, cols *graph.Node) *graph.Node {
 		}
 		return graph.DotGeneral(graph.Transpose(wm, 0, 1), []int{1}, nil, v, []int{0}, nil)
 	})
-	y := graph.Dot(wm, colsID).Product()
+	wmIn := wm
+	if d := wm.Shape().Dimensions; kernelGradSwapped(d[0], d[1]) {
+		wmIn = graph.IdentityWithCustomGradient(wm, func(_, _ *graph.Node) *graph.Node {
+			if v == nil {
+				return graph.ZerosLike(wm)
+			}
+			return graph.Transpose(graph.DotGeneral(colsID, []int{1}, nil, v, []int{1}, nil), 0, 1)
+		})
+	}
+	y := graph.Dot(wmIn, colsID).Product()
 	return graph.IdentityWithCustomGradient(y, func(_, vy *graph.Node) *graph.Node {
 		v = vy
 		return vy
 	})
 }
 
+// kernelGradSwapped reports whether mulCols computes the gradient with respect to wm [co, k] as
+// (cols · v^T)^T rather than v · cols^T. Per column of m, in nanoseconds on the pure-Go backend
+// with its AVX-512 kernels (fitted to LeNet's two convolutions, BenchmarkConvVariants): packing
+// the transposed operand ~2.2 per row (k rows of cols, or co rows of v), the kernel ~0.065 per
+// cell of the padded 8x32 tiles. LeNet's conv1 (co 6, k 25) keeps v · cols^T (about 10% faster);
+// conv2 (co 16, k 150) swaps (forward and backward 1.5x faster).
+func kernelGradSwapped(co, k int) bool {
+	const pack, cell = 2.2, 0.065
+	up := func(a, b int) float64 { return float64((a + b - 1) / b * b) }
+	direct := pack*float64(k) + cell*up(co, 8)*up(k, 32)
+	swapped := pack*float64(co) + cell*up(k, 8)*up(co, 32)
+	return swapped < direct
+}
+
 // rowsConv is Conv2DGather in the rows layout (see Conv2DGather).
-func (c gatherConv) rowsConv(x, w *graph.Node) *graph.Node {
+func (c gatherConv) rowsConv(x, w, b *graph.Node) *graph.Node {
 	g := x.Graph()
 	// [n, ci, h, w] -> [ci*n, h, w] (channels outer: a window offset's rows of all images are
 	// then one Gather slice), padded to [ci*n, h, wp] and, flattened, to [ci, n, L] with ph
@@ -159,7 +204,7 @@ func (c gatherConv) rowsConv(x, w *graph.Node) *graph.Node {
 	}
 	cols := graph.GatherSlices(xf, []int{0, 2}, indexConst(g, starts, 2), []int{1, run}, true)
 	m := c.n * c.oh * c.wp
-	y := mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, m)) // [co, m]
+	y := addRowBias(mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, m)), b) // [co, m]
 
 	// Output: for each (image, channel) the h' rows, cut to the columns windows start at
 	// ((w'-1)*sw+1 of wp; every sw-th is an output).
@@ -171,9 +216,9 @@ func (c gatherConv) rowsConv(x, w *graph.Node) *graph.Node {
 		slicedAxes = []int{0, 2, 3} // the rows are axis 1
 	}
 	outStarts := make([]int64, 0, 3*c.n*c.co)
-	for b := range c.n {
+	for img := range c.n {
 		for o := range c.co {
-			outStarts = append(outStarts, int64(o), int64(b), 0)
+			outStarts = append(outStarts, int64(o), int64(img), 0)
 		}
 	}
 	out := graph.GatherSlices(y4, slicedAxes, indexConst(g, outStarts, 3), []int{1, 1, owp}, true)
@@ -185,7 +230,7 @@ func (c gatherConv) rowsConv(x, w *graph.Node) *graph.Node {
 }
 
 // batchInnerConv is Conv2DGather in the batch-inner layout (see Conv2DGather).
-func (c gatherConv) batchInnerConv(x, w *graph.Node) *graph.Node {
+func (c gatherConv) batchInnerConv(x, w, b *graph.Node) *graph.Node {
 	g := x.Graph()
 	xt := graph.Reshape(x, c.n, c.ci*c.h*c.wi)
 	if c.n > 1 {
@@ -220,7 +265,7 @@ func (c gatherConv) batchInnerConv(x, w *graph.Node) *graph.Node {
 	}
 	cols := graph.GatherSlices(flat, []int{0}, indexConst(g, starts, 1), []int{run}, true)
 	p := c.oh * c.ow
-	y := mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, p*c.n)) // [co, p*n]
+	y := addRowBias(mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, p*c.n)), b) // [co, p*n]
 	if c.n > 1 {
 		y = graph.Transpose(graph.Reshape(y, c.co*p, c.n), 0, 1) // one 2-D transpose
 	}
