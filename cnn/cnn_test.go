@@ -235,6 +235,7 @@ func (v convVariant) set() (restore func()) {
 var convVariants = []convVariant{
 	{ConvAuto, layoutAuto}, {ConvConvolve, layoutAuto}, {ConvIm2Col, layoutAuto},
 	{ConvGather, layoutAuto}, {ConvGather, layoutRows}, {ConvGather, layoutBatchInner},
+	{ConvGather, layoutPixelRuns},
 }
 
 func TestConv2DRandom(t *testing.T) {

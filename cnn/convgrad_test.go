@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/stretchr/testify/assert"
 )
 
 // refConv2DGrads returns, by plain loops, the gradients of sum(conv2d(x, w) * g) with respect
@@ -92,4 +93,50 @@ func TestConv2DGradStopGradient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConv2DGatherLeNet checks Conv2DGather's values and gradients at LeNet's shapes (batch 3)
+// in every layout, and that its choices for LeNet at batch 256 are the measured ones: conv1 in
+// the rows layout with the direct kernel-gradient product, conv2 batch-inner with the swapped one.
+func TestConv2DGatherLeNet(t *testing.T) {
+	lenet := []struct {
+		x, w []int
+		cfg  ConvConfig
+	}{
+		{[]int{3, 1, 28, 28}, []int{6, 1, 5, 5}, ConvConfig{Padding: [2]int{2, 2}}},
+		{[]int{3, 6, 14, 14}, []int{16, 6, 5, 5}, ConvConfig{}},
+	}
+	for _, layout := range []string{layoutRows, layoutBatchInner, layoutPixelRuns} {
+		t.Run(layout, func(t *testing.T) {
+			setForceGatherLayout(layout)
+			defer setForceGatherLayout(layoutAuto)
+			r := rand.New(rand.NewPCG(7, 7))
+			for _, c := range lenet {
+				x, w := randArr(r, c.x...), randArr(r, c.w...)
+				g := randArr(r, c.x[0], c.w[0], OutSize(c.x[2], c.w[2], c.cfg.Padding[0], 1), OutSize(c.x[3], c.w[3], c.cfg.Padding[1], 1))
+				e := graph.MustNewExec(testBackend(), func(x, w, g *graph.Node) []*graph.Node {
+					y := Conv2DGather(x, w, c.cfg)
+					return append([]*graph.Node{y}, graph.Gradient(graph.ReduceAllSum(graph.Mul(y, g)), x, w)...)
+				})
+				got := e.MustExec(x.tensor(), w.tensor(), g.tensor())
+				e.Finalize()
+				dx, dw := refConv2DGrads(x, w, g, c.cfg)
+				msg := fmt.Sprintf("x %v w %v", x.d, w.d)
+				assertArr(t, refConv2D(x, w, nil, c.cfg), got[0], msg+": y")
+				assertArr(t, dx, got[1], msg+": dx")
+				assertArr(t, dw, got[2], msg+": dw")
+			}
+		})
+	}
+	gc := func(n, ci, hw, co, pad int) gatherConv {
+		c := gatherConv{n: n, ci: ci, h: hw, wi: hw, co: co, kh: 5, kw: 5, sh: 1, sw: 1, ph: pad, pw: pad}
+		c.oh, c.ow = OutSize(hw, 5, pad, 1), OutSize(hw, 5, pad, 1)
+		c.hp, c.wp, c.k = hw+2*pad, hw+2*pad, ci*25
+		return c
+	}
+	assert.False(t, gatherLayout(gc(256, 1, 28, 6, 2)), "conv1: rows")
+	assert.True(t, gatherLayout(gc(256, 6, 14, 16, 0)), "conv2: batch inner")
+	assert.True(t, gatherLayout(gc(1, 1, 28, 6, 2)), "one image: batch inner")
+	assert.False(t, kernelGradSwapped(6, 25), "conv1: v · cols^T")
+	assert.True(t, kernelGradSwapped(16, 150), "conv2: (cols · v^T)^T")
 }

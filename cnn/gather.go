@@ -1,6 +1,11 @@
 package cnn
 
 import (
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 )
@@ -27,6 +32,10 @@ import (
 //     n per output pixel. cols is [k, h'*w'*n] with nothing wasted, and the product is
 //     transposed back (one 2-D transpose). Best where many columns would be wasted (LeNet's
 //     conv2: 10 of 14).
+//
+// Backends whose Gather only takes whole trailing axes (ONNX Runtime's) get the batch-inner
+// layout with one run of n values per output pixel, read by a plain graph.Gather of rows
+// (generalGather decides, by a build probe).
 //
 // Gradients: GoMLX derives them (ScatterSum for the Gathers, with contiguous runs again), except
 // for the product's gradient with respect to cols, which mulCols computes as one product in the
@@ -64,6 +73,7 @@ type gatherConv struct {
 	oh, ow, hp, wp           int
 	k                        int  // ci*kh*kw
 	batchInner               bool // the layout, see gatherLayout
+	pixelRuns                bool // runs of n values per output pixel, by graph.Gather (!generalGather)
 }
 
 func newGatherConv(x, w *graph.Node, cfg ConvConfig) gatherConv {
@@ -75,7 +85,30 @@ func newGatherConv(x, w *graph.Node, cfg ConvConfig) gatherConv {
 	c.hp, c.wp = c.h+2*c.ph, c.wi+2*c.pw
 	c.k = c.ci * c.kh * c.kw
 	c.batchInner = gatherLayout(c)
+	if !generalGather(x.Graph().Backend()) || forcedGatherLayout() == layoutPixelRuns {
+		c.batchInner, c.pixelRuns = true, true
+	}
 	return c
+}
+
+// generalGathers remembers generalGather's answer per backend (compute.Backend -> bool).
+var generalGathers sync.Map
+
+// generalGather reports whether backend builds a Gather whose slices cut an indexed axis (what
+// GatherSlices of a run makes); ONNX Runtime's backend takes only whole trailing axes and refuses
+// it while the graph is built, which the probe (a one-node graph, like interiorPad's) finds out
+// once per backend.
+func generalGather(backend compute.Backend) bool {
+	if ok, found := generalGathers.Load(backend); found {
+		return ok.(bool)
+	}
+	ok := builds(backend, func(g *graph.Graph) {
+		x := graph.Zeros(g, shapes.Make(dtypes.Float32, 4))
+		start := graph.Const(g, [][]int64{{1}})
+		graph.GatherSlices(x, []int{0}, start, []int{2}, true)
+	})
+	generalGathers.Store(backend, ok)
+	return ok
 }
 
 // gatherLayout reports whether Conv2DGather uses the batch-inner layout for these sizes,
@@ -90,13 +123,10 @@ func newGatherConv(x, w *graph.Node, cfg ConvConfig) gatherConv {
 // (6->16, 14x14 -> 10x10) wastes 4 of 14 and takes the batch-inner layout. A batch of one
 // image transposes nothing and takes the batch-inner layout.
 func gatherLayout(c gatherConv) bool {
-	settingsMu.RLock()
-	forced := forceGatherLayout
-	settingsMu.RUnlock()
-	switch forced {
+	switch forcedGatherLayout() {
 	case layoutRows:
 		return false
-	case layoutBatchInner:
+	case layoutBatchInner, layoutPixelRuns:
 		return true
 	}
 	if c.n == 1 {
@@ -202,7 +232,7 @@ func (c gatherConv) rowsConv(x, w, b *graph.Node) *graph.Node {
 			}
 		}
 	}
-	cols := graph.GatherSlices(xf, []int{0, 2}, indexConst(g, starts, 2), []int{1, run}, true)
+	cols := graph.GatherSlices(xf, []int{0, 2}, indexConst(g, starts, 2), []int{1, run}, c.sh == 1)
 	m := c.n * c.oh * c.wp
 	y := addRowBias(mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, m)), b) // [co, m]
 
@@ -221,7 +251,7 @@ func (c gatherConv) rowsConv(x, w, b *graph.Node) *graph.Node {
 			outStarts = append(outStarts, int64(o), int64(img), 0)
 		}
 	}
-	out := graph.GatherSlices(y4, slicedAxes, indexConst(g, outStarts, 3), []int{1, 1, owp}, true)
+	out := graph.GatherSlices(y4, slicedAxes, indexConst(g, outStarts, 3), []int{1, 1, owp}, false)
 	out = graph.Reshape(out, c.n, c.co, c.oh, owp)
 	if c.sw > 1 {
 		out = graph.Slice(out, graph.AxisRange(), graph.AxisRange(), graph.AxisRange(), graph.AxisRange().Stride(c.sw))
@@ -238,32 +268,34 @@ func (c gatherConv) batchInnerConv(x, w, b *graph.Node) *graph.Node {
 	}
 	xt = graph.Reshape(xt, c.ci, c.h, c.wi, c.n)
 	xt = zeroPadAxis(zeroPadAxis(xt, 2, c.pw, c.pw), 1, c.ph, c.ph) // [ci, hp, wp, n]
-	flat := graph.Reshape(xt, c.ci*c.hp*c.wp*c.n)
 
 	// cols [k, h'*w'*n]: stride 1 along the width gives one run of w'*n per (window offset,
-	// output row), else one run of n per output pixel.
+	// output row), else (and on backends without general Gathers) one run of n per output pixel.
 	var starts []int64
-	run := c.ow * c.n
-	if c.sw > 1 {
-		run = c.n
-	}
+	wholeRows := c.sw == 1 && !c.pixelRuns
 	for ch := range c.ci {
 		for i := range c.kh {
 			for j := range c.kw {
 				for oy := range c.oh {
-					row := (ch*c.hp+oy*c.sh+i)*c.wp + j
-					if c.sw == 1 {
-						starts = append(starts, int64(row*c.n))
+					pixel := (ch*c.hp+oy*c.sh+i)*c.wp + j
+					if wholeRows {
+						starts = append(starts, int64(pixel*c.n))
 						continue
 					}
 					for ox := range c.ow {
-						starts = append(starts, int64((row+ox*c.sw)*c.n))
+						starts = append(starts, int64(pixel+ox*c.sw))
 					}
 				}
 			}
 		}
 	}
-	cols := graph.GatherSlices(flat, []int{0}, indexConst(g, starts, 1), []int{run}, true)
+	var cols *graph.Node
+	if wholeRows {
+		flat := graph.Reshape(xt, c.ci*c.hp*c.wp*c.n)
+		cols = graph.GatherSlices(flat, []int{0}, indexConst(g, starts, 1), []int{c.ow * c.n}, false)
+	} else {
+		cols = graph.Gather(graph.Reshape(xt, c.ci*c.hp*c.wp, c.n), indexConst(g, starts, 1), false)
+	}
 	p := c.oh * c.ow
 	y := addRowBias(mulCols(graph.Reshape(w, c.co, c.k), graph.Reshape(cols, c.k, p*c.n)), b) // [co, p*n]
 	if c.n > 1 {

@@ -47,12 +47,21 @@ var (
 	forceGatherLayout  = layoutAuto
 )
 
-// Layouts of Conv2DGather (forceGatherLayout).
+// Layouts of Conv2DGather (forceGatherLayout); layoutPixelRuns is the batch-inner layout read
+// one output pixel at a time, as on backends without general Gathers.
 const (
 	layoutAuto       = "auto"
 	layoutRows       = "rows"
 	layoutBatchInner = "batchinner"
+	layoutPixelRuns  = "pixelruns"
 )
+
+// forcedGatherLayout returns forceGatherLayout.
+func forcedGatherLayout() string {
+	settingsMu.RLock()
+	defer settingsMu.RUnlock()
+	return forceGatherLayout
+}
 
 // setForceGatherLayout sets forceGatherLayout (tests).
 func setForceGatherLayout(layout string) {
