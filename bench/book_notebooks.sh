@@ -16,6 +16,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 /usr/bin/python3 bench/book_notebooks.py "$src" "$tmp/book" >/dev/null
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod's toolchain (the README's export)
 go build -o "$tmp/d2l" ./cmd/d2l
 now() { date +%s.%N; }
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); load average $(cut -d' ' -f1-3 /proc/loadavg)"
