@@ -181,7 +181,8 @@ func mulCols(wm, cols *graph.Node) *graph.Node {
 
 // kernelGradSwapped reports whether mulCols computes the gradient with respect to wm [co, k] as
 // (cols · v^T)^T rather than v · cols^T. Per column of m, in nanoseconds on the pure-Go backend
-// with its AVX-512 kernels (fitted to LeNet's two convolutions, BenchmarkConvVariants): packing
+// with its AVX-512 kernels (fitted to LeNet's two convolutions at batch 256, forward and backward,
+// both products measured; bench/README.md): packing
 // the transposed operand ~2.2 per row (k rows of cols, or co rows of v), the kernel ~0.065 per
 // cell of the padded 8x32 tiles. LeNet's conv1 (co 6, k 25) keeps v · cols^T (about 10% faster);
 // conv2 (co 16, k 150) swaps (forward and backward 1.5x faster).
