@@ -18,6 +18,7 @@ echo "== PyTorch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')
 OPENBLAS_CORETYPE=Cooperlake /usr/bin/python3 bench/lenet_torch.py "$@" | tee "$tmp/torch.txt"
 
 echo "== d2l-go${GOMLX_BACKEND:+ (GOMLX_BACKEND=$GOMLX_BACKEND)}"
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod's toolchain (the README's export)
 go build -o "$tmp/d2l" ./cmd/d2l
 "$tmp/d2l" train lenet "$@" 2>"$tmp/d2l.err" | tee "$tmp/d2l.txt"
 # The progress bar redraws with \r; keep the backend notice and the per-epoch lines.

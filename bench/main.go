@@ -12,7 +12,7 @@
 //	go run ./bench -table torch.jsonl go=go.jsonl onnx=onnx.jsonl
 //
 // The cases use the same shapes as torch_bench.py: LeNet's two convolutions (batch 64) forward
-// and forward+backward (gradients w.r.t. input, kernel and bias of sum(y)), a 3x3 64->64
+// and forward+backward (y and the gradients w.r.t. input, kernel and bias of sum(y)), a 3x3 64->64
 // convolution on 32x64x56x56, 2x2 max/avg pooling forward+backward on 64x6x28x28, and one LeNet
 // training step (forward, backward, SGD update) at batch 256.
 package main
@@ -24,6 +24,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -69,10 +71,30 @@ type result struct {
 	MS    float64 `json:"ms"`     // median wall time
 	CPUMS float64 `json:"cpu_ms"` // mean CPU time of all threads
 	Err   string  `json:"err,omitempty"`
+	Cmd   string  `json:"cmd,omitempty"` // the command that measures this case alone (caseCommand)
+}
+
+// caseCommand returns the command that runs one case as this process does: this program's
+// -backend flag and, when the program was built with a GOEXPERIMENT (simd), that setting, e.g.
+// "GOEXPERIMENT=simd go run ./bench -backend go -cases conv1_fwd".
+func caseCommand(backendFlag, name string) string {
+	cmd := "go run ./bench"
+	if backendFlag != "" {
+		cmd += " -backend " + backendFlag
+	}
+	cmd += " -cases " + name
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "GOEXPERIMENT" && s.Value != "" {
+				cmd = "GOEXPERIMENT=" + s.Value + " " + cmd
+			}
+		}
+	}
+	return cmd
 }
 
 func main() {
-	backendName := flag.String("backend", "", "backend to run, as GOMLX_BACKEND (go, onnx); default: d2l's choice")
+	backendFlag := flag.String("backend", "", "backend to run, as GOMLX_BACKEND (go, onnx, onnx:intra_threads=1, ...); default: d2l's choice")
 	minSeconds := flag.Float64("seconds", 1.0, "minimum time per case")
 	only := flag.String("cases", "", "comma-separated cases to run (default all)")
 	table := flag.Bool("table", false, "print a table from JSON-lines files: torch.jsonl name=file.jsonl ...")
@@ -84,12 +106,12 @@ func main() {
 		}
 		return
 	}
-	if *backendName != "" {
-		os.Setenv(compute.ConfigEnvVar, *backendName)
+	if *backendFlag != "" {
+		os.Setenv(compute.ConfigEnvVar, *backendFlag)
 	}
 	backend := d2l.Backend()
-	if want, _, _ := strings.Cut(*backendName, ":"); want != "" && !strings.HasPrefix(strings.ToLower(backend.Name()), want) {
-		fmt.Fprintf(os.Stderr, "bench: backend %q requested, but d2l runs %s\n", *backendName, d2l.BackendName())
+	if want, _, _ := strings.Cut(*backendFlag, ":"); want != "" && !strings.HasPrefix(strings.ToLower(backend.Name()), want) {
+		fmt.Fprintf(os.Stderr, "bench: backend %q requested, but d2l runs %s\n", *backendFlag, d2l.BackendName())
 		os.Exit(1)
 	}
 	fmt.Fprintf(os.Stderr, "bench: backend %s, conv %s\n", d2l.BackendName(), cnn.ImplFor(backend.Name()))
@@ -98,7 +120,7 @@ func main() {
 		names = strings.Split(*only, ",")
 	}
 	for _, name := range names {
-		r := result{Case: name}
+		r := result{Case: name, Cmd: caseCommand(*backendFlag, name)}
 		ms, cpu, err := runCase(backend, name, *minSeconds)
 		if err != nil {
 			r.Err = strings.SplitN(err.Error(), "\n", 2)[0]
@@ -201,9 +223,9 @@ func runCase(backend compute.Backend, name string, minSeconds float64) (ms, cpu 
 			pool = cnn.MaxPool2D
 		}
 		x := randTensor(r, 64, 6, 28, 28)
-		step = execStep(backend, func(x *graph.Node) *graph.Node {
+		step = execStep(backend, func(x *graph.Node) []*graph.Node {
 			y := pool(x, cnn.PoolConfig{Kernel: [2]int{2, 2}})
-			return graph.Gradient(graph.ReduceAllSum(y), x)[0]
+			return []*graph.Node{y, graph.Gradient(graph.ReduceAllSum(y), x)[0]}
 		}, x)
 	case "lenet_step256":
 		step = lenetStep(r, 256)
@@ -223,7 +245,10 @@ func runCase(backend compute.Backend, name string, minSeconds float64) (ms, cpu 
 	return timeIt(step, minSeconds)
 }
 
-// convStep is conv2d with bias: forward only, or the gradients of sum(y) w.r.t. x, w and b.
+// convStep is conv2d with bias: forward only, or the output and the gradients of sum(y) w.r.t.
+// x, w and b. Forward+backward cases return y too, as PyTorch computes it before its backward
+// pass: the gradients of a sum need no forward values, and a backend may skip what no output
+// needs (ONNX Runtime folds the constant gradient of an average pooling's sum).
 func convStep(backend compute.Backend, r *rand.Rand, xDims, wDims []int, pad int, backward bool) func() error {
 	x, w, b := randTensor(r, xDims...), randTensor(r, wDims...), randTensor(r, wDims[0])
 	cfg := cnn.ConvConfig{Padding: [2]int{pad, pad}}
@@ -232,7 +257,7 @@ func convStep(backend compute.Backend, r *rand.Rand, xDims, wDims []int, pad int
 		if !backward {
 			return []*graph.Node{y}
 		}
-		return graph.Gradient(graph.ReduceAllSum(y), x, w, b)
+		return append([]*graph.Node{y}, graph.Gradient(graph.ReduceAllSum(y), x, w, b)...)
 	}, x, w, b)
 }
 
@@ -266,7 +291,10 @@ func lenetStep(r *rand.Rand, batch int) func() error {
 	}
 }
 
-// printTable prints the Markdown table: args[0] is PyTorch's JSON lines, the rest name=file.
+// printTable prints one Markdown table per backend column: args[0] is PyTorch's JSON lines,
+// the rest name=file (name: the column's title, e.g. "pure Go + simd"). Each table starts with a
+// line giving the date and the CPU of this machine (the table is printed right after the runs)
+// and PyTorch's command; each row ends with the command that measures its d2l side alone.
 func printTable(args []string) error {
 	if len(args) < 1 {
 		return fmt.Errorf("-table: want torch.jsonl [name=file.jsonl ...]")
@@ -292,21 +320,17 @@ func printTable(args []string) error {
 		cols = append(cols, col{name, res})
 	}
 	var b strings.Builder
-	b.WriteString("| case | PyTorch ms |")
-	sep := "|---|---:|"
 	for _, c := range cols {
-		fmt.Fprintf(&b, " %s ms | ratio | CPU ratio |", c.name)
-		sep += "---:|---:|---:|"
-	}
-	b.WriteString("\n" + sep + "\n")
-	for _, name := range caseNames {
-		t, ok := torch[name]
-		if !ok {
-			continue
-		}
-		fmt.Fprintf(&b, "| %s | %s |", labels[name], fmtMS(t.MS))
-		for _, c := range cols {
+		fmt.Fprintf(&b, "**%s** (%s; %s; PyTorch: `python3 bench/torch_bench.py 2 SECONDS CASE`, the fastest of four runs)\n\n",
+			c.name, time.Now().UTC().Format("2006-01-02 15:04 UTC"), cpuModel())
+		b.WriteString("| case | PyTorch ms | d2l ms | ratio | CPU ratio | d2l command |\n|---|---:|---:|---:|---:|---|\n")
+		for _, name := range caseNames {
+			t, ok := torch[name]
+			if !ok {
+				continue
+			}
 			r, ok := c.res[name]
+			fmt.Fprintf(&b, "| %s | %s |", labels[name], fmtMS(t.MS))
 			switch {
 			case !ok:
 				b.WriteString(" – | – | – |")
@@ -319,19 +343,37 @@ func printTable(args []string) error {
 				}
 				fmt.Fprintf(&b, " %s | %.2f× | %s |", fmtMS(r.MS), r.MS/t.MS, cpu)
 			}
+			if r.Cmd != "" {
+				fmt.Fprintf(&b, " `%s` |", r.Cmd)
+			} else {
+				b.WriteString(" – |")
+			}
+			b.WriteString("\n")
+		}
+		for _, name := range caseNames {
+			if r, ok := c.res[name]; ok && r.Err != "" {
+				fmt.Fprintf(&b, "\n%s %s fails: %s\n", c.name, name, r.Err)
+			}
 		}
 		b.WriteString("\n")
 	}
 	fmt.Print(b.String())
-	for _, c := range cols {
-		for _, name := range caseNames {
-			if r, ok := c.res[name]; ok && r.Err != "" {
-				fmt.Printf("\n%s %s fails: %s", c.name, name, r.Err)
+	return nil
+}
+
+// cpuModel describes this machine's CPU as lscpu's "Model name" does (from /proc/cpuinfo), with
+// the number of CPUs, e.g. "AMD EPYC, 2 CPUs".
+func cpuModel() string {
+	model := "unknown CPU"
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(data)) {
+			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+				model = strings.TrimSpace(v)
+				break
 			}
 		}
 	}
-	fmt.Println()
-	return nil
+	return fmt.Sprintf("%s, %d CPUs", model, runtime.NumCPU())
 }
 
 func fmtMS(ms float64) string {

@@ -40,14 +40,27 @@ func TestReadResultsKeepsFasterRun(t *testing.T) {
 	assert.Error(t, err)
 }
 
+func TestCaseCommand(t *testing.T) {
+	// A test binary has no GOEXPERIMENT build setting unless built with one.
+	cmd := caseCommand("onnx", "conv2_fwd")
+	assert.True(t, strings.HasSuffix(cmd, "go run ./bench -backend onnx -cases conv2_fwd"), cmd)
+	assert.True(t, strings.HasSuffix(caseCommand("", "x"), "go run ./bench -cases x"))
+}
+
 func TestPrintTable(t *testing.T) {
 	torch := writeLines(t, `{"case":"conv1_fwd","ms":2,"cpu_ms":4}`, `{"case":"lenet_step256","ms":40,"cpu_ms":80}`)
 	goRes := writeLines(t, `{"case":"conv1_fwd","ms":3,"cpu_ms":2}`, `{"case":"lenet_step256","err":"no op"}`)
-	out := captureStdout(t, func() { require.NoError(t, printTable([]string{torch, "go=" + goRes})) })
-	assert.Contains(t, out, "| case | PyTorch ms | go ms | ratio | CPU ratio |")
-	assert.Contains(t, out, "| "+labels["conv1_fwd"]+" | 2.00 | 3.00 | 1.50× | 0.50× |")
-	assert.Contains(t, out, "| "+labels["lenet_step256"]+" | 40.0 | fails | – | – |")
-	assert.Contains(t, out, "go lenet_step256 fails: no op")
+	onnxRes := writeLines(t, `{"case":"conv1_fwd","ms":1,"cpu_ms":4,"cmd":"go run ./bench -backend onnx -cases conv1_fwd"}`)
+	out := captureStdout(t, func() { require.NoError(t, printTable([]string{torch, "pure Go=" + goRes, "ONNX Runtime=" + onnxRes})) })
+	assert.Contains(t, out, "**pure Go** (")
+	assert.Contains(t, out, "CPUs; PyTorch: `python3 bench/torch_bench.py 2 SECONDS CASE`")
+	assert.Contains(t, out, "| case | PyTorch ms | d2l ms | ratio | CPU ratio | d2l command |")
+	assert.Contains(t, out, "| "+labels["conv1_fwd"]+" | 2.00 | 3.00 | 1.50× | 0.50× | – |")
+	assert.Contains(t, out, "| "+labels["lenet_step256"]+" | 40.0 | fails | – | – | – |")
+	assert.Contains(t, out, "pure Go lenet_step256 fails: no op")
+	assert.Contains(t, out, "**ONNX Runtime** (")
+	assert.Contains(t, out, "| "+labels["conv1_fwd"]+" | 2.00 | 1.00 | 0.50× | 1.00× | `go run ./bench -backend onnx -cases conv1_fwd` |")
+	assert.Contains(t, out, "| "+labels["lenet_step256"]+" | 40.0 | – | – | – | – |")
 
 	assert.Error(t, printTable(nil))
 	assert.Error(t, printTable([]string{torch, "nofile"}))

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: PyTorch (Debian's /usr/bin/python3, torch 1.13, CPU, 2 threads, OpenBLAS
 # with its AVX-512 kernels) and d2l-go on each available backend, one after the other in the same
-# run, on the same shapes. Prints a Markdown table of median times and ratios d2l / PyTorch.
+# run, on the same shapes. Prints one Markdown table per backend (median times, ratios d2l /
+# PyTorch of wall and CPU time, the command of each row) for bench/README.md.
 #
 #   bench/run.sh                 # all cases, ~1 s per case and backend (pure Go's 3x3 conv: longer),
 #                                # each case in a fresh process
 #   SECONDS_PER_CASE=3 bench/run.sh
 #   CASES=conv1_fwdbwd,lenet_step256 bench/run.sh
 #
-# Backends: "go" (pure Go, default build), "go+simd" (pure Go built with GOEXPERIMENT=simd, AVX2/
-# AVX-512 matmul kernels), "onnx" (ONNX Runtime, linked into the same binary as "go"; only if
-# libonnxruntime.so.1 is installed: `go run ./cmd/d2l setup`). The machine is shared and noisy: compare ratios of one run.
+# Backends: "pure Go + simd" (built with GOEXPERIMENT=simd: compute's AVX2/AVX-512 kernels, the
+# project's default build), "pure Go" (the same without GOEXPERIMENT), "ONNX Runtime" (linked
+# into both; measured with the default build; only if libonnxruntime.so.1 is installed:
+# `go run ./cmd/d2l setup`). The machine is shared and noisy: compare ratios of one run, and the
+# CPU ratio where other jobs ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
@@ -28,9 +31,13 @@ done
 cases=${CASES:-conv1_fwd,conv1_fwdbwd,conv2_fwd,conv2_fwdbwd,conv3x3_fwd,maxpool_fwdbwd,avgpool_fwdbwd,lenet_step256,eager_conv1_256,eager_conv2_256,eager_maxpool_256,eager_avgpool_256}
 threads=${TORCH_THREADS:-2}
 
-echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-go build -o "$out/bench-go" ./bench
-GOEXPERIMENT=simd go build -o "$out/bench-simd" ./bench 2>/dev/null || echo "# GOEXPERIMENT=simd build failed: skipping go+simd" >&2
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod's toolchain (the README's export)
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+GOEXPERIMENT= go build -o "$out/bench-go" ./bench
+GOEXPERIMENT=simd go build -o "$out/bench-simd" ./bench 2>/dev/null || {
+  echo "# GOEXPERIMENT=simd build failed: skipping pure Go + simd, ONNX Runtime from the plain build" >&2
+  rm -f "$out/bench-simd"
+}
 cols=()
 # per_case CMD...: runs CMD -cases C (or, for the PyTorch script, with C as its last argument)
 # once per case, each in a fresh process: one case's heap and caches otherwise slow the next
@@ -63,17 +70,19 @@ else
   echo "bench/run.sh: /usr/bin/python3 with torch is missing (Debian: apt-get install python3-torch)" >&2
   exit 1
 fi
-echo "# go" >&2
-per_case "$out/bench-go" -backend go -seconds "$secs" >"$out/go.jsonl"
-cols+=("go=$out/go.jsonl")
+default="$out/bench-go"
 if [ -x "$out/bench-simd" ]; then
-  echo "# go+simd" >&2
+  default="$out/bench-simd"
+  echo "# pure Go + simd" >&2
   per_case "$out/bench-simd" -backend go -seconds "$secs" >"$out/simd.jsonl"
-  cols+=("go+simd=$out/simd.jsonl")
+  cols+=("pure Go + simd=$out/simd.jsonl")
 fi
+echo "# pure Go" >&2
+per_case "$out/bench-go" -backend go -seconds "$secs" >"$out/go.jsonl"
+cols+=("pure Go without simd=$out/go.jsonl")
 echo "# onnx" >&2
-if per_case "$out/bench-go" -backend onnx -seconds "$secs" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
-  cols+=("onnx=$out/onnx.jsonl")
+if per_case "$default" -backend onnx -seconds "$secs" >"$out/onnx.jsonl" 2>"$out/onnx.err"; then
+  cols+=("ONNX Runtime=$out/onnx.jsonl")
 else
   echo "# onnx skipped: $(tail -1 "$out/onnx.err")" >&2
 fi

@@ -20,6 +20,7 @@ rounds=${ROUNDS:-5}
 secs=${SECONDS_PER_CASE:-2}
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 builds=(head)
+export GOTOOLCHAIN=${GOTOOLCHAIN:-go1.27.3} # go.mod's toolchain (the README's export)
 go build -o "$out/bench-head" ./bench
 if [ -n "${BASE:-}" ]; then
   mkdir "$out/base"

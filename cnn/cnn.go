@@ -15,19 +15,31 @@
 //
 // Every function here is differentiable on every GoMLX backend, including the pure-Go one.
 // Pooling is built from padding, strided slices and element-wise Max/Add, which needs no
-// SelectAndScatter; where a backend has its own pooling and the windows do not overlap, max
-// pooling uses it (ONNX Runtime's MaxPool, see maxPoolFast), and AvgPool2DForward picks the
-// formulation whose forward pass is fastest, for graphs that take no gradient (eager calls).
+// SelectAndScatter; where a backend has its own fast pooling and the windows do not overlap,
+// max pooling uses it (ONNX Runtime's MaxPool, see maxPoolFast), and AvgPool2DForward and
+// MaxPool2DForward pick the formulation whose forward pass is fastest, for graphs that take no
+// gradient (eager calls).
+//
+// Speed: which of several equivalent formulations runs fastest depends on the backend's kernels,
+// so one measured table (fast.go) picks them per backend. ONNX Runtime and XLA convolve natively.
+// On the pure-Go backend, whose Slice, most Transposes, ReduceWindow and ConvGeneral move or
+// combine one element at a time while its Gather, ScatterSum, Concatenate and matrix products
+// work on contiguous runs, Conv2D is Conv2DGather (im2col cut out by Gathers of whole rows, one
+// matrix product, transpose-free gradients) and windows that tile the input are pooled by two
+// reductions over contiguous axes.
+//
 // Bad arguments (ranks, channels, negative strides or padding, a window larger than the padded
 // input) panic with a one-line *d2l.Error naming the function and the argument, as in package
 // d2l, before any node is built; SetConvImpl does the same with an unknown implementation.
 //
-// Gradients: two of GoMLX v0.28.1's gradients are wrong or unusable for these graphs (the input
+// Gradients: two of GoMLX's gradients are wrong or unusable for these graphs (the input
 // gradient of a convolution with an even-sized kernel; the Slice gradient on backends without
-// Pad, such as ONNX Runtime). This package replaces them on the nodes it builds only, through
-// graph.IdentityWithCustomGradient (see grad.go): importing cnn leaves GoMLX's global gradient
-// table (graph.VJPRegistration) unchanged and reads no unexported GoMLX field, so graphs built
-// with plain GoMLX ops behave exactly as GoMLX defines them.
+// interior Pad, such as ONNX Runtime), and one is slow on the pure-Go backend (a product's
+// gradient with respect to its right operand, see mulCols). This package replaces them on the
+// nodes it builds only, through graph.IdentityWithCustomGradient (see grad.go): importing cnn
+// leaves GoMLX's global gradient table (graph.VJPRegistration) unchanged and reads no
+// unexported GoMLX field, so graphs built with plain GoMLX ops behave exactly as GoMLX defines
+// them.
 //
 // Settings: SetConvImpl and $D2L_CONV_IMPL choose how Conv2D is computed for graphs built after
 // the call; SettingsKey describes them, for callers that cache compiled graphs (d2l adds it to
@@ -81,7 +93,7 @@ func (c ConvConfig) strides() (int, int) {
 // h' = OutSize(h, kh, Padding[0], Stride[0]) and w' = OutSize(w, kw, Padding[1], Stride[1]).
 func Conv2D(x, w *graph.Node, cfg ConvConfig) *graph.Node {
 	checkConv("cnn.Conv2D", x, w, cfg)
-	if y := conv2DFast(x, w, cfg); y != nil { // per-backend fast variant, see fast.go
+	if y, _ := conv2DFast(x, w, nil, cfg); y != nil { // per-backend fast variant, see fast.go
 		return y
 	}
 	sh, sw := cfg.strides()
@@ -150,10 +162,13 @@ func Conv2DBias(x, w, b *graph.Node, cfg ConvConfig) *graph.Node {
 				"%s %v", b.DType(), d)
 		}
 	}
-	y := Conv2D(x, w, cfg)
 	if b == nil {
+		return Conv2D(x, w, cfg)
+	}
+	if y, biasAdded := conv2DFast(x, w, b, cfg); biasAdded { // see fast.go
 		return y
 	}
+	y := Conv2D(x, w, cfg)
 	return graph.Add(y, graph.Reshape(b, 1, b.Shape().Dimensions[0], 1, 1))
 }
 

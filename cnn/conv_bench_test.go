@@ -39,6 +39,8 @@ type convCase struct {
 var convCases = []convCase{
 	{"lenet1", []int{64, 1, 28, 28}, []int{6, 1, 5, 5}, ConvConfig{Padding: [2]int{2, 2}}, false},
 	{"lenet2", []int{64, 6, 14, 14}, []int{16, 6, 5, 5}, ConvConfig{}, false},
+	{"lenet1_256", []int{256, 1, 28, 28}, []int{6, 1, 5, 5}, ConvConfig{Padding: [2]int{2, 2}}, false},
+	{"lenet2_256", []int{256, 6, 14, 14}, []int{16, 6, 5, 5}, ConvConfig{}, false},
 }
 
 // benchConv runs conv (forward, or forward and the gradients of sum(y) w.r.t. x and w).
@@ -75,11 +77,28 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// BenchmarkConvVariants times the convolution formulations at LeNet's shapes (batch 64 and 256),
+// forward and forward+backward (gradients of sum(y) w.r.t. x and w): the backend's own
+// (Conv2D with ConvConvolve), Conv2DIm2Col, and Conv2DGather in the layout it picks and in each
+// layout.
 func BenchmarkConvVariants(b *testing.B) {
+	inLayout := func(layout string) func(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+		return func(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+			setForceGatherLayout(layout)
+			defer setForceGatherLayout(layoutAuto)
+			return Conv2DGather(x, w, cfg)
+		}
+	}
+	convolve := func(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+		SetConvImpl(ConvConvolve)
+		defer SetConvImpl(ConvAuto)
+		return Conv2D(x, w, cfg)
+	}
 	variants := []struct {
 		name string
 		fn   func(x, w *graph.Node, cfg ConvConfig) *graph.Node
-	}{{"convolve", Conv2D}, {"im2col", Conv2DIm2Col}, {"gather", Conv2DGather}}
+	}{{"convolve", convolve}, {"im2col", Conv2DIm2Col}, {"gather", Conv2DGather},
+		{"gather-rows", inLayout(layoutRows)}, {"gather-batchinner", inLayout(layoutBatchInner)}}
 	for _, c := range convCases {
 		for _, bw := range []bool{false, true} {
 			for _, v := range variants {
@@ -97,8 +116,8 @@ func TestImplFor(t *testing.T) {
 		backend string
 		want    ConvImpl
 	}{
-		{benchBackend().Name(), map[bool]ConvImpl{true: ConvIm2Col, false: ConvConvolve}[benchBackend().Name() == "Go Backend"]},
-		{"Go Backend", ConvIm2Col},
+		{benchBackend().Name(), map[bool]ConvImpl{true: ConvGather, false: ConvConvolve}[benchBackend().Name() == "Go Backend"]},
+		{"Go Backend", ConvGather},
 		{"onnxruntime", ConvConvolve},
 		{"xla", ConvConvolve},
 	}
@@ -107,9 +126,9 @@ func TestImplFor(t *testing.T) {
 			t.Errorf("ImplFor(%q) = %q, want %q", tc.backend, got, tc.want)
 		}
 	}
-	SetConvImpl(ConvGather)
+	SetConvImpl(ConvIm2Col)
 	defer SetConvImpl(ConvAuto)
-	if got := ImplFor("Go Backend"); got != ConvGather {
-		t.Errorf("after SetConvImpl(ConvGather): ImplFor(\"Go Backend\") = %q", got)
+	if got := ImplFor("Go Backend"); got != ConvIm2Col {
+		t.Errorf("after SetConvImpl(ConvIm2Col): ImplFor(\"Go Backend\") = %q", got)
 	}
 }

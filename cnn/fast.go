@@ -80,15 +80,29 @@ func ImplFor(backendName string) ConvImpl {
 // is never decided by its name: Capabilities() and build probes decide it (interiorPad,
 // nativeMaxPool).
 type speed struct {
-	// conv is Conv2D's formulation. On the pure-Go backend ConvIm2Col: its ConvGeneral is a
-	// generic per-element loop, 10-30x slower than the window stacking plus its matrix product.
-	// ONNX Runtime and XLA have fast native convolutions (ConvConvolve, the default).
+	// conv is Conv2D's formulation. On the pure-Go backend ConvGather: its ConvGeneral is a
+	// generic per-element loop, and its Slice and most of its Transposes move one element at a
+	// time, while its Gather and ScatterSum copy and add contiguous runs (LeNet's convolutions at
+	// batch 256, forward and backward: ConvGather 2-4x less CPU than ConvIm2Col, which was
+	// 10-30x faster than ConvConvolve). ONNX Runtime and XLA have fast native convolutions
+	// (ConvConvolve, the default).
 	conv ConvImpl
+	// slicedMaxPool keeps MaxPool2D on strided slices where the backend has ReduceWindow and
+	// SelectAndScatterMax but runs them slowly: the pure-Go backend's are generic per-element
+	// loops (2x2 pooling of 256x6x28x28: 110 ms forward against 4 ms for the slices).
+	slicedMaxPool bool
 	// avgForward is AvgPool2DForward's formulation for windows that tile the input.
 	avgForward avgForward
-	// avgReshape makes AvgPool2D (with its gradient) a reshape and ReduceSum: on pure Go 2-2.5x
-	// less CPU than strided slices, forward and backward.
+	// avgReshape makes AvgPool2D (with its gradient) a reshape and a sum over each window
+	// (avgPoolReshape): on pure Go 2x less CPU than strided slices, forward and backward
+	// (BenchmarkAvgPool).
 	avgReshape bool
+	// poolTwoReductions sums (avgPoolReshape) the windows that tile the input by two reductions
+	// over contiguous axes (windowReduce), which the pure-Go backend runs as straight loops (2x2
+	// pooling of 256x6x28x28, forward: 1.8 against 4.8 ms for one reduction over the two window
+	// axes); ONNX Runtime runs the one reduction faster (forward and backward at batch 64: 0.27
+	// against 0.55 ms).
+	poolTwoReductions bool
 }
 
 // avgForward names a formulation of average pooling without gradient (AvgPool2DForward).
@@ -96,14 +110,13 @@ type avgForward int
 
 const (
 	avgGeneral avgForward = iota // AvgPool2D
-	avgSlices                    // the kh*kw strided slices summed
 	avgMatMul                    // two matrix products with 0/1 matrices (avgPoolMatMul)
 )
 
 // speedPrefs holds the measured preferences, by backend name (lower case).
 var speedPrefs = map[string]speed{
-	"go backend":  {conv: ConvIm2Col, avgForward: avgSlices, avgReshape: true}, // compute/gobackend
-	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                 // compute-onnx
+	"go backend":  {conv: ConvGather, slicedMaxPool: true, avgForward: avgGeneral, avgReshape: true, poolTwoReductions: true}, // compute/gobackend
+	"onnxruntime": {conv: ConvConvolve, avgForward: avgMatMul},                                                                // compute-onnx
 }
 
 // prefsFor returns the speed preferences of the named backend (defaults for unknown ones).
@@ -115,15 +128,18 @@ func prefsFor(backendName string) speed {
 }
 
 // conv2DFast returns the convolution computed by the implementation ImplFor chooses for x's
-// backend, or nil when that is ConvConvolve (then Conv2D builds graph.Convolve itself).
-func conv2DFast(x, w *graph.Node, cfg ConvConfig) *graph.Node {
+// backend, or nil when that is ConvConvolve (then Conv2D builds graph.Convolve itself). A non-nil
+// b [c_out] is added where the implementation adds it before its final layout change
+// (ConvGather: one bias per row of its [c_out, m] product, whose gradient is then a sum over
+// contiguous rows); biasAdded reports whether it did.
+func conv2DFast(x, w, b *graph.Node, cfg ConvConfig) (y *graph.Node, biasAdded bool) {
 	switch ImplFor(x.Graph().Backend().Name()) {
 	case ConvIm2Col:
-		return Conv2DIm2Col(x, w, cfg)
+		return Conv2DIm2Col(x, w, cfg), false
 	case ConvGather:
-		return Conv2DGather(x, w, cfg)
+		return conv2DGather(x, w, b, cfg), b != nil
 	}
-	return nil
+	return nil, false
 }
 
 // avgPoolFast returns AvgPool2D through avgPoolReshape where the speed preferences ask for it
@@ -160,21 +176,25 @@ func maxPoolFast(x *graph.Node, cfg PoolConfig) *graph.Node {
 }
 
 // nativeMaxPool reports whether the backend of g runs max pooling and its gradient as native
-// ops (ReduceWindow and SelectAndScatterMax), unless a test asked for the strided slices.
+// ops (ReduceWindow and SelectAndScatterMax) fast enough to use them (speed.slicedMaxPool),
+// unless a test asked for the strided slices.
 func nativeMaxPool(g *graph.Graph) bool {
 	settingsMu.RLock()
 	off := forceSlicedMaxPool
 	settingsMu.RUnlock()
-	return !off && hasOp(g, compute.OpTypeReduceWindow) && hasOp(g, compute.OpTypeSelectAndScatterMax)
+	return !off && !prefsFor(g.Backend().Name()).slicedMaxPool &&
+		hasOp(g, compute.OpTypeReduceWindow) && hasOp(g, compute.OpTypeSelectAndScatterMax)
 }
 
 // SettingsKey describes every package setting that changes the graphs built for the named
 // backend (the Conv2D implementation ImplFor picks, whether Slice gradients avoid Pad, and
-// whether tests forced MaxPool2D to strided slices), e.g.
-// "conv=im2col,padfree=false,slicedmaxpool=false". Callers that cache compiled graphs add it to
-// their cache key, so that SetConvImpl takes effect on graphs compiled before it too.
+// whether tests forced MaxPool2D to strided slices or Conv2DGather to one layout), e.g.
+// "conv=gather,padfree=false,slicedmaxpool=false,gatherlayout=auto". Callers that cache compiled
+// graphs add it to their cache key, so that SetConvImpl takes effect on graphs compiled before it
+// too.
 func SettingsKey(backendName string) string {
 	settingsMu.RLock()
 	defer settingsMu.RUnlock()
-	return fmt.Sprintf("conv=%s,padfree=%v,slicedmaxpool=%v", ImplFor(backendName), forcePadFreeGrad, forceSlicedMaxPool)
+	return fmt.Sprintf("conv=%s,padfree=%v,slicedmaxpool=%v,gatherlayout=%s", ImplFor(backendName),
+		forcePadFreeGrad, forceSlicedMaxPool, forceGatherLayout)
 }

@@ -2,7 +2,7 @@ package cnn
 
 // Gradients of the graphs this package builds, attached to those graphs' nodes only: GoMLX's
 // global gradient table (graph.VJPRegistration) is left as it is, and no unexported GoMLX field
-// is read. Two of GoMLX v0.28.1's gradients are replaced:
+// is read. Two of GoMLX's gradients are replaced for correctness, one for speed:
 //
 //   - Convolution: GoMLX's gradient of ConvGeneral with respect to the input is wrong for
 //     kernels of even size (it pads the reversed convolution one element short on the left; the
@@ -14,8 +14,13 @@ package cnn
 //     interior padding); there the slices this package builds get a gradient made of
 //     Broadcast/Concatenate/Reshape. Backends whose Pad pads between elements keep GoMLX's
 //     gradient.
+//   - Matrix product in Conv2DGather (mulCols, gather.go): GoMLX's gradient with respect to the
+//     right operand transposes operands of the im2col matrix's size, which the pure-Go backend
+//     does element by element; mulCols attaches products in the backend's direct layouts to
+//     identities on the product's inputs and leaves GoMLX's own gradient unused in the graph
+//     (backends that drop unused nodes, pure Go and XLA, never run it).
 //
-// How (customGrad): GoMLX v0.28.1 offers custom gradients only for an identity node
+// How (customGrad): GoMLX offers custom gradients only for an identity node
 // (graph.IdentityWithCustomGradient). The op is computed on StopGradient copies of its inputs,
 // so GoMLX never differentiates it; each input passes through an identity with a custom
 // gradient, and a zero-valued term (Where(false, sum of the inputs, 0)) ties those identities to
@@ -34,16 +39,41 @@ import (
 	"github.com/gomlx/gomlx/core/tensors/images"
 )
 
-// Test settings, both part of SettingsKey and guarded by settingsMu. forcePadFreeGrad makes the
+// Test settings, all part of SettingsKey and guarded by settingsMu. forcePadFreeGrad makes the
 // Pad-free Slice gradients be used on every backend (tests check them against GoMLX's own
 // gradients on the pure-Go backend, which has Pad). forceSlicedMaxPool makes MaxPool2D build
 // strided slices on every backend, also where maxPoolFast would use the backend's own pooling
-// (tests compare the two).
+// (tests compare the two). forceGatherLayout makes Conv2DGather use one layout whatever the
+// shapes (tests check both on every shape).
 var (
 	settingsMu         sync.RWMutex
 	forcePadFreeGrad   = false
 	forceSlicedMaxPool = false
+	forceGatherLayout  = layoutAuto
 )
+
+// Layouts of Conv2DGather (forceGatherLayout); layoutPixelRuns is the batch-inner layout read
+// one output pixel at a time, as on backends without general Gathers.
+const (
+	layoutAuto       = "auto"
+	layoutRows       = "rows"
+	layoutBatchInner = "batchinner"
+	layoutPixelRuns  = "pixelruns"
+)
+
+// forcedGatherLayout returns forceGatherLayout.
+func forcedGatherLayout() string {
+	settingsMu.RLock()
+	defer settingsMu.RUnlock()
+	return forceGatherLayout
+}
+
+// setForceGatherLayout sets forceGatherLayout (tests).
+func setForceGatherLayout(layout string) {
+	settingsMu.Lock()
+	forceGatherLayout = layout
+	settingsMu.Unlock()
+}
 
 // setForceSlicedMaxPool sets forceSlicedMaxPool (tests).
 func setForceSlicedMaxPool(on bool) {

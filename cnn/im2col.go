@@ -3,7 +3,6 @@ package cnn
 import (
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/graph"
-	"github.com/gomlx/gomlx/core/tensors"
 )
 
 // im2colBatched selects the matrix-product layout of Conv2DIm2Col: true multiplies
@@ -72,60 +71,4 @@ func zeroPad(x *graph.Node, ph, pw int) *graph.Node {
 		x = graph.Concatenate([]*graph.Node{cols, x, cols}, 3)
 	}
 	return x
-}
-
-// im2colIndices returns, for x [n, c_in, h, w] viewed as rows [c_in*h*w, n] plus one extra
-// zero row (index c_in*h*w) for padding, the row index of every element of the im2col
-// matrix [c_in*kh*kw, oh*ow], as a flat []int64 in row-major order (int64: ONNX's ScatterND, the gradient, wants it).
-func im2colIndices(ci, h, w, kh, kw, ph, pw, sh, sw, oh, ow int) []int64 {
-	zero := int64(ci * h * w)
-	idx := make([]int64, 0, ci*kh*kw*oh*ow)
-	for c := range ci {
-		for i := range kh {
-			for j := range kw {
-				for oy := range oh {
-					y := oy*sh + i - ph
-					for ox := range ow {
-						x := ox*sw + j - pw
-						if y < 0 || y >= h || x < 0 || x >= w {
-							idx = append(idx, zero)
-						} else {
-							idx = append(idx, int64((c*h+y)*w+x))
-						}
-					}
-				}
-			}
-		}
-	}
-	return idx
-}
-
-// Conv2DGather computes the same function as Conv2D (x [n, c_in, h, w], w [c_out, c_in, kh, kw]
-// -> [n, c_out, h', w']) as im2col by one Gather plus one matrix product, with the batch as the
-// innermost axis so that every gathered slice is a contiguous row of n values:
-//
-//	rows = [x transposed to [c_in*h*w, n]; one zero row]       (the zero row serves padding)
-//	cols = Gather(rows, indices [c_in*kh*kw, h'*w'])            [c_in*kh*kw, h'*w', n]
-//	y    = w as [c_out, c_in*kh*kw] · cols                      [c_out, h'*w', n] -> [n, c_out, h', w']
-//
-// Its gradient is two matrix products and one ScatterSum (the gradient of Gather), which ONNX
-// Runtime runs with its own fast kernels.
-func Conv2DGather(x, w *graph.Node, cfg ConvConfig) *graph.Node {
-	checkConv("cnn.Conv2DGather", x, w, cfg)
-	sh, sw := cfg.strides()
-	xd, wd := x.Shape().Dimensions, w.Shape().Dimensions
-	n, ci, h, wi := xd[0], xd[1], xd[2], xd[3]
-	co, kh, kw := wd[0], wd[2], wd[3]
-	ph, pw := cfg.Padding[0], cfg.Padding[1]
-	oh, ow := OutSize(h, kh, ph, sh), OutSize(wi, kw, pw, sw)
-	g := x.Graph()
-	k, p := ci*kh*kw, oh*ow
-	rows := graph.Reshape(graph.TransposeAllAxes(x, 1, 2, 3, 0), ci*h*wi, n)
-	rows = graph.Concatenate([]*graph.Node{rows, graph.Zeros(g, shapes.Make(x.DType(), 1, n))}, 0)
-	idx := im2colIndices(ci, h, wi, kh, kw, ph, pw, sh, sw, oh, ow)
-	indices := graph.ConstTensor(g, tensors.FromFlatDataAndDimensions(idx, k*p, 1))
-	cols := graph.Reshape(graph.Gather(rows, indices), k, p*n)
-	y := graph.Dot(graph.Reshape(w, co, k), cols).Product() // [co, p*n]
-	y = graph.TransposeAllAxes(graph.Reshape(y, co, p, n), 2, 0, 1)
-	return graph.Reshape(y, n, co, oh, ow)
 }

@@ -41,9 +41,10 @@ func BenchmarkAvgPool(b *testing.B) {
 
 // BenchmarkPoolForward times the 2x2 stride-2 pooling formulations on 256x6x28x28 (an eager
 // MaxPool2d/AvgPool2d.Forward on LeNet's first feature map), forward only: max pooling as strided
-// slices and as the backend's own pool (ReduceWindow, where maxPoolFast uses it), average
-// pooling as strided slices, reshape + ReduceSum, two matrix products and GoMLX's MeanPool
-// (ReduceWindow). Run it with GOMLX_BACKEND=onnx for ONNX Runtime.
+// slices, as the backend's own pool (ReduceWindow, where maxPoolFast uses it) and as two
+// reductions (windowReduce), average pooling as strided slices, avgPoolReshape (the backend's
+// preferred sum), two reductions, two matrix products and GoMLX's MeanPool (ReduceWindow). Run it
+// with GOMLX_BACKEND=onnx for ONNX Runtime.
 func BenchmarkPoolForward(b *testing.B) {
 	cfg := PoolConfig{Kernel: [2]int{2, 2}}
 	variants := []struct {
@@ -54,8 +55,12 @@ func BenchmarkPoolForward(b *testing.B) {
 		{"max/reducewindow", func(x *graph.Node) *graph.Node {
 			return graph.MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).NoPadding().Done()
 		}},
+		{"max/tworeductions", func(x *graph.Node) *graph.Node { return windowReduce(x, 2, 2, graph.ReduceMax) }},
 		{"avg/slices", func(x *graph.Node) *graph.Node { return graph.DivScalar(poolWindows(x, cfg, 0, graph.Add), 4) }},
 		{"avg/reshape", func(x *graph.Node) *graph.Node { return avgPoolReshape(x, cfg) }},
+		{"avg/tworeductions", func(x *graph.Node) *graph.Node {
+			return graph.DivScalar(windowReduce(x, 2, 2, graph.ReduceSum), 4)
+		}},
 		{"avg/matmul", func(x *graph.Node) *graph.Node { return avgPoolMatMul(x, 2, 2) }},
 		{"avg/reducewindow", func(x *graph.Node) *graph.Node {
 			return graph.MeanPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).NoPadding().Done()

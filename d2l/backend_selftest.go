@@ -12,9 +12,9 @@ import (
 
 // SelfTest checks, on backend b, the ops d2l builds on and their gradients, against plain Go
 // loops: a strided, padded convolution with bias (x [2,2,6,5], kernel [3,2,3,3]; output and
-// gradients with respect to input, kernel and bias), max pooling (2x2), average pooling as eager
-// calls build it (2x2, cnn.AvgPool2DForward) and padded average pooling (3x3, stride 2), forward
-// and backward. Backend runs it once per process on each
+// gradients with respect to input, kernel and bias), max pooling (2x2), max and average pooling
+// as eager calls build them (2x2, cnn.MaxPool2DForward and cnn.AvgPool2DForward) and padded
+// average pooling (3x3, stride 2), forward and backward. Backend runs it once per process on each
 // registered candidate before choosing it, so a backend that lacks an op or computes one wrongly
 // is skipped with a note instead of failing later in a notebook. It compiles one small graph
 // (a few ms; 0.1-0.4 s on ONNX Runtime) and returns nil or a one-line error.
@@ -48,10 +48,12 @@ func SelfTest(b compute.Backend) (err error) {
 		mp := cnn.MaxPool2D(x, maxCfg)
 		ap := cnn.AvgPool2D(x, avgCfg)
 		ap2 := cnn.AvgPool2DForward(x, maxCfg)
+		mp2 := cnn.MaxPool2DForward(x, maxCfg)
 		// Loss with position-dependent weights so that every gradient entry matters.
 		loss := graph.Add(graph.Add(weightedSum(y), weightedSum(mp)), graph.Add(weightedSum(ap), weightedSum(ap2)))
+		loss = graph.Add(loss, weightedSum(mp2))
 		grads := graph.Gradient(loss, x, wn, bn)
-		return append([]*graph.Node{y, mp, ap, ap2}, grads...)
+		return append([]*graph.Node{y, mp, ap, ap2, mp2}, grads...)
 	})
 	if err != nil {
 		return fmt.Errorf("self-test failed to compile: %s", oneLine(err.Error()))
@@ -67,7 +69,7 @@ func SelfTest(b compute.Backend) (err error) {
 	}()
 
 	ref := refSelfTest(xv, wv, bv, [4]int{n, ci, h, w}, [2]int{co, k}, conv, maxCfg, avgCfg)
-	names := []string{"conv2d", "max pool", "avg pool", "eager avg pool", "d/dx", "d/dw", "d/db"}
+	names := []string{"conv2d", "max pool", "avg pool", "eager avg pool", "eager max pool", "d/dx", "d/dw", "d/db"}
 	for i, want := range ref {
 		got := tensors.MustCopyFlatData[float32](outs[i])
 		if len(got) != len(want) {
@@ -100,7 +102,7 @@ func weightedSum(y *graph.Node) *graph.Node {
 // pooling, average pooling (padding counted), and the gradients of the weighted loss with
 // respect to x, w and b.
 func refSelfTest(xv, wv, bv []float32, xd [4]int, wd [2]int, conv cnn.ConvConfig,
-	maxCfg, avgCfg cnn.PoolConfig) [7][]float32 {
+	maxCfg, avgCfg cnn.PoolConfig) [8][]float32 {
 	n, ci, h, w := xd[0], xd[1], xd[2], xd[3]
 	co, k := wd[0], wd[1]
 	sh, sw, ph, pw := conv.Stride[0], conv.Stride[1], conv.Padding[0], conv.Padding[1]
@@ -189,5 +191,6 @@ func refSelfTest(xv, wv, bv []float32, xd [4]int, wd [2]int, conv cnn.ConvConfig
 	mp := pool(maxCfg, true)
 	ap := pool(avgCfg, false)
 	ap2 := pool(maxCfg, false) // AvgPool2DForward with max pooling's 2x2 windows
-	return [7][]float32{y, mp, ap, ap2, dx, dw, db}
+	mp2 := pool(maxCfg, true)  // MaxPool2DForward (distinct values: no ties)
+	return [8][]float32{y, mp, ap, ap2, mp2, dx, dw, db}
 }

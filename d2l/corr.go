@@ -113,7 +113,7 @@ func Pool2D(X *tensors.Tensor, poolSize [2]int, mode string) *tensors.Tensor {
 		x4 := graph.Reshape(x, 1, 1, h, w)
 		var y *graph.Node
 		if mode == "max" {
-			y = cnn.MaxPool2D(x4, cfg)
+			y = cnn.MaxPool2DForward(x4, cfg) // eager: no gradient taken
 		} else {
 			y = cnn.AvgPool2DForward(x4, cfg) // eager: no gradient taken
 		}

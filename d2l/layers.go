@@ -289,7 +289,7 @@ func (p pool2d) checkPadding(fn string) {
 	}
 }
 
-// forward runs the eager pooling: max, or average through cnn.AvgPool2DForward (the
+// forward runs the eager pooling through cnn.MaxPool2DForward or cnn.AvgPool2DForward (the
 // formulation fastest without a gradient).
 func (p pool2d) forward(fn, mode string, l Layer, X *tensors.Tensor) *tensors.Tensor {
 	defer guard(fn)
@@ -298,7 +298,7 @@ func (p pool2d) forward(fn, mode string, l Layer, X *tensors.Tensor) *tensors.Te
 	// The graph function is cached by key: it may only capture what the key holds.
 	return exec1(fmt.Sprintf("%s/%v", mode, cfg), func(x *graph.Node) *graph.Node {
 		if mode == "maxpool2d" {
-			return unbatch(cnn.MaxPool2D(batch(x), cfg), x.Rank() == 3)
+			return unbatch(cnn.MaxPool2DForward(batch(x), cfg), x.Rank() == 3) // eager: no gradient taken
 		}
 		return unbatch(cnn.AvgPool2DForward(batch(x), cfg), x.Rank() == 3) // eager: no gradient taken
 	}, X)
