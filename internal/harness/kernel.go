@@ -21,8 +21,17 @@ const (
 // KernelGoFlags are the `go build` flags of every cell the kernel compiles ($GOFLAGS in its
 // environment): -ldflags=-w leaves out the DWARF debugging information, which nothing in a
 // notebook reads (a panic's stack trace does not need it), and makes each cell's link about
-// a fifth faster (see bench/README.md). Go commands that take no build flags ignore it.
-const KernelGoFlags = "-ldflags=-w"
+// a fifth faster; -tags=osusergo gives os/user (which GoMLX's logging imports) its pure-Go
+// form, so a cell that links no cgo of its own is linked statically without runtime/cgo
+// (6.2-6.5 about 6 % faster; 6.6's ONNX Runtime still links its cgo). See bench/README.md.
+// Go commands that take no build flags ignore them.
+const KernelGoFlags = "-ldflags=-w -tags=osusergo"
+
+// KernelGoExperiment is $GOEXPERIMENT of every cell: none. The README's GOEXPERIMENT=simd
+// gives the pure-Go backend its AVX2/AVX-512 kernels, which pay off in training, but it makes
+// every cell's program larger and its build about a quarter slower, while a notebook's cells
+// compute little (6.6 trains on ONNX Runtime where its library is installed).
+const KernelGoExperiment = ""
 
 // KernelSpec is a Jupyter kernel spec, the kernel.json of a kernel.
 type KernelSpec struct {
@@ -48,8 +57,8 @@ type KernelSpec struct {
 // helpers) with no setup cell, built against exactly the module versions the repository is
 // tested with. Its environment puts root's Go toolchain and the directories of gonb, goimports
 // and gopls first on PATH and names the toolchain in $GOTOOLCHAIN, so that cells build with
-// the Go that go.mod names whatever shell Jupyter was started from; sets KernelGoFlags; and
-// serves modules from the module cache before the network ($GOPROXY), which makes the
+// the Go that go.mod names whatever shell Jupyter was started from; sets KernelGoFlags and
+// KernelGoExperiment; and serves modules from the module cache before the network ($GOPROXY), which makes the
 // `go get` GoNB runs before every cell take a few milliseconds instead of a round trip to
 // the proxy, while modules that are not in the cache are still fetched. rawErrors makes GoNB
 // report compile errors as plain text (what the harness reads) instead of HTML.
@@ -81,9 +90,10 @@ func (t Tools) Kernel(root string, rawErrors bool) (KernelSpec, error) {
 		}
 	}
 	env := map[string]string{
-		"GOTOOLCHAIN": version,
-		"PATH":        strings.Join(append(dirs, "${PATH}"), string(os.PathListSeparator)),
-		"GOFLAGS":     KernelGoFlags,
+		"GOTOOLCHAIN":  version,
+		"PATH":         strings.Join(append(dirs, "${PATH}"), string(os.PathListSeparator)),
+		"GOFLAGS":      KernelGoFlags,
+		"GOEXPERIMENT": KernelGoExperiment,
 	}
 	if proxy != "off" && modcache != "" {
 		env["GOPROXY"] = "file://" + filepath.ToSlash(filepath.Join(modcache, "cache", "download")) + "," + proxy

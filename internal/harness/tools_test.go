@@ -33,7 +33,9 @@ func TestKernel(t *testing.T) {
 	assert.Equal(t, goenv[0], spec.Env["GOTOOLCHAIN"])
 	assert.Equal(t, filepath.Join(goenv[1], "bin")+":/opt/tools:/other/bin:${PATH}", spec.Env["PATH"],
 		"the toolchain first, then the tools, then the PATH Jupyter was started with")
-	assert.Equal(t, "-ldflags=-w", spec.Env["GOFLAGS"])
+	assert.Equal(t, "-ldflags=-w -tags=osusergo", spec.Env["GOFLAGS"])
+	goexp, ok := spec.Env["GOEXPERIMENT"]
+	assert.True(t, ok && goexp == "", "cells build without GOEXPERIMENT whatever the shell exported")
 	if p := spec.Env["GOPROXY"]; p != "" {
 		assert.Regexp(t, `^file:///.*/cache/download,`, p, "the module cache first")
 	}
