@@ -52,7 +52,13 @@ var ErrTooLarge = errors.New("archive too large")
 // archive that is not a zip, or that exceeds lim.Entries or lim.Total, is an
 // error; so is an error fn returns, which stops the walk.
 func Walk(b []byte, lim Limits, fn func(File) error) ([]Skipped, error) {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	return WalkReader(bytes.NewReader(b), int64(len(b)), lim, fn)
+}
+
+// WalkReader is Walk of an archive read from r, of size bytes (a file too
+// large to hold in memory).
+func WalkReader(r io.ReaderAt, size int64, lim Limits, fn func(File) error) ([]Skipped, error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("safezip.Walk: not a zip archive: %w", err)
 	}
