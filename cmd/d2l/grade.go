@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -140,12 +141,24 @@ func runGrade(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var ids []string
+	// The exercises: -only's, else the course's (all when it has none). The
+	// first run's -only sets the course's; a later -only of others widens them.
+	ids := course.Exercises
 	if *only != "" {
 		ids = strings.Split(*only, ",")
 		for _, id := range ids {
 			if cat.Find(id) == nil {
 				return fmt.Errorf("%w: -only: unknown exercise %q (see exercises/catalog.json, e.g. 6.3-4)", errUsage, id)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(*out, grader.CatalogFile)); err != nil {
+			course.Exercises = ids // a new output folder: the class is graded on these
+		} else if len(course.Exercises) > 0 {
+			for _, id := range ids {
+				if !slices.Contains(course.Exercises, id) {
+					course.Exercises = append(course.Exercises, id)
+					fmt.Printf("%s added to the exercises %s is graded on\n", id, *out)
+				}
 			}
 		}
 	}

@@ -47,6 +47,16 @@ func TestRelease(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "exercises", "catalog.json"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "TestHidden_", "hidden test names leak through the student catalog")
+	readme, err := os.ReadFile(filepath.Join(out, "README.md"))
+	require.NoError(t, err)
+	student, err := os.ReadFile(filepath.Join("docs", "README.student.md"))
+	require.NoError(t, err)
+	assert.Equal(t, string(student), string(readme), "the students' README, not the teacher's")
+	for _, teacher := range []string{"solutions/", "d2l grade", "TEACHING"} {
+		assert.NotContains(t, string(readme), teacher)
+	}
+	assert.Contains(t, string(readme), "提交什么 / What to hand in")
+	assert.NoFileExists(t, filepath.Join(out, "docs", "TEACHING.md"))
 }
 
 // TestIsSecret pins which paths stay out of a release.

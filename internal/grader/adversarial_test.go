@@ -269,6 +269,22 @@ func TestAdversarial(t *testing.T) {
 		}
 	}
 	checkCSVs(t, out, cat)
+	// The pages for grading by question and the statistics show what students
+	// wrote only as text: answers in fenced blocks, names escaped; stats.md
+	// holds no student text at all.
+	pages, err := filepath.Glob(filepath.Join(out, ManualDir, "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assertOnlyQuoted(t, string(b), "FORGED", "<!--", forgedHeading)
+	}
+	stats, err := os.ReadFile(filepath.Join(out, StatsFile))
+	require.NoError(t, err)
+	for _, bad := range []string{"FORGED", "HYPERLINK", "answer_forge", "honest_1"} {
+		assert.NotContains(t, string(stats), bad)
+	}
 	// The reports: a row per folder, nothing hidden or instructor-side shown.
 	gbf, err := os.Open(filepath.Join(out, GradebookFile))
 	require.NoError(t, err)

@@ -53,9 +53,12 @@ const (
 // submissions are (so that `d2l grade -out OUT -student bob` needs nothing
 // else), the roster, and the late rule.
 type Course struct {
-	Submissions string     `json:"submissions,omitempty"` // the class folder graded, absolute
-	Roster      string     `json:"roster,omitempty"`      // the roster CSV, absolute ("" for none)
-	Late        LatePolicy `json:"late,omitzero"`
+	Submissions string `json:"submissions,omitempty"` // the class folder graded, absolute
+	// Exercises are the exercises the class is graded on (the first run's
+	// -only, widened by later ones); empty: every exercise of the catalog.
+	Exercises []string   `json:"exercises,omitempty"`
+	Roster    string     `json:"roster,omitempty"` // the roster CSV, absolute ("" for none)
+	Late      LatePolicy `json:"late,omitzero"`
 }
 
 // LatePolicy takes points off late submissions: PerDay of the points earned

@@ -20,15 +20,16 @@ import (
 // teacher fills in. It is the only copy of those scores: every report is
 // rebuilt from it after every grading run and every -manual, so an empty
 // points cell means "not scored" everywhere, at once. Grading adds the rows
-// of new students and items and refreshes the columns it owns (max, and the
-// answer and answer_id of rows not scored yet); it never changes a cell the
-// teacher fills (points, comment) or a row's place.
+// of new students and items and refreshes the columns it owns in the rows not
+// scored yet (max, answer, answer_id); it never changes a cell the teacher
+// fills (points, comment) or a row's place.
 //
 // Columns: student, exercise, max, points, comment, answer (the start of the
 // student's answer, to find it), answer_id (which answer the row was written
-// for: when the student's answer changes after the row was scored, the score
-// still counts and is flagged until the teacher empties answer_id or sets it to
-// the new one). Other columns a teacher adds are kept.
+// for). A scored row keeps the answer_id and max it was scored against: when
+// the student's answer, or the item's points, changed since, the score still
+// counts and is flagged until the teacher empties answer_id (or sets it, or
+// max, to the new value). Other columns a teacher adds are kept.
 const ManualScoresFile = "manual_scores.csv"
 
 // manualColumns are the columns of manual_scores.csv, in the template's order.
@@ -256,6 +257,10 @@ func (v *classView) checkRows(col map[string]int, rows []*manualRow, answers map
 				continue
 			}
 			row.cell.points = &p
+			if was := row.get(col, "max"); was != "" && was != strconv.Itoa(e.MaxPoints()) {
+				row.cell.flag = fmt.Sprintf("%s of %s (%s line %d): the item was worth %s points when this row was scored and is worth %d now; the score (%s) still counts. Check it, then set max to %d",
+					e.ID, DisplayName(student), ManualScoresFile, row.line, was, e.MaxPoints(), points(p), e.MaxPoints())
+			}
 			if id := row.get(col, "answer_id"); id != "" {
 				if now := answerID(answers[student][e.ID]); id != now {
 					row.cell.flag = fmt.Sprintf("%s of %s (%s line %d): the answer changed after this row was written; the score (%s) still counts. Read the new answer in %s/%s.md, then set answer_id to %s (or empty it) to keep the score, or change it",
@@ -400,7 +405,9 @@ func (m *manualScores) write(v *classView) error {
 		}
 		have[[2]string{row.student, row.item}] = true
 		e := v.cat.Find(row.item)
-		row.set(m.col, "max", strconv.Itoa(e.MaxPoints()))
+		if row.get(m.col, "points") == "" || row.get(m.col, "max") == "" {
+			row.set(m.col, "max", strconv.Itoa(e.MaxPoints())) // a scored row keeps the max it was scored against
+		}
 		if row.get(m.col, "points") == "" && row.get(m.col, "comment") == "" {
 			a := answers[row.student][row.item]
 			row.set(m.col, "answer", csvCell(excerpt(a)))

@@ -171,7 +171,7 @@ func MergeShards(outs []string, out string) error {
 	if err := writeFileAtomic(filepath.Join(out, CatalogFile), catalog); err != nil {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
-	if c, err := ReadCourse(outs[0]); err == nil && c != (Course{}) {
+	if c, err := ReadCourse(outs[0]); err == nil && fileExists(filepath.Join(outs[0], CourseFile)) {
 		if err := WriteCourse(out, c); err != nil {
 			return err
 		}

@@ -61,7 +61,8 @@ const maxAnswerBytes = 32 << 10
 //   - ANSWERS.md in a sec6N folder answers that section's manual items; one
 //     elsewhere (ANSWERS*.md) answers any item by the ids of its headings.
 //   - An *.ipynb exercise notebook gives its solution cells (where no Go file
-//     of the same name exists) and its answer cells.
+//     of the same name exists, or the Go file is the untouched stub and the
+//     cell is not) and its answer cells.
 //   - A .zip file (at any of those places) is read as if its files were
 //     there, under safezip's limits; zips inside it are not opened.
 //
@@ -277,11 +278,20 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 			if !known[c.Section] {
 				continue
 			}
+			key := c.Section + "/" + c.File
+			stub, hasStub := cat.Stubs[key]
+			if prev, ok := s.Files[c.Section][c.File]; ok && hasStub && sameCode(prev, []byte(stub)) && !sameCode(c.Source, []byte(stub)) {
+				// The Go file is the untouched stub and the cell is not: the student worked in the notebook.
+				s.note("%s is the untouched stub; its solution cell in %s was used", s.Origins[key], nb.rel)
+				delete(s.Files[c.Section], c.File)
+			}
 			if !use(subFile{rel: nb.rel, data: c.Source, mod: nb.mod}, c.Section, c.File) {
-				s.note("%s: cell for %s/%s ignored (the Go file wins)", nb.rel, c.Section, c.File)
+				if !hasStub || !sameCode(c.Source, []byte(stub)) {
+					s.note("%s: cell for %s ignored (the Go file %s wins)", nb.rel, key, s.Origins[key])
+				}
 				continue
 			}
-			s.CellLines[c.Section+"/"+c.File] = c.Lines
+			s.CellLines[key] = c.Lines
 		}
 	}
 	return s, nil
