@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -316,20 +315,12 @@ func writeNotebook(t *testing.T, l grader.Layout, dir string, broken bool) {
 func runD2L(t *testing.T, args ...string) string {
 	t.Helper()
 	start := time.Now()
-	stdout := os.Stdout
-	r, w, err := os.Pipe()
-	require.NoError(t, err)
-	os.Stdout = w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
 	var stderr bytes.Buffer
-	code := run(context.Background(), args, &stderr)
-	os.Stdout = stdout
-	require.NoError(t, w.Close())
-	out := <-done
+	code := 0
+	out, _ := captureStdout(func() error {
+		code = run(context.Background(), args, &stderr)
+		return nil
+	})
 	t.Logf("d2l %s (%s):\n%s%s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond), lastLines(out, 8), stderr.String())
 	require.Equal(t, 0, code, "d2l %s:\n%s\n%s", strings.Join(args, " "), out, stderr.String())
 	return out

@@ -124,6 +124,8 @@ func TestAdversarial(t *testing.T) {
 		"gradebook.csv":       {},
 		"special_files":       {want: map[string]int{"6.1-4": 0, "6.1-6": 0}, says: []string{"named pipe", "symbolic link ignored"}},
 		"odd name; $(rm -rf)": {},
+		"manual":              {}, // named like the grader's own folders and files in the output
+		"catalog.json":        {},
 		// issue 20: each scores what its honest equivalent scores (stubs: 0; the
 		// plain control forbid_plain: 0 where it breaks a rule)
 		"tests_state":       {stubs: true, says: []string{"sec66 did not compile as a whole"}},
@@ -145,7 +147,7 @@ func TestAdversarial(t *testing.T) {
 		"honest_2": {},
 	}
 	made := map[string][]string{ // made here: sections of reference code
-		".dotted": {"sec63"}, "gradebook.csv": {"sec63"}, "special_files": {"sec61"}, "odd name; $(rm -rf)": {"sec65"},
+		".dotted": {"sec63"}, "gradebook.csv": {"sec63"}, "manual": {"sec63"}, "catalog.json": {"sec63"}, "special_files": {"sec61"}, "odd name; $(rm -rf)": {"sec65"},
 		"huge_expression": {"sec63"}, csvName: {"sec63"}, "names_symlink": {"sec61"}, "hidden_directives": {"sec63"},
 		"honest_1": cat.Sections(), "honest_2": cat.Sections(),
 	}
@@ -301,6 +303,12 @@ func TestAdversarial(t *testing.T) {
 	assert.True(t, rowOf["linked"])
 	assert.FileExists(t, filepath.Join(out, ReportDir("gradebook.csv"), "feedback.md"))
 	assert.NotEqual(t, "gradebook.csv", ReportDir("gradebook.csv"))
+	for _, name := range []string{"manual", "catalog.json"} {
+		assert.NotEqual(t, name, ReportDir(name))
+		assert.FileExists(t, filepath.Join(out, ReportDir(name), "feedback.md"))
+	}
+	_, err = ReadClassCatalog(out)
+	assert.NoError(t, err, "the class's catalog is intact")
 	require.NoError(t, filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

@@ -2,6 +2,7 @@ package grader
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,4 +112,24 @@ func TestRegradeKeepsOthers(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want)+"\n", string(got))
 	assert.True(t, strings.HasPrefix(rows[0]["note"], "满分"), "the row of maxima")
+}
+
+// A student's totals on one line, as the console and results.json show them.
+func ExampleTotalsLine() {
+	fmt.Println(TotalsLine(Totals{Auto: 12, AutoMax: 14, Manual: 1.5, ManualMax: 2, ManualScored: 2, ManualItems: 2,
+		LateDays: 2, LateFraction: 0.2, Penalty: 2.7, Total: 10.8, Max: 16}))
+	// Output: automatic 12/14, manual 1.5/2 (2 of 2 scored), late 2 day(s) −2.7, total 10.8/16
+}
+
+// Deadlines and submission times with or without a time zone.
+func ExampleParseTime() {
+	cst := time.FixedZone("CST", 8*3600)
+	for _, s := range []string{"2026-12-01T23:59:00+08:00", "2026-12-01 23:59", "2026-12-01"} {
+		t, _ := ParseTime(s, cst)
+		fmt.Println(t.Format(time.RFC3339))
+	}
+	// Output:
+	// 2026-12-01T23:59:00+08:00
+	// 2026-12-01T23:59:00+08:00
+	// 2026-12-01T23:59:59+08:00
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -119,13 +120,18 @@ const GradebookFile = "gradebook.csv"
 
 var plainNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._@+-]{0,99}$`)
 
+// reservedNames are the grader's own files and folders in the output folder.
+var reservedNames = []string{GradebookFile, CatalogFile, CourseFile, ManualDir, StatsFile, StatsDir, SimilarityFile, SimilarityHTML,
+	ShardFile, "canvas.csv", "moodle.csv", RosterFile}
+
 // ReportDir is the folder of a student's reports inside the output folder:
 // the student's folder name when it is plain (letters, digits, ._@+-, not
-// starting with a dot) and not the gradebook's name; otherwise "_" with the
-// plain part of the name and a hash, so that no student name can collide
-// with the grader's own files or another student's reports.
+// starting with a dot) and not the name of one of the grader's own files or
+// folders (gradebook.csv, manual, stats, …); otherwise "_" with the plain
+// part of the name and a hash, so that no student name can collide with the
+// grader's own files or another student's reports.
 func ReportDir(student string) string {
-	if plainNameRE.MatchString(student) && !strings.EqualFold(student, GradebookFile) {
+	if plainNameRE.MatchString(student) && !slices.ContainsFunc(reservedNames, func(n string) bool { return strings.EqualFold(n, student) }) {
 		return student
 	}
 	var sb strings.Builder

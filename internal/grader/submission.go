@@ -9,6 +9,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"io"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -153,12 +154,7 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 	files = append(files, unzipped...)
 
 	addAnswers := func(from string, section string, answers map[string]string) {
-		ids := make([]string, 0, len(answers))
-		for id := range answers {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		for _, id := range ids {
+		for _, id := range slices.Sorted(maps.Keys(answers)) {
 			a := answers[id]
 			if a == "" || (section != "" && manual[id] != section) || manual[id] == "" {
 				continue

@@ -28,11 +28,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -169,12 +170,7 @@ func Import(from, class string, opt Options) (*Report, error) {
 	if err := os.MkdirAll(class, 0o755); err != nil {
 		return nil, fmt.Errorf("%s: %w", fn, err)
 	}
-	folders := make([]string, 0, len(students))
-	for f := range students {
-		folders = append(folders, f)
-	}
-	sort.Strings(folders)
-	for _, folder := range folders {
+	for _, folder := range slices.Sorted(maps.Keys(students)) {
 		st := students[folder]
 		written, err := writeStudent(class, st, perStudent[folder], opt, r)
 		if err != nil {
@@ -383,14 +379,7 @@ func writeStudent(class string, st *Student, files []file, opt Options, r *Repor
 	return true, nil
 }
 
-func sortedNames(m map[string]file) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func sortedNames(m map[string]file) []string { return slices.Sorted(maps.Keys(m)) }
 
 // sameFiles reports whether dir holds exactly the files of want.
 func sameFiles(dir string, want map[string]file) (bool, error) {
