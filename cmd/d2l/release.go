@@ -61,7 +61,9 @@ func runGenExercises(_ context.Context, args []string) error {
 }
 
 // secretPaths never reach a release (relative to the repository root).
-var secretPaths = []string{"solutions", "internal/grader/hidden", "internal/grader/testdata", ".git", "build", "out"}
+// internal/similarity/testdata holds solutions of exercises (the similarity
+// check's corpus).
+var secretPaths = []string{"solutions", "internal/grader/hidden", "internal/grader/testdata", "internal/similarity/testdata", ".git", "build", "out"}
 
 // studentReadme is the source of the student distribution's README.md, which
 // takes the place of the teacher's.
