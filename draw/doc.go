@@ -1,7 +1,8 @@
 // Package draw makes the pictures of the chapter from numbers: diagrams of the
 // book's figures (cross-correlation, padding, stride, channels, 1×1
 // convolution, pooling) and heat maps of matrices (images, responses, feature
-// maps, kernels). Nothing is pasted: every cell, every highlighted window and
+// maps, kernels), plots (LinePlot, Images) and bar charts (Bars: the grader's
+// class statistics). Nothing is pasted: every cell, every highlighted window and
 // every written-out sum is computed here with plain loops from the values given.
 //
 // A picture is a *Figure. In a GoNB notebook, Show displays it inline:

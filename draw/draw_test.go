@@ -527,3 +527,32 @@ func TestArchitecture(t *testing.T) {
 		draw.Architecture([]int{1}, []draw.Layer{{Shape: []int{1}}})
 	})
 }
+
+// TestBars: one bar per value, its height proportional to the value, the
+// highlighted bar in another colour; bad input panics with a d2l message.
+func TestBars(t *testing.T) {
+	f := draw.Bars([]string{"0–10", "10–20", "20–30"}, []float64{2, 5, 0}, draw.Title("分数分布"), draw.Labels("students"), draw.Highlight(0, 0, 1))
+	svg := f.SVG()
+	assert.Contains(t, svg, `data-role="bars"`)
+	assert.Contains(t, svg, ">10–20<")
+	assert.Contains(t, svg, "分数分布")
+	bars := regexp.MustCompile(`<rect x="[0-9.]+" y="([0-9.]+)" width="22" height="([0-9.]+)" fill="(#[0-9a-f]+)"/>`).FindAllStringSubmatch(svg, -1)
+	require.Len(t, bars, 2, "two bars drawn (the zero bar has none)")
+	h0, _ := strconv.ParseFloat(bars[0][2], 64)
+	h1, _ := strconv.ParseFloat(bars[1][2], 64)
+	assert.InDelta(t, 2.0/5, h0/h1, 1e-6, "heights proportional to the values")
+	assert.NotEqual(t, bars[0][3], bars[1][3], "the highlighted bar has another colour")
+	w, h := f.Size()
+	assert.Greater(t, w, 100.0)
+	assert.Greater(t, h, 150.0)
+	assert.NotEmpty(t, f.PNG())
+	for _, bad := range []func(){
+		func() { draw.Bars([]string{"a"}, []float64{1, 2}) },
+		func() { draw.Bars(nil, nil) },
+		func() { draw.Bars([]string{"a"}, []float64{-1}) },
+	} {
+		err := d2l.Try(bad)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "draw.Bars")
+	}
+}

@@ -16,19 +16,25 @@ import (
 func init() {
 	register(&Command{
 		Name:    "check",
-		Summary: "students: run the public tests of the exercises in this copy of exercises/ (PASS/FAIL, points, hidden tests left)",
-		Usage:   "[-json] [-timeout 10s] [EXERCISE...]   (e.g. d2l check 6.3-4 6.5-6)",
+		Summary: "students: run the public tests of your exercises (exercises/ and the exercise notebooks): PASS/FAIL, points, hidden tests left",
+		Usage:   "[-json] [-timeout 10s] [NOTEBOOK.ipynb...] [EXERCISE...]   (e.g. d2l check 6.3-4 6.5-6; d2l check ../notebooks/exercises/6.3-exercises.ipynb)",
 		Run:     runCheck,
 	})
 }
 
-// runCheck implements `d2l check`.
+// runCheck implements `d2l check`. It scores as grading does, with the public
+// tests only: a file that does not compile costs its own exercise, and the rest
+// of its section is still checked (with the untouched stub in its place, where
+// grading puts the reference). It reads the Go files of exercises/ and, for an
+// exercise whose Go file is untouched, its solution cell in the exercise
+// notebooks beside exercises/ when that cell was changed; a notebook named on
+// the command line is read whole, its cells taking the place of the Go files.
 func runCheck(ctx context.Context, args []string) error {
 	c := commands["check"]
 	fs := flags(c, os.Stderr)
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	timeout := fs.Duration("timeout", 10*time.Second, "time limit of each test")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	dir, err := grader.FindModule(".", grader.ExercisesModule)
@@ -43,20 +49,57 @@ func runCheck(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	for _, id := range fs.Args() {
-		if cat.Find(id) == nil {
-			return fmt.Errorf("%w: unknown exercise %q (see catalog.json, e.g. 6.3-4)", errUsage, id)
+	var ids, notebooks []string
+	for _, a := range fs.Args() {
+		if strings.HasSuffix(a, ".ipynb") {
+			notebooks = append(notebooks, a)
+			continue
 		}
+		if cat.Find(a) == nil {
+			return fmt.Errorf("%w: unknown exercise %q (see catalog.json, e.g. 6.3-4)", errUsage, a)
+		}
+		ids = append(ids, a)
 	}
 	sub, err := grader.LoadSubmission(dir, cat)
 	if err != nil {
 		return err
 	}
 	sub.Notes = nil // in a student's own module its test files are the public tests
+	out := os.Stdout
+	if *asJSON {
+		out = os.Stderr
+	}
+	if len(notebooks) > 0 {
+		for _, nb := range notebooks {
+			took, err := sub.UseNotebook(nb, cat, false)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "reading %s from %s\n", strings.Join(took, ", "), nb)
+		}
+	} else {
+		paths, _ := filepath.Glob(filepath.Join(root, "notebooks", "exercises", "*.ipynb"))
+		for _, nb := range paths {
+			took, err := sub.UseNotebook(nb, cat, true)
+			if err != nil {
+				fmt.Fprintf(out, "note: %v\n", err)
+				continue
+			}
+			if len(took) > 0 {
+				rel := nb
+				if wd, err := os.Getwd(); err == nil {
+					if r, err := filepath.Rel(wd, nb); err == nil {
+						rel = r
+					}
+				}
+				fmt.Fprintf(out, "reading %s from the notebook %s (its solution cells were changed; the Go files were not)\n", strings.Join(took, ", "), rel)
+			}
+		}
+	}
 	l := grader.NewLayout(root)
 	l.Exercises = dir
 	res, err := grader.GradeSubmission(ctx, sub, grader.Options{
-		Layout: l, Catalog: cat, Only: fs.Args(), TestTimeout: *timeout, NoSandbox: true, // a student's own code on their own machine
+		Layout: l, Catalog: cat, Only: ids, TestTimeout: *timeout, NoSandbox: true, // a student's own code on their own machine
 	})
 	if err != nil {
 		return err
@@ -66,7 +109,7 @@ func runCheck(ctx context.Context, args []string) error {
 		fmt.Println(string(b))
 	} else {
 		grader.CheckReport(os.Stdout, res)
-		fmt.Println(stillToCome(cat, fs.Args()))
+		fmt.Println(stillToCome(cat, ids))
 	}
 	if res.Score < res.Max {
 		var failed []string

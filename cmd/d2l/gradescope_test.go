@@ -32,6 +32,10 @@ import (
 //   - the reference solutions, in a folder holding exercises/, with an answer
 //     to a manual item, in the jail (D2L_SANDBOX=jail, as in a container where
 //     bwrap cannot create namespaces): full marks;
+//   - the reference files of two sections side by side, as Gradescope keeps
+//     files dragged in one by one, with a top-level ANSWERS.md: those
+//     sections' full marks and the answer;
+//   - a zip of exercises/ holding one section: its full marks;
 //   - the untouched exercise notebooks, in bubblewrap (auto): 0;
 //   - two attacks of the grader's corpus, read_hidden (reads the hidden tests,
 //     also under /autograder/source) in the jail and print_forge (prints
@@ -150,6 +154,34 @@ func TestGradescopeAutograder(t *testing.T) {
 			}
 			require.NoError(t, os.WriteFile(filepath.Join(sub, "exercises", "sec63", grader.AnswersFile), answers, 0o644))
 		}, float64(autoMax), []string{"采样率减半"}},
+		{"flattened files and a top-level ANSWERS.md", "auto", func(t *testing.T) {
+			// Files dragged into Gradescope's upload one by one arrive side by side.
+			for _, sec := range []string{"sec63", "sec65"} {
+				copyFiles(t, filepath.Join(l.Solutions, sec), sub, func(n string) bool {
+					return strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") && n != "doc.go"
+				})
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(sub, grader.AnswersFile), answers, 0o644))
+		}, sectionMax(cat, "sec63", "sec65"), []string{"采样率减半", "placed by their package clause or name"}},
+		{"a zip of exercises/", "auto", func(t *testing.T) {
+			var buf bytes.Buffer
+			zw := zip.NewWriter(&buf)
+			entries, err := os.ReadDir(filepath.Join(l.Solutions, "sec64"))
+			require.NoError(t, err)
+			for _, e := range entries {
+				if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(l.Solutions, "sec64", e.Name()))
+				require.NoError(t, err)
+				w, err := zw.Create("exercises/sec64/" + e.Name())
+				require.NoError(t, err)
+				_, err = w.Write(b)
+				require.NoError(t, err)
+			}
+			require.NoError(t, zw.Close())
+			require.NoError(t, os.WriteFile(filepath.Join(sub, "exercises.zip"), buf.Bytes(), 0o644))
+		}, sectionMax(cat, "sec64"), nil},
 		{"stub notebooks", "auto", func(t *testing.T) {
 			copyFiles(t, l.Notebooks, sub, func(n string) bool { return strings.HasSuffix(n, ".ipynb") })
 		}, 0, []string{"TODO"}},
@@ -196,6 +228,17 @@ func TestGradescopeAutograder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sectionMax is the automatic maximum of some sections.
+func sectionMax(cat *grader.Catalog, secs ...string) float64 {
+	n := 0
+	for _, e := range cat.Exercises {
+		if e.Kind == grader.KindCode && slices.Contains(secs, e.Section) {
+			n += e.MaxPoints()
+		}
+	}
+	return float64(n)
 }
 
 // validTests lists what the results of a full submission hold: a test per

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/d2l-go/d2l-go/internal/grader"
@@ -60,7 +61,17 @@ func runGenExercises(_ context.Context, args []string) error {
 }
 
 // secretPaths never reach a release (relative to the repository root).
-var secretPaths = []string{"solutions", "internal/grader/hidden", "internal/grader/testdata", ".git", "build", "out"}
+// internal/similarity/testdata holds solutions of exercises (the similarity
+// check's corpus).
+var secretPaths = []string{"solutions", "internal/grader/hidden", "internal/grader/testdata", "internal/similarity/testdata", ".git", "build", "out"}
+
+// studentReadme is the source of the student distribution's README.md, which
+// takes the place of the teacher's.
+const studentReadme = "docs/README.student.md"
+
+// teacherOnly are files for teachers that the student distribution leaves out
+// (not secret: they describe grading, not answers).
+var teacherOnly = []string{"docs/TEACHING.md", studentReadme}
 
 // isSecret reports whether rel (slash-separated) must stay out of a release.
 func isSecret(rel string) bool {
@@ -107,10 +118,14 @@ func runRelease(_ context.Context, args []string) error {
 	}
 	n := 0
 	for _, rel := range files {
-		if isSecret(rel) {
+		if isSecret(rel) || slices.Contains(teacherOnly, rel) {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(root, rel))
+		src := rel
+		if rel == "README.md" {
+			src = studentReadme // the students' README, not the teacher's
+		}
+		b, err := os.ReadFile(filepath.Join(root, src))
 		if err != nil {
 			return err
 		}
@@ -130,7 +145,7 @@ func runRelease(_ context.Context, args []string) error {
 		}
 		n++
 	}
-	fmt.Printf("release: wrote %d files to %s (no solutions/, no hidden tests)\n", n, *out)
+	fmt.Printf("release: wrote %d files to %s (no solutions/, no hidden tests; README.md is the students' guide: %s)\n", n, *out, studentReadme)
 	return nil
 }
 

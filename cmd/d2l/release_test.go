@@ -47,20 +47,31 @@ func TestRelease(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(out, "exercises", "catalog.json"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "TestHidden_", "hidden test names leak through the student catalog")
+	readme, err := os.ReadFile(filepath.Join(out, "README.md"))
+	require.NoError(t, err)
+	student, err := os.ReadFile(filepath.Join("docs", "README.student.md"))
+	require.NoError(t, err)
+	assert.Equal(t, string(student), string(readme), "the students' README, not the teacher's")
+	for _, teacher := range []string{"solutions/", "d2l grade", "TEACHING"} {
+		assert.NotContains(t, string(readme), teacher)
+	}
+	assert.Contains(t, string(readme), "提交什么 / What to hand in")
+	assert.NoFileExists(t, filepath.Join(out, "docs", "TEACHING.md"))
 }
 
 // TestIsSecret pins which paths stay out of a release.
 func TestIsSecret(t *testing.T) {
 	for path, want := range map[string]bool{
-		"solutions/sec62/im2col.go":                 true,
-		"internal/grader/hidden/sec62/x_test.go":    true,
-		"internal/grader/testdata/submissions/a.go": true,
-		"internal/grader/grader_test.go":            true,
-		"internal/grader/grade.go":                  false,
-		"exercises/sec62/im2col.go":                 false,
-		"exercises/sec62/im2col_test.go":            false,
-		"notebooks/exercises/6.2-exercises.ipynb":   false,
-		"solutionsX/readme.md":                      false,
+		"solutions/sec62/im2col.go":                                true,
+		"internal/grader/hidden/sec62/x_test.go":                   true,
+		"internal/grader/testdata/submissions/a.go":                true,
+		"internal/similarity/testdata/mirror_pad/indep_ana.go.txt": true,
+		"internal/grader/grader_test.go":                           true,
+		"internal/grader/grade.go":                                 false,
+		"exercises/sec62/im2col.go":                                false,
+		"exercises/sec62/im2col_test.go":                           false,
+		"notebooks/exercises/6.2-exercises.ipynb":                  false,
+		"solutionsX/readme.md":                                     false,
 	} {
 		assert.Equal(t, want, isSecret(path), path)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"debug/buildinfo"
 	"fmt"
 	"io"
 	"os"
@@ -137,7 +138,8 @@ func setupApt(ctx context.Context, s *setupState) (string, error) {
 var goTools = []string{"gonb", "goimports", "gopls"}
 
 // setupGoTools installs gonb, goimports and gopls from the tools/ module (the versions it
-// pins) when one is missing.
+// pins) when one is missing, and builds gonb again when the installed one is not the build
+// the notebooks expect (gonbStale).
 func setupGoTools(ctx context.Context, s *setupState) (string, error) {
 	var missing []string
 	for _, name := range goTools {
@@ -145,16 +147,90 @@ func setupGoTools(ctx context.Context, s *setupState) (string, error) {
 			missing = append(missing, name)
 		}
 	}
+	wantGo, err := goVersion(ctx, s.Root)
+	if err != nil {
+		return "", err
+	}
+	wantGonb, err := pinnedVersion(filepath.Join(s.Root, "tools", "go.mod"), "github.com/janpfeifer/gonb")
+	if err != nil {
+		return "", err
+	}
+	stale := ""
+	if p, err := harness.FindTool("gonb"); err == nil {
+		stale = gonbStale(p, wantGo, wantGonb)
+	}
 	note := ""
-	if len(missing) > 0 {
-		if err := runLogged(ctx, s.Log, "", nil, "go", "-C", filepath.Join(s.Root, "tools"), "install", "tool"); err != nil {
+	if len(missing) > 0 || stale != "" {
+		// The tools are built without GOEXPERIMENT (they need no SIMD kernels) and with the
+		// toolchain go.mod names, so that gonb reports the Go version the notebooks were
+		// executed with.
+		env := []string{"GOEXPERIMENT=", "GOTOOLCHAIN=" + wantGo}
+		if err := runLogged(ctx, s.Log, "", env, "go", "-C", filepath.Join(s.Root, "tools"), "install", "tool"); err != nil {
 			return "", err
 		}
-		note = "installed " + strings.Join(missing, ", ") + " (go -C tools install tool)"
+		if len(missing) > 0 {
+			note = "installed " + strings.Join(missing, ", ") + " (go -C tools install tool)"
+		} else {
+			note = "rebuilt gonb (" + stale + ")"
+		}
+		if p, err := harness.FindTool("gonb"); err == nil {
+			if still := gonbStale(p, wantGo, wantGonb); still != "" {
+				return "", fmt.Errorf("d2l setup: gonb: got %s after go -C tools install tool, want %s built by %s: %s comes first on PATH; remove it or put $(go env GOPATH)/bin before it", still, wantGonb, wantGo, p)
+			}
+		}
 	}
 	t, err := harness.FindTools()
 	s.Tools = t
 	return note, err
+}
+
+// goVersion is the Go version (go env GOVERSION, "go1.27.3") of root's toolchain.
+func goVersion(ctx context.Context, root string) (string, error) {
+	cmd := exec.CommandContext(ctx, "go", "env", "GOVERSION")
+	cmd.Dir = root
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("d2l setup: go env GOVERSION in %s: %w", root, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// pinnedVersion is the version of module mod that the go.mod file at path requires.
+func pinnedVersion(path, mod string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("d2l setup: %w", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == mod {
+			return f[1], nil
+		}
+	}
+	return "", fmt.Errorf("d2l setup: %s: got no requirement of %s, want one", path, mod)
+}
+
+// gonbStale says why the gonb binary at path must be built again, or "" when it need not.
+// Jupyter Notebook marks a notebook as changed as soon as it opens when the language_info
+// the kernel reports differs from the notebook's, and GoNB reports the Go that built it,
+// experiments included ("go1.27.3 X:simd" when built with GOEXPERIMENT=simd).
+func gonbStale(path, wantGo, wantGonb string) string {
+	bi, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return "no build information: " + err.Error()
+	}
+	return staleReason(bi.GoVersion, bi.Main.Version, wantGo, wantGonb)
+}
+
+// staleReason compares a build's Go version and module version with the wanted ones.
+func staleReason(goVersion, modVersion, wantGo, wantMod string) string {
+	var why []string
+	if modVersion != wantMod {
+		why = append(why, fmt.Sprintf("version %s, want %s", modVersion, wantMod))
+	}
+	if goVersion != wantGo {
+		why = append(why, fmt.Sprintf("built by %s, want %s without GOEXPERIMENT", goVersion, wantGo))
+	}
+	return strings.Join(why, "; ")
 }
 
 // setupKernel installs the d2l-go kernel (harness.Tools.Kernel) of this checkout into the

@@ -93,7 +93,7 @@ func TestAdversarial(t *testing.T) {
 		"goroutine_panic":   {want: map[string]int{"6.4-7": 0}, says: []string{"boom from a goroutine"}},
 		"fake_pass":         {want: map[string]int{"6.1-4": 1}, says: []string{"values differ"}},
 		"replace_directive": {says: []string{"replace directives"}},
-		"test_file":         {want: map[string]int{"6.2-3a": 0}, says: []string{"*_test.go files of the submission ignored"}},
+		"test_file":         {want: map[string]int{"6.2-3a": 0}, says: []string{"ignored: sec62/im2col_test.go (tests always come from the grader"}},
 		"hidden_import":     {want: map[string]int{"6.3-2": 0}, says: []string{"rejected", "solutions/sec63"}},
 		"os_exec":           {want: map[string]int{"6.4-1": 0}, says: []string{"rejected", "os/exec"}},
 		"unsafe_import":     {want: map[string]int{"6.5-6": 0}, says: []string{"rejected", "unsafe"}},
@@ -124,6 +124,8 @@ func TestAdversarial(t *testing.T) {
 		"gradebook.csv":       {},
 		"special_files":       {want: map[string]int{"6.1-4": 0, "6.1-6": 0}, says: []string{"named pipe", "symbolic link ignored"}},
 		"odd name; $(rm -rf)": {},
+		"manual":              {}, // named like the grader's own folders and files in the output
+		"catalog.json":        {},
 		// issue 20: each scores what its honest equivalent scores (stubs: 0; the
 		// plain control forbid_plain: 0 where it breaks a rule)
 		"tests_state":       {stubs: true, says: []string{"sec66 did not compile as a whole"}},
@@ -145,7 +147,7 @@ func TestAdversarial(t *testing.T) {
 		"honest_2": {},
 	}
 	made := map[string][]string{ // made here: sections of reference code
-		".dotted": {"sec63"}, "gradebook.csv": {"sec63"}, "special_files": {"sec61"}, "odd name; $(rm -rf)": {"sec65"},
+		".dotted": {"sec63"}, "gradebook.csv": {"sec63"}, "manual": {"sec63"}, "catalog.json": {"sec63"}, "special_files": {"sec61"}, "odd name; $(rm -rf)": {"sec65"},
 		"huge_expression": {"sec63"}, csvName: {"sec63"}, "names_symlink": {"sec61"}, "hidden_directives": {"sec63"},
 		"honest_1": cat.Sections(), "honest_2": cat.Sections(),
 	}
@@ -269,6 +271,22 @@ func TestAdversarial(t *testing.T) {
 		}
 	}
 	checkCSVs(t, out, cat)
+	// The pages for grading by question and the statistics show what students
+	// wrote only as text: answers in fenced blocks, names escaped; stats.md
+	// holds no student text at all.
+	pages, err := filepath.Glob(filepath.Join(out, ManualDir, "*.md"))
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assertOnlyQuoted(t, string(b), "FORGED", "<!--", forgedHeading)
+	}
+	stats, err := os.ReadFile(filepath.Join(out, StatsFile))
+	require.NoError(t, err)
+	for _, bad := range []string{"FORGED", "HYPERLINK", "answer_forge", "honest_1"} {
+		assert.NotContains(t, string(stats), bad)
+	}
 	// The reports: a row per folder, nothing hidden or instructor-side shown.
 	gbf, err := os.Open(filepath.Join(out, GradebookFile))
 	require.NoError(t, err)
@@ -285,6 +303,12 @@ func TestAdversarial(t *testing.T) {
 	assert.True(t, rowOf["linked"])
 	assert.FileExists(t, filepath.Join(out, ReportDir("gradebook.csv"), "feedback.md"))
 	assert.NotEqual(t, "gradebook.csv", ReportDir("gradebook.csv"))
+	for _, name := range []string{"manual", "catalog.json"} {
+		assert.NotEqual(t, name, ReportDir(name))
+		assert.FileExists(t, filepath.Join(out, ReportDir(name), "feedback.md"))
+	}
+	_, err = ReadClassCatalog(out)
+	assert.NoError(t, err, "the class's catalog is intact")
 	require.NoError(t, filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -382,7 +406,8 @@ func checkCSVs(t *testing.T, out string, cat *Catalog) {
 	w := csv.NewWriter(&sb)
 	require.NoError(t, w.WriteAll([][]string{{"student", "exercise", "points", "comment"}, {studentCell(csvName), item, "1", "good"}}))
 	require.NoError(t, os.WriteFile(scores, []byte(sb.String()), 0o644))
-	require.NoError(t, ApplyManualScores(out, cat, scores))
+	_, err := ApplyManualScores(out, scores)
+	require.NoError(t, err)
 	b, err := os.ReadFile(filepath.Join(out, ReportDir(csvName), "results.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "good")

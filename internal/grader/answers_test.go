@@ -92,7 +92,7 @@ func TestAnswersReachTheTeacher(t *testing.T) {
 	fb := Feedback(res)
 	assert.Contains(t, fb, "> 相当于把采样率减半。")
 	assert.Contains(t, fb, "> 反向传播的内存约为前向的两倍。")
-	assert.Contains(t, fb, "（未作答 / no answer）", "6.3-5 left empty")
+	assert.Contains(t, fb, "| 6.3-5 步幅大于 1 的计算优势 | – / 1 | 未作答，待评 / no answer, not scored yet |", "6.3-5 left empty")
 	gs := ToGradescope(res)
 	found := false
 	for _, tst := range gs.Tests {

@@ -2,6 +2,9 @@ package grader
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -52,7 +55,7 @@ type Exercise struct {
 	// Manual exercises: points, rubric and reference answer (grade mode only).
 	ManualPoints int    `json:"manual_points,omitempty"`
 	Rubric       string `json:"rubric,omitempty"`
-	Answer       string `json:"-"`
+	Answer       string `json:"answer,omitempty"` // the reference answer (never in the student catalog)
 	Public       []Test `json:"public,omitempty"`
 	Hidden       []Test `json:"hidden,omitempty"` // names are dropped in the student catalog
 	// HiddenCount and HiddenPoints describe the hidden tests in the student catalog.
@@ -85,6 +88,16 @@ func (e *Exercise) Tests() []Test { return append(append([]Test(nil), e.Public..
 // Catalog lists every exercise of the chapter in book order.
 type Catalog struct {
 	Exercises []*Exercise `json:"exercises"`
+	// Stubs holds the section files of exercises/ as generated, by path
+	// ("sec63/mirror_pad.go"; the Go files, tests excepted): what a student
+	// starts from. `d2l check` builds with a stub in place of an exercise
+	// file that does not compile, as grading builds with the reference, and
+	// the similarity check leaves out the code every submission shares.
+	Stubs map[string]string `json:"stubs,omitempty"`
+	// TestFiles are the public test files of exercises/ ("sec63/sec63_test.go"),
+	// which every copy of exercises/ holds, with the SHA-256 of each (hex, line
+	// ends as LF): grading ignores an unchanged copy without a note.
+	TestFiles map[string]string `json:"test_files,omitempty"`
 }
 
 // Sections returns the section packages in order ("sec61", "sec62", …).
@@ -136,7 +149,7 @@ func (c *Catalog) MaxPoints() (auto, manual int) {
 // ForStudents returns a copy without answers, rubrics and hidden test names:
 // only the count and points of the hidden tests remain.
 func (c *Catalog) ForStudents() *Catalog {
-	out := &Catalog{}
+	out := &Catalog{Stubs: c.Stubs, TestFiles: c.TestFiles}
 	for _, e := range c.Exercises {
 		s := *e
 		s.Answer, s.Rubric = "", ""
@@ -216,7 +229,46 @@ func LoadCatalog(solutionsDir, hiddenDir string) (*Catalog, error) {
 			return nil, fmt.Errorf("grader.LoadCatalog: exercise %s: got no public test, want at least one", e.ID)
 		}
 	}
+	if err := c.addStubs(solutionsDir); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// contentHash is the SHA-256 (hex) of a text file with its line ends as LF.
+func contentHash(b []byte) string {
+	h := sha256.Sum256(bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n")))
+	return hex.EncodeToString(h[:])
+}
+
+// addStubs fills Stubs and TestFiles from the reference solutions: every Go
+// file of each section as gen-exercises writes it into exercises/.
+func (c *Catalog) addStubs(solutionsDir string) error {
+	c.Stubs, c.TestFiles = map[string]string{}, map[string]string{}
+	for _, sec := range c.Sections() {
+		byFile := c.CodeFiles(sec)
+		paths, _ := filepath.Glob(filepath.Join(solutionsDir, sec, "*.go"))
+		sort.Strings(paths)
+		for _, p := range paths {
+			name := filepath.Base(p)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return fmt.Errorf("grader.LoadCatalog: %w", err)
+			}
+			b = RewriteImports(b)
+			if strings.HasSuffix(name, "_test.go") {
+				c.TestFiles[sec+"/"+name] = contentHash(b)
+				continue
+			}
+			if e := byFile[name]; e != nil {
+				if b, err = Stub(b, e.ID); err != nil {
+					return fmt.Errorf("grader.LoadCatalog: %s/%s: %w", sec, name, err)
+				}
+			}
+			c.Stubs[sec+"/"+name] = string(b)
+		}
+	}
+	return nil
 }
 
 func parseReadme(path, section string) ([]*Exercise, error) {

@@ -34,9 +34,18 @@
 //     build's sandbox), submission.go (what a submission may contain:
 //     CheckSource), the tests in external test packages (solutions/secNN,
 //     hidden/secNN) and testutil's blind reports.
-//   - What writes reports: report.go (feedback.md, gradebook.csv,
-//     results.json), escape.go (everything a student controls shown as
-//     text), manual.go, shard.go, gradescope.go.
+//   - What reads student files without running them: submission.go
+//     (LoadSubmission: regular files only, sizes bounded, zips through
+//     internal/safezip), notebook.go (solution and answer cells),
+//     similarity.go with internal/similarity (go/scanner tokens, never
+//     compiled), and, on the teacher's side, internal/lms (an LMS's bulk
+//     download through safezip, into plain folder names).
+//   - What writes reports: class.go (the output folder: records, rebuilt
+//     reports), feedback.go (feedback.md, gradebook.csv, results.json),
+//     manual.go and manualpages.go (manual_scores.csv, the pages for grading
+//     by question), stats.go, similarity.go, export.go (Canvas and Moodle
+//     gradebooks), roster.go, escape.go (everything a student controls shown
+//     as text), report.go, shard.go, gradescope.go.
 //
 // # Defences
 //
@@ -148,13 +157,19 @@
 //     test file names or their line numbers, workspace, snapshot or
 //     checkout paths.
 //   - Reports show what students control as text (escape.go): names and
-//     notes as one line with control characters escaped (DisplayName);
-//     answers (line ends normalised), compile errors and test output in
-//     fenced blocks no line of them can close; gradebook.csv and
-//     manual_scores.csv cells that start with =, +, -, @, a tab or a carriage
-//     return get a leading single quote (OWASP's CSV injection rule), which
-//     ApplyManualScores reads back; results.json asks Gradescope for plain
-//     text.
+//     notes as one line with control characters escaped (DisplayName), and
+//     in Markdown with its punctuation escaped (mdText: feedback.md, the
+//     manual grading pages, similarity.md); answers (line ends normalised),
+//     compile errors and test output in fenced blocks no line of them can
+//     close; code in similarity.html through html/template; cells of every
+//     CSV the grader writes (gradebook.csv, manual_scores.csv with its answer
+//     excerpts, roster.csv, the Canvas and Moodle exports) that start with =,
+//     +, -, @, a tab or a carriage return get a leading single quote
+//     (OWASP's CSV injection rule), which ApplyManualScores and ReadRoster
+//     read back; results.json asks Gradescope for plain text. stats.md holds
+//     no student text at all. Reports are stable: the same submission gets
+//     the same feedback.md on every run (no durations, goroutine numbers or
+//     addresses).
 //   - Offline builds: the builds run with GOPROXY=off on vendored
 //     dependencies; before the first one ensureModules loads the reference
 //     packages (downloading what is missing with the caller's own GOPROXY) or
@@ -172,17 +187,27 @@
 //     one scores 0, with the check's message (file, line, and the chain of
 //     calls that reaches the forbidden object).
 //   - Free-text answers come from secNN/ANSWERS.md (AnswersTemplate,
-//     ParseAnswers) or from the answer cells of the exercise notebooks
-//     (ExtractAnswers), and are shown with the rubric in feedback.md and
-//     results.json. WriteReports writes manual_scores.csv, a template a
-//     teacher fills in; ApplyManualScores validates it and merges it into
-//     gradebook.csv and results.json.
+//     ParseAnswers; an ANSWERS.md outside a section folder answers items by
+//     the ids of its headings) or from the answer cells of the exercise
+//     notebooks (ExtractAnswers), and are shown with the rubric in
+//     feedback.md, results.json and OUT/manual/<item>.md.
+//   - The output folder is a class (class.go): UpdateReports stores each
+//     run's results as records (a run of some students or some exercises
+//     replaces only those) and rebuilds every report from the records,
+//     OUT/manual_scores.csv (the only copy of the manual scores: ManualScoresFile
+//     says what grading may change in it), the roster and the late rule
+//     (Course), so every report shows the same Totals. ApplyManualScores
+//     checks a scores file (every mistake at once) and merges it.
 //   - A solution cell of a notebook is compiled with the imports its code
 //     uses from the notebook's other cells or the standard library, as GoNB
-//     compiled it for %test.
+//     compiled it for %test; every place in the file built from it that a
+//     report names is shown as the notebook's cell and line.
+//   - `d2l check` (no Reference) scores as grading does, with the catalog's
+//     stubs (Catalog.Stubs) where grading has the reference: a file that does
+//     not compile costs only its exercise.
 //   - Options.Shard grades one shard of a class (Shard.Has: a hash of the
 //     folder name); WriteShardManifest records the class, and MergeShards
-//     combines the shards' outputs into the gradebook a single run writes.
+//     combines the shards' records into the output folder a single run writes.
 //
 // # Gradescope
 //
@@ -198,7 +223,8 @@
 // cache (the prepared snapshot and the trusted build cache, in
 // /var/cache/d2l-grader) and fails the setup unless it gets full marks. run_autograder runs `d2l
 // autograde`, which grades /autograder/submission (a copy of exercises/, a
-// folder holding one, or the exercise notebooks) as `d2l grade` grades a
+// folder holding one, the exercise notebooks, the files dragged in one by one
+// (Gradescope keeps them side by side), or a zip of any of these) as `d2l grade` grades a
 // student, with Options.Sandbox = "auto": bubblewrap where it can create its
 // namespaces, else the jail, which Docker's default profile allows. It
 // writes /autograder/results/results.json (AutograderResults: one test per

@@ -263,7 +263,6 @@ func GeneratedFiles(l Layout) (map[string][]byte, error) {
 			files[section+"/"+AnswersFile] = a
 		}
 		src := filepath.Join(l.Solutions, section)
-		byFile := cat.CodeFiles(section)
 		entries, err := os.ReadDir(src)
 		if err != nil {
 			return nil, fmt.Errorf("grader.GeneratedFiles: %w", err)
@@ -277,14 +276,10 @@ func GeneratedFiles(l Layout) (map[string][]byte, error) {
 			switch {
 			case name == "README.md":
 				files[section+"/"+name] = StripAnswers(b)
+			case strings.HasSuffix(name, "_test.go"):
+				files[section+"/"+name] = RewriteImports(b)
 			case strings.HasSuffix(name, ".go"):
-				b = RewriteImports(b)
-				if e := byFile[name]; e != nil {
-					if b, err = Stub(b, e.ID); err != nil {
-						return nil, fmt.Errorf("grader.GeneratedFiles: %s/%s: %w", section, name, err)
-					}
-				}
-				files[section+"/"+name] = b
+				files[section+"/"+name] = []byte(cat.Stubs[section+"/"+name])
 			}
 		}
 	}
@@ -381,8 +376,10 @@ const exercisesReadme = `# 第 6 章练习（学生版）
   ` + "`secNN/ANSWERS.md`" + `（每道题的「答：」下面），评分时交给老师人工评分。
 - 自查：在本目录运行 ` + "`go run ../cmd/d2l check`" + `（或 ` + "`d2l check 6.3-4`" + ` 只查一题，` + "`--json`" + ` 输出 JSON）。
   它运行公开测试，逐题显示 PASS/FAIL、得分，以及还剩几个隐藏测试（评分时才运行）。
+  一个文件编译不通过只让它那道题得 0 分，同一节的其他题照常检查（评分时也是这样）。
 - 也可以在 ` + "`notebooks/exercises/`" + ` 的 GoNB 笔记本里作答：编辑解答单元格，运行 ` + "`%test`" + ` 单元格自查；
-  提交笔记本或本目录均可。
+  Go 文件没有改动而解答单元格改过的题，` + "`d2l check`" + ` 读取笔记本里的单元格。
+- 提交：本目录打成一个 zip、作答过的笔记本，或修改过的 Go 文件加 ` + "`ANSWERS.md`" + `（可以直接拖进上传框），任选其一。
 - 解答只能导入题目需要的包（标准库的 math、sort、strings 等和本项目的包）；其他导入会让这道题得 0 分并说明原因。
   提交中的 *_test.go 与 go.mod 会被忽略。
 `

@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -46,7 +48,9 @@ type Options struct {
 	// runs (default DefaultCacheDir()).
 	CacheDir string
 	// Shard, when its N > 1, grades only the students of that shard (GradeAll).
-	Shard    Shard
+	Shard Shard
+	// Students, when not empty, names the only student folders GradeAll grades.
+	Students []string
 	bwrap    string    // the bwrap found by prepare
 	jail     *Jail     // or the jail it chose
 	users    *userPool // the sandbox users (root grader)
@@ -201,13 +205,42 @@ type ExerciseResult struct {
 type StudentResult struct {
 	Student   string            `json:"student"`
 	Exercises []*ExerciseResult `json:"exercises"`
-	Notes     []string          `json:"notes,omitempty"`
-	Score     int               `json:"score"`     // automatic points
-	Max       int               `json:"max_score"` // automatic maximum
-	Manual    int               `json:"manual_max"`
-	Elapsed   time.Duration     `json:"elapsed_ns"`
+	// Notes are about the submission as a whole (files ignored, no sandbox);
+	// SectionNotes about how one section was built (by section, "sec63").
+	Notes        []string            `json:"notes,omitempty"`
+	SectionNotes map[string][]string `json:"section_notes,omitempty"`
+	Score        int                 `json:"score"`     // automatic points
+	Max          int                 `json:"max_score"` // automatic maximum
+	Manual       int                 `json:"manual_max"`
+	Elapsed      time.Duration       `json:"elapsed_ns"`
 	// NotGraded says why the folder was not graded (a symbolic link, …).
 	NotGraded string `json:"not_graded,omitempty"`
+	// Submitted is when the submission was handed in, as its files tell: the
+	// newest modification time of the files read (zero when none).
+	Submitted time.Time `json:"submitted,omitzero"`
+}
+
+// AllNotes returns the notes on the submission, then those on each section in
+// section order.
+func (r *StudentResult) AllNotes() []string {
+	out := append([]string(nil), r.Notes...)
+	secs := make([]string, 0, len(r.SectionNotes))
+	for s := range r.SectionNotes {
+		secs = append(secs, s)
+	}
+	sort.Strings(secs)
+	for _, s := range secs {
+		out = append(out, r.SectionNotes[s]...)
+	}
+	return out
+}
+
+// sectionNote adds a note on how section sec was built.
+func (r *StudentResult) sectionNote(sec, format string, args ...any) {
+	if r.SectionNotes == nil {
+		r.SectionNotes = map[string][]string{}
+	}
+	r.SectionNotes[sec] = append(r.SectionNotes[sec], fmt.Sprintf(format, args...))
 }
 
 // exercise state while a submission is built.
@@ -218,6 +251,19 @@ type exState struct {
 	bin     string // test binary
 	binDir  string // its package folder
 	student []byte // the student's file (nil when missing/rejected)
+}
+
+// canStandIn reports whether something can stand in for an exercise file of
+// the student: the reference when grading, the stubs of the catalog in checks.
+func (g *grading) canStandIn() bool { return g.opt.Reference || len(g.opt.Catalog.Stubs) > 0 }
+
+// standInName names what stands in for a student's exercise file that could
+// not be used: the reference when grading, the untouched stub in checks.
+func (g *grading) standInName() string {
+	if g.opt.Reference {
+		return "the reference"
+	}
+	return "the untouched stub"
 }
 
 // pkgDir is the workspace folder of the package the exercise's tests run in.
@@ -248,7 +294,7 @@ func GradeSubmission(ctx context.Context, sub *Submission, opt Options) (*Studen
 		defer removeTree(ws)
 	}
 	g := &grading{ctx: ctx, opt: opt, sub: sub, ws: ws, binDir: filepath.Join(ws, "bin"), states: map[string]*exState{},
-		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...)}, uid: uid,
+		res: &StudentResult{Student: sub.Name, Notes: append([]string(nil), sub.Notes...), Submitted: sub.Modified}, uid: uid,
 		vetted: map[string]*vetResult{}}
 	if err := g.setup(); err != nil {
 		return nil, fmt.Errorf("grader.GradeSubmission: %w", err)
@@ -352,17 +398,66 @@ func (g *grading) goRun(env []string, args ...string) (stdout, stderr string) {
 }
 
 // scrub removes workspace, snapshot and checkout paths and hidden test file
-// names (with their line numbers) from everything the student will read.
+// names (with their line numbers) from everything the student will read, and
+// names the notebook cell of every line of a file built from a notebook.
 func (g *grading) scrub() {
+	clean := func(s string) string { return g.cellRefs(g.run.clean(s)) }
 	for i, n := range g.res.Notes {
-		g.res.Notes[i] = g.run.clean(n)
+		g.res.Notes[i] = clean(n)
 	}
-	for _, e := range g.res.Exercises {
-		e.Note = g.run.clean(e.Note)
-		for i := range e.Tests {
-			e.Tests[i].Output = g.run.clean(e.Tests[i].Output)
+	for _, notes := range g.res.SectionNotes {
+		for i, n := range notes {
+			notes[i] = clean(n)
 		}
 	}
+	for _, e := range g.res.Exercises {
+		e.Note = clean(e.Note)
+		for i := range e.Tests {
+			e.Tests[i].Output = clean(e.Tests[i].Output)
+		}
+	}
+}
+
+// goLineRE finds a place in a Go file in compiler and test output:
+// "sec63/mirror_pad.go:7:3" or "mirror_pad.go:7".
+var goLineRE = regexp.MustCompile(`\b(?:(sec6\d)/)?([A-Za-z0-9_]+\.go):(\d+)(?::\d+)?`)
+
+// cellRefs rewrites each place in a file the student wrote as notebook cells
+// ("sec63/mirror_pad.go:7:3") as the notebook's cell and line
+// ("6.3-exercises.ipynb, cell 9 (6.3-4), line 3"): the student never saw the file.
+func (g *grading) cellRefs(s string) string {
+	if len(g.sub.CellLines) == 0 {
+		return s
+	}
+	byName := map[string][]string{} // file name -> keys
+	for k := range g.sub.CellLines {
+		byName[path.Base(k)] = append(byName[path.Base(k)], k)
+	}
+	return goLineRE.ReplaceAllStringFunc(s, func(m string) string {
+		sm := goLineRE.FindStringSubmatch(m)
+		key := sm[1] + "/" + sm[2]
+		if sm[1] == "" {
+			if len(byName[sm[2]]) != 1 {
+				return m
+			}
+			key = byName[sm[2]][0]
+		}
+		lines, ok := g.sub.CellLines[key]
+		if !ok {
+			return m
+		}
+		nb := path.Base(g.sub.Origins[key])
+		n, _ := strconv.Atoi(sm[3])
+		if n < 1 || n > len(lines) || lines[n-1].Cell == 0 {
+			return nb + " (" + sm[2] + ", built from its cells)"
+		}
+		cl := lines[n-1]
+		ex := ""
+		if cl.Exercise != "" {
+			ex = " (" + cl.Exercise + ")"
+		}
+		return fmt.Sprintf("%s, cell %d%s, line %d", nb, cl.Cell, ex, cl.Line)
+	})
 }
 
 // plan lists the exercises to grade.
@@ -448,13 +543,13 @@ func (g *grading) buildSections() (string, error) {
 }
 
 // secondChance rebuilds, once, each section whose compile errors all lie in
-// exercise files of the student, with the reference in place of those files.
-// It returns the sections it graded that way.
+// exercise files of the student, with the reference (checks: the untouched
+// stub) in place of those files. It returns the sections it graded that way.
 func (g *grading) secondChance(out string) (map[string]bool, error) {
 	retry := map[string][]*exState{}
 	var pkgs []string
 	for _, sec := range g.sections {
-		if !g.opt.Reference || fileExists(filepath.Join(g.binDir, sec+".test")) || allSkipped(g.states, sec) {
+		if !g.canStandIn() || fileExists(filepath.Join(g.binDir, sec+".test")) || allSkipped(g.states, sec) {
 			continue
 		}
 		suspects := culprits(out, sec, g.states)
@@ -491,14 +586,18 @@ func (g *grading) secondChance(out string) (map[string]bool, error) {
 			}
 		}
 		done[sec] = true
-		g.res.Notes = append(g.res.Notes, fmt.Sprintf("%s did not compile as a whole; it was graded with the reference in place of the exercises that did not compile", sec))
+		if g.opt.Reference {
+			g.res.sectionNote(sec, "%s did not compile as a whole; it was graded with the reference in place of the exercises that did not compile", sec)
+		} else {
+			g.res.sectionNote(sec, "%s did not compile as a whole; the exercises that did not compile were replaced by their untouched stubs and the rest was checked (grading does the same with the reference: only those exercises lose their points)", sec)
+		}
 	}
 	return done, nil
 }
 
 // perExercise gives each exercise its test binary: the section's when it
-// compiled and starts; else (grading) one built from the student's exercise
-// file with the reference for everything else, or (checks) none.
+// compiled and starts; else one built from the student's exercise file with
+// the reference (checks: the untouched stubs) for everything else.
 func (g *grading) perExercise(out string, retried map[string]bool) error {
 	var fallbacks []string
 	for _, sec := range g.sections {
@@ -521,7 +620,7 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 			case st.ex.Section != sec || st.skip:
 			case ok:
 				st.bin, st.binDir = bin, filepath.Join(g.ws, sec)
-			case !g.opt.Reference || st.student == nil:
+			case !g.canStandIn() || st.student == nil:
 				st.skip = true
 				st.res.Note = sec + " " + why + ":\n" + detail
 			default:
@@ -533,8 +632,8 @@ func (g *grading) perExercise(out string, retried map[string]bool) error {
 				fallbacks = append(fallbacks, "./"+fb)
 			}
 		}
-		if !ok && g.opt.Reference {
-			g.res.Notes = append(g.res.Notes, fmt.Sprintf("%s %s; each exercise was built on its own with the reference standing in for the others", sec, why))
+		if !ok && g.canStandIn() {
+			g.res.sectionNote(sec, "%s %s; each exercise was built on its own with %s standing in for the others", sec, why, g.standInName())
 		}
 	}
 	fout := g.build(fallbacks)
@@ -634,8 +733,8 @@ func baseFiles(opt Options, sub *Submission) (map[string][]byte, error) {
 }
 
 // sectionFiles returns the files of one section package: the reference (when
-// grading), the student's accepted files over it, the tests and the harness.
-// It records in states which exercises are rejected or missing.
+// grading; the untouched stubs in checks), the student's accepted files over it,
+// the tests and the harness. It records in states which exercises are rejected or missing.
 func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*exState, res *StudentResult) (map[string][]byte, error) {
 	pkg := map[string][]byte{}
 	byFile := opt.Catalog.CodeFiles(sec)
@@ -653,6 +752,12 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 		}
 		testDirs = append(testDirs, filepath.Join(opt.Layout.Solutions, sec))
 	} else {
+		// Checks: the untouched stubs stand in where grading has the reference.
+		for p, src := range opt.Catalog.Stubs {
+			if name, ok := strings.CutPrefix(p, sec+"/"); ok {
+				pkg[name] = []byte(src)
+			}
+		}
 		testDirs = append(testDirs, filepath.Join(sub.Dir, sec))
 	}
 	if opt.Hidden {
@@ -686,7 +791,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 				st.skip = true
 				st.res.Note = "rejected: " + why
 			} else {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s/%s ignored: %s", sec, name, why))
+				res.sectionNote(sec, "%s/%s ignored: %s", sec, name, why)
 			}
 			continue
 		}
@@ -695,7 +800,7 @@ func sectionFiles(opt Options, sub *Submission, sec string, states map[string]*e
 				st.skip = true
 				st.res.Note = "rejected: " + why
 			} else {
-				res.Notes = append(res.Notes, fmt.Sprintf("%s/%s ignored: %s", sec, name, why))
+				res.sectionNote(sec, "%s/%s ignored: %s", sec, name, why)
 			}
 			continue
 		}
@@ -835,6 +940,21 @@ func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, e
 	if err != nil {
 		return nil, fmt.Errorf("grader.GradeAll: %w", err)
 	}
+	if len(opt.Students) > 0 {
+		have := map[string]bool{}
+		for _, e := range entries {
+			have[e.Name()] = true
+		}
+		var missing []string
+		for _, s := range opt.Students {
+			if !have[s] {
+				missing = append(missing, DisplayName(s))
+			}
+		}
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("grader.GradeAll: argument Students: no folder %s in %s", strings.Join(missing, ", "), dir)
+		}
+	}
 	autoMax := 0
 	for _, e := range opt.Catalog.Exercises {
 		if e.Kind == KindCode && (len(opt.Only) == 0 || slices.Contains(opt.Only, e.ID)) {
@@ -846,7 +966,7 @@ func GradeAll(ctx context.Context, dir string, opt Options) ([]*StudentResult, e
 	var wg sync.WaitGroup
 	for i, e := range entries {
 		name := e.Name()
-		if !opt.Shard.Has(name) {
+		if !opt.Shard.Has(name) || len(opt.Students) > 0 && !slices.Contains(opt.Students, name) {
 			continue
 		}
 		notGraded := func(why string) {

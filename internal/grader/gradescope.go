@@ -22,7 +22,7 @@ func AutograderResults(r *StudentResult, elapsed time.Duration) Gradescope {
 	g.StdoutVisibility = "hidden"
 	summary := fmt.Sprintf("自动评分 / automatic: %d / %d", r.Score, r.Max)
 	if r.Manual > 0 {
-		summary += fmt.Sprintf("；人工评分题另计 / manual questions are graded separately: %d 分", r.Manual)
+		summary += fmt.Sprintf("；人工评分题由老师另评，满分 %d 分 / manual questions: graded by hand, %d points possible", r.Manual, r.Manual)
 	}
 	g.Output = strings.TrimSpace(summary + "\n" + g.Output)
 	zero := 0.0

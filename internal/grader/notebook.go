@@ -1,6 +1,7 @@
 package grader
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -33,6 +34,16 @@ const metaKey = "d2l"
 type ExtractedFile struct {
 	Section, File string
 	Source        []byte
+	// Lines maps each line of Source (index line-1) to the cell and line it
+	// came from (zero for the lines extraction wrote: package, imports).
+	Lines []CellLine
+}
+
+// CellLine is where a line of an extracted file was written in the notebook.
+type CellLine struct {
+	Cell     int    `json:"cell"`               // the cell's position in the notebook, from 1 (0: a line the grader wrote)
+	Exercise string `json:"exercise,omitempty"` // the exercise the cell answers
+	Line     int    `json:"line"`               // the line in the cell, from 1
 }
 
 // ExtractNotebook reads an exercise notebook and turns its solution cells (the
@@ -44,14 +55,20 @@ func ExtractNotebook(path string) ([]ExtractedFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractNotebook: %w", err)
 	}
+	return extractNotebook(b)
+}
+
+// extractNotebook is ExtractNotebook of a notebook's bytes.
+func extractNotebook(b []byte) ([]ExtractedFile, error) {
 	nb, err := notebook.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractNotebook: %w", err)
 	}
 	var order []string
 	bodies := map[string][]string{}
+	origin := map[string][]CellLine{} // per file: the first line of each of its cells
 	metas := map[string]CellMeta{}
-	for _, c := range nb.Cells {
+	for i, c := range nb.Cells {
 		m, ok := cellMeta(c)
 		if c.Type != notebook.Code || !ok || m.Role != "solution" || !sectionDirRE.MatchString(m.Section) ||
 			strings.ContainsAny(m.File, `/\`) || !strings.HasSuffix(m.File, ".go") || strings.HasSuffix(m.File, "_test.go") {
@@ -63,6 +80,7 @@ func ExtractNotebook(path string) ([]ExtractedFile, error) {
 			metas[key] = m
 		}
 		bodies[key] = append(bodies[key], c.Source)
+		origin[key] = append(origin[key], CellLine{Cell: i + 1, Exercise: m.Exercise})
 	}
 	// GoNB compiles every cell with the imports of all the cells run before it, and
 	// goimports adds standard packages and drops unused ones: a file gets the imports
@@ -78,7 +96,20 @@ func ExtractNotebook(path string) ([]ExtractedFile, error) {
 	var out []ExtractedFile
 	for _, key := range order {
 		m := metas[key]
-		out = append(out, ExtractedFile{Section: m.Section, File: m.File, Source: fixImports(CellsToGo(m.Section, bodies[key]), known)})
+		src, lines := cellsToGo(m.Section, bodies[key])
+		fixed, shift := fixImports(src, known)
+		f := ExtractedFile{Section: m.Section, File: m.File, Source: fixed}
+		// Line n of fixed is line n-shift of src, for the lines of the cells.
+		for n := 1; n <= bytes.Count(fixed, []byte("\n"))+1; n++ {
+			var cl CellLine
+			if o := n - shift; shift != noShift && o >= 1 && o <= len(lines) && lines[o-1].Cell > 0 {
+				at := lines[o-1]
+				cl = origin[key][at.Cell-1]
+				cl.Line = at.Line
+			}
+			f.Lines = append(f.Lines, cl)
+		}
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -107,14 +138,18 @@ func importsByName(src []byte) map[string]string {
 	return out
 }
 
+// noShift is fixImports's shift when the file's lines were kept as they were.
+const noShift = -1 << 30
+
 // fixImports gives a file exactly the imports its code uses: those it lacks are taken
 // from known (the notebook's other cells) or the standard library, and unused ones are
-// dropped. A file that does not parse is returned as it is, for the compiler to report.
-func fixImports(src []byte, known map[string]string) []byte {
+// dropped. It also returns how many lines the code moved down (negative: up).
+// A file that does not parse is returned as it is (shift 0), for the compiler to report.
+func fixImports(src []byte, known map[string]string) ([]byte, int) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "cell.go", src, parser.ParseComments)
 	if err != nil {
-		return src
+		return src, 0
 	}
 	used := map[string]bool{}
 	for _, u := range f.Unresolved {
@@ -148,14 +183,17 @@ func fixImports(src []byte, known map[string]string) []byte {
 		}
 		sb.WriteString(")\n\n")
 	}
+	shift := noShift
 	if len(body) > 0 {
 		start := fset.Position(body[0].Pos()).Offset
 		if doc := docOf(body[0]); doc != nil {
 			start = min(start, fset.Position(doc.Pos()).Offset)
 		}
+		// start begins a line (a declaration or its doc comment at the line's start).
+		shift = strings.Count(sb.String(), "\n") - bytes.Count(src[:start], []byte("\n"))
 		sb.Write(src[start:])
 	}
-	return []byte(sb.String())
+	return []byte(sb.String()), shift
 }
 
 // docOf is the doc comment of a declaration, or nil.
@@ -177,6 +215,11 @@ func ExtractAnswers(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractAnswers: %w", err)
 	}
+	return extractAnswers(b)
+}
+
+// extractAnswers is ExtractAnswers of a notebook's bytes.
+func extractAnswers(b []byte) (map[string]string, error) {
 	nb, err := notebook.Parse(b)
 	if err != nil {
 		return nil, fmt.Errorf("grader.ExtractAnswers: %w", err)
@@ -213,36 +256,65 @@ func cellMeta(c *notebook.Cell) (CellMeta, bool) {
 
 // CellsToGo turns GoNB cell sources into one Go file of package pkg.
 func CellsToGo(pkg string, cells []string) []byte {
-	var imports, body []string
-	for _, src := range cells {
+	src, _ := cellsToGo(pkg, cells)
+	return src
+}
+
+// cellsToGo is CellsToGo, with where each line of the file came from: for line
+// n, lines[n-1] holds the cell (its index in cells, from 1) and the line in it,
+// or zeros for a line it wrote.
+func cellsToGo(pkg string, cells []string) ([]byte, []CellLine) {
+	type line struct {
+		text string
+		from CellLine
+	}
+	var imports, body []line
+	for ci, src := range cells {
 		lines := strings.Split(src, "\n")
 		for i := 0; i < len(lines); i++ {
 			t := strings.TrimSpace(lines[i])
+			from := CellLine{Cell: ci + 1, Line: i + 1}
 			switch {
 			case strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!"):
 			case strings.HasPrefix(t, "package "):
 			case strings.HasPrefix(t, "import ("):
 				for ; i < len(lines); i++ {
-					imports = append(imports, lines[i])
+					imports = append(imports, line{lines[i], CellLine{Cell: ci + 1, Line: i + 1}})
 					if strings.TrimSpace(lines[i]) == ")" {
 						break
 					}
 				}
 			case strings.HasPrefix(t, "import "):
-				imports = append(imports, lines[i])
+				imports = append(imports, line{lines[i], from})
 			default:
-				body = append(body, lines[i])
+				body = append(body, line{lines[i], from})
 			}
 		}
-		body = append(body, "")
+		body = append(body, line{})
+	}
+	// The body without its leading and trailing blank lines.
+	for len(body) > 0 && strings.TrimSpace(body[0].text) == "" {
+		body = body[1:]
+	}
+	for len(body) > 0 && strings.TrimSpace(body[len(body)-1].text) == "" {
+		body = body[:len(body)-1]
 	}
 	var sb strings.Builder
-	sb.WriteString("package " + pkg + "\n\n")
-	for _, l := range imports {
-		sb.WriteString(l + "\n")
+	var from []CellLine
+	add := func(l line) {
+		sb.WriteString(l.text + "\n")
+		from = append(from, l.from)
 	}
-	sb.WriteString("\n" + strings.TrimSpace(strings.Join(body, "\n")) + "\n")
-	return []byte(sb.String())
+	add(line{text: "package " + pkg})
+	add(line{})
+	for _, l := range imports {
+		add(l)
+	}
+	add(line{})
+	for _, l := range body {
+		add(l)
+	}
+	return []byte(sb.String()), from
 }
 
 // sectionTitles names the sections for the notebook titles.

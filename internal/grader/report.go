@@ -2,16 +2,13 @@ package grader
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -46,7 +43,7 @@ type Gradescope struct {
 // function ("6.3-4 TestMirrorPad1D"), hidden tests visible after publication,
 // manual items with no score and their rubric as output.
 func ToGradescope(r *StudentResult) Gradescope {
-	g := Gradescope{Score: float64(r.Score), Visibility: "visible", OutputFormat: "text", Output: strings.TrimSpace(r.NotGraded + "\n" + strings.Join(r.Notes, "\n"))}
+	g := Gradescope{Score: float64(r.Score), Visibility: "visible", OutputFormat: "text", Output: strings.TrimSpace(r.NotGraded + "\n" + strings.Join(r.AllNotes(), "\n"))}
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
 			g.Tests = append(g.Tests, GradescopeTest{
@@ -73,57 +70,6 @@ func ToGradescope(r *StudentResult) Gradescope {
 		}
 	}
 	return g
-}
-
-// Feedback renders a readable report of one submission (Markdown). What the
-// student controls is shown as text: the name escaped (mdText); notes (one line
-// each, DisplayName), answers, compile errors and the tests' output in fenced
-// blocks that no line of them can close (fenced).
-func Feedback(r *StudentResult) string {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "# 评分反馈 / Feedback: %s\n\n", mdText(r.Student))
-	fmt.Fprintf(&sb, "自动评分 / automatic: **%d / %d**", r.Score, r.Max)
-	if r.Manual > 0 {
-		fmt.Fprintf(&sb, "；另有人工评分项 / plus manual items: %d 分", r.Manual)
-	}
-	sb.WriteString("\n\n")
-	if r.NotGraded != "" {
-		sb.WriteString(fenced("", DisplayName(r.NotGraded)) + "\n\n")
-	}
-	if len(r.Notes) > 0 {
-		// Notes name the student's files: one line each, shown as text.
-		notes := make([]string, len(r.Notes))
-		for i, n := range r.Notes {
-			notes[i] = "- " + DisplayName(n)
-		}
-		sb.WriteString("## 说明 / Notes\n\n" + fenced("", strings.Join(notes, "\n")) + "\n\n")
-	}
-	for _, e := range r.Exercises {
-		if e.Kind == KindManual {
-			fmt.Fprintf(&sb, "## %s %s — 人工评分 (%d 分)\n\n**答案 / Answer**\n\n%s\n\n**评分标准 / Rubric**\n\n%s\n\n", e.ID, e.Title, e.Max, quoteAnswer(e.Answer), indentBlock(e.Rubric))
-			continue
-		}
-		fmt.Fprintf(&sb, "## %s %s — %d / %d\n\n", e.ID, e.Title, e.Score, e.Max)
-		if e.Note != "" {
-			sb.WriteString(fenced("", e.Note) + "\n\n")
-		}
-		for _, t := range e.Tests {
-			mark := "PASS"
-			if !t.Passed {
-				mark = "FAIL"
-			}
-			kind := "public"
-			if t.Hidden {
-				kind = "hidden"
-			}
-			fmt.Fprintf(&sb, "- %s %s (%s, %d/%d)\n", mark, t.Name, kind, t.Score, t.Max)
-			if !t.Passed && t.Output != "" && !strings.HasPrefix(t.Output, "not run:") {
-				sb.WriteString(indentBlock(fenced("", truncate(t.Output, 1500))) + "\n")
-			}
-		}
-		sb.WriteString("\n")
-	}
-	return sb.String()
 }
 
 // quoteAnswer shows a student's answer as quoted text: a fenced block (nothing
@@ -169,63 +115,23 @@ func truncate(s string, n int) string {
 	return s[:n] + "\n… (cut)"
 }
 
-// WriteGradebook writes one CSV row per student: student, one column per
-// exercise (score; manual items empty until ApplyManualScores), auto (the tests'
-// points), manual (empty until then), total, max (automatic and manual), the
-// report folder and a note. The student's name and the note are shown as
-// DisplayName shows them, and a cell a spreadsheet would read as a formula
-// starts with a single quote (csvCell).
-func WriteGradebook(w io.Writer, cat *Catalog, results []*StudentResult) error {
-	cw := csv.NewWriter(w)
-	header := []string{"student"}
-	for _, e := range cat.Exercises {
-		h := e.ID
-		if e.Kind == KindManual {
-			h += " (manual)"
-		}
-		header = append(header, h)
-	}
-	_, manualMax := cat.MaxPoints()
-	// auto: the tests' points; manual: the teacher's, merged by ApplyManualScores (empty
-	// until then); total: both; max: the automatic and the manual maximum.
-	header = append(header, "auto", "manual", "total", "max", "report", "note")
-	if err := cw.Write(header); err != nil {
-		return err
-	}
-	for _, r := range results {
-		byID := map[string]*ExerciseResult{}
-		for _, e := range r.Exercises {
-			byID[e.ID] = e
-		}
-		row := []string{studentCell(r.Student)}
-		for _, e := range cat.Exercises {
-			cell := ""
-			if er := byID[e.ID]; er != nil && e.Kind == KindCode {
-				cell = strconv.Itoa(er.Score)
-			}
-			row = append(row, cell)
-		}
-		row = append(row, strconv.Itoa(r.Score), "", strconv.Itoa(r.Score), strconv.Itoa(r.Max+manualMax), ReportDir(r.Student), csvCell(DisplayName(r.NotGraded)))
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
 // GradebookFile is the gradebook WriteReports writes into the output folder.
 const GradebookFile = "gradebook.csv"
 
 var plainNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._@+-]{0,99}$`)
 
+// reservedNames are the grader's own files and folders in the output folder.
+var reservedNames = []string{GradebookFile, CatalogFile, CourseFile, ManualDir, StatsFile, StatsDir, SimilarityFile, SimilarityHTML,
+	ShardFile, "canvas.csv", "moodle.csv", RosterFile}
+
 // ReportDir is the folder of a student's reports inside the output folder:
 // the student's folder name when it is plain (letters, digits, ._@+-, not
-// starting with a dot) and not the gradebook's name; otherwise "_" with the
-// plain part of the name and a hash, so that no student name can collide
-// with the grader's own files or another student's reports.
+// starting with a dot) and not the name of one of the grader's own files or
+// folders (gradebook.csv, manual, stats, …); otherwise "_" with the plain
+// part of the name and a hash, so that no student name can collide with the
+// grader's own files or another student's reports.
 func ReportDir(student string) string {
-	if plainNameRE.MatchString(student) && !strings.EqualFold(student, GradebookFile) {
+	if plainNameRE.MatchString(student) && !slices.ContainsFunc(reservedNames, func(n string) bool { return strings.EqualFold(n, student) }) {
 		return student
 	}
 	var sb strings.Builder
@@ -268,63 +174,34 @@ func CheckFolders(submissions, out string) error {
 	return nil
 }
 
-// WriteReports writes OUT/gradebook.csv, the template OUT/manual_scores.csv (unless one
-// exists) and, per student, OUT/<ReportDir>/results.json (Gradescope) and
-// OUT/<ReportDir>/feedback.md.
-func WriteReports(out string, cat *Catalog, results []*StudentResult) error {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("grader.WriteReports: %w", err)
-	}
-	f, err := os.Create(filepath.Join(out, GradebookFile))
-	if err != nil {
-		return fmt.Errorf("grader.WriteReports: %w", err)
-	}
-	if err := WriteGradebook(f, cat, results); err != nil {
-		f.Close()
-		return fmt.Errorf("grader.WriteReports: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := writeManualTemplate(out, cat, results); err != nil {
-		return fmt.Errorf("grader.WriteReports: %w", err)
-	}
-	for _, r := range results {
-		dir := filepath.Join(out, ReportDir(r.Student))
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		b, _ := json.MarshalIndent(ToGradescope(r), "", "  ")
-		if err := os.WriteFile(filepath.Join(dir, "results.json"), append(b, '\n'), 0o644); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "feedback.md"), []byte(Feedback(r)), 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // CheckReport prints the result of `d2l check`: per exercise PASS/FAIL with
-// points, the got/want of failing tests and how many hidden tests remain.
+// points and the outcome in grading's words, the got/want of failing tests,
+// how many hidden tests remain, and the notes (a file that did not compile
+// costs only its exercise, as in grading).
 func CheckReport(w io.Writer, r *StudentResult) {
 	hidden := 0
 	for _, e := range r.Exercises {
 		if e.Kind == KindManual {
 			continue
 		}
-		status := "PASS"
+		mark := "PASS"
 		if e.Score < e.Max || e.Max == 0 {
-			status = "FAIL"
+			mark = "FAIL"
 		}
-		fmt.Fprintf(w, "%s %-6s %s  %d/%d points", status, e.ID, e.Title, e.Score, e.Max)
+		fmt.Fprintf(w, "%s %-6s %s  %d/%d points", mark, e.ID, e.Title, e.Score, e.Max)
+		if mark == "FAIL" {
+			fmt.Fprintf(w, "  (%s)", strings.SplitN(status(e, nil), " / ", 2)[1])
+		}
 		if e.HiddenRemaining > 0 {
 			fmt.Fprintf(w, "  (+%d hidden tests at grading)", e.HiddenRemaining)
 		}
 		fmt.Fprintln(w)
 		hidden += e.HiddenRemaining
-		if e.Note != "" && status == "FAIL" {
+		if e.Note != "" && mark == "FAIL" {
 			fmt.Fprintln(w, indentBlock(truncate(e.Note, 2000)))
+		}
+		if status(e, nil) == "未完成 / not written yet" {
+			continue
 		}
 		for _, t := range e.Tests {
 			if !t.Passed && !strings.HasPrefix(t.Output, "not run:") {
@@ -332,7 +209,7 @@ func CheckReport(w io.Writer, r *StudentResult) {
 			}
 		}
 	}
-	for _, n := range r.Notes {
+	for _, n := range r.AllNotes() {
 		fmt.Fprintln(w, "note:", n)
 	}
 	fmt.Fprintf(w, "\npublic tests: %d/%d points; %d hidden tests remain (run only when graded)\n", r.Score, r.Max, hidden)

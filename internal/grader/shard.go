@@ -1,9 +1,9 @@
 package grader
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -87,18 +87,18 @@ func ClassMembers(dir string) ([]string, error) {
 }
 
 // MergeShards combines the outputs of the n shards of one class (in any order) into out:
-// one gradebook.csv with every student's row, sorted as a single run sorts them, and each
-// student's report folder. It refuses a missing or repeated shard, shards of different
-// classes, a student graded twice or not at all, and gradebooks with different columns.
+// each student's report folder (with its record), then every report rebuilt from the
+// records, so that out is what a single run writes. It refuses a missing or repeated
+// shard, shards of different classes or graded with different catalogs, a student graded
+// twice or not at all.
 func MergeShards(outs []string, out string) error {
 	const fn = "grader.MergeShards"
 	if len(outs) == 0 {
 		return fmt.Errorf("%s: argument outs: got none, want the output folders of every shard", fn)
 	}
-	var header []string
-	rows := map[string][]string{}
 	from := map[string]string{} // student -> the shard output that graded them
 	var class []string
+	var catalog []byte
 	seen := map[int]string{}
 	n := 0
 	for _, dir := range outs {
@@ -122,21 +122,20 @@ func MergeShards(outs []string, out string) error {
 			return fmt.Errorf("%s: shard %d/%d appears twice: %s and %s", fn, m.Shard, n, seen[m.Shard], dir)
 		}
 		seen[m.Shard] = dir
-		h, body, err := readGradebook(filepath.Join(dir, GradebookFile))
+		cb, err := os.ReadFile(filepath.Join(dir, CatalogFile))
 		if err != nil {
-			return fmt.Errorf("%s: %w", fn, err)
+			return fmt.Errorf("%s: %s has no %s: %w", fn, dir, CatalogFile, err)
 		}
-		if header == nil {
-			header = h
-		} else if !slices.Equal(h, header) {
-			return fmt.Errorf("%s: %s has other columns than %s (graded with other exercises?)", fn, dir, seen[1])
+		if catalog == nil {
+			catalog = cb
+		} else if !bytes.Equal(cb, catalog) {
+			return fmt.Errorf("%s: %s was graded with another catalog than %s (other exercises or tests?)", fn, dir, outs[0])
 		}
-		for _, row := range body {
-			if _, ok := rows[row[0]]; ok {
-				return fmt.Errorf("%s: student %q is in two shards", fn, row[0])
+		for _, s := range m.Students {
+			if prev, ok := from[s]; ok {
+				return fmt.Errorf("%s: student %q is in two shards (%s and %s)", fn, DisplayName(s), prev, dir)
 			}
-			rows[row[0]] = row
-			from[row[0]] = dir
+			from[s] = dir
 		}
 	}
 	for i := 1; i <= n; i++ {
@@ -146,7 +145,7 @@ func MergeShards(outs []string, out string) error {
 	}
 	var missing []string
 	for _, s := range class {
-		if rows[studentCell(s)] == nil {
+		if from[s] == "" {
 			missing = append(missing, DisplayName(s))
 		}
 	}
@@ -157,49 +156,28 @@ func MergeShards(outs []string, out string) error {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
 	for _, student := range class {
-		src := filepath.Join(from[studentCell(student)], ReportDir(student))
-		if _, err := os.Stat(src); err == nil {
-			if err := os.CopyFS(filepath.Join(out, ReportDir(student)), os.DirFS(src)); err != nil {
-				return fmt.Errorf("%s: %w", fn, err)
-			}
+		src := filepath.Join(from[student], ReportDir(student))
+		if _, err := os.Stat(filepath.Join(src, RecordFile)); err != nil {
+			return fmt.Errorf("%s: %s has no record of %s: %w", fn, from[student], DisplayName(student), err)
+		}
+		dst := filepath.Join(out, ReportDir(student))
+		if err := os.RemoveAll(dst); err != nil {
+			return fmt.Errorf("%s: %w", fn, err)
+		}
+		if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+			return fmt.Errorf("%s: %w", fn, err)
 		}
 	}
-	f, err := os.Create(filepath.Join(out, GradebookFile))
-	if err != nil {
+	if err := writeFileAtomic(filepath.Join(out, CatalogFile), catalog); err != nil {
 		return fmt.Errorf("%s: %w", fn, err)
 	}
-	cw := csv.NewWriter(f)
-	_ = cw.Write(header)
-	for _, s := range class { // the order of os.ReadDir, as a single run writes it
-		_ = cw.Write(rows[studentCell(s)])
-	}
-	cw.Flush()
-	if err := errors.Join(cw.Error(), f.Close()); err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
-	}
-	// The manual scores template, for the whole class.
-	var manual []string
-	for _, h := range header {
-		if id, ok := strings.CutSuffix(h, " (manual)"); ok {
-			manual = append(manual, id)
+	if c, err := ReadCourse(outs[0]); err == nil && fileExists(filepath.Join(outs[0], CourseFile)) {
+		if err := WriteCourse(out, c); err != nil {
+			return err
 		}
 	}
-	mf, err := os.OpenFile(filepath.Join(out, ManualScoresFile), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, os.ErrExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", fn, err)
-	}
-	mw := csv.NewWriter(mf)
-	_ = mw.Write(manualHeader)
-	for _, s := range class {
-		for _, id := range manual {
-			_ = mw.Write([]string{studentCell(s), id, "", ""})
-		}
-	}
-	mw.Flush()
-	return errors.Join(mw.Error(), mf.Close())
+	_, err := RebuildReports(out, ReportOptions{})
+	return err
 }
 
 // readGradebook reads a gradebook.csv: its header and rows.

@@ -2,6 +2,7 @@ package grader
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,48 +51,50 @@ func TestShardsPartitionAClass(t *testing.T) {
 	}
 }
 
-// fakeShard writes what a sharded run writes: a gradebook, a manifest and reports.
-func fakeShard(t *testing.T, dir string, sh Shard, class []string, rows map[string]string) {
+// fakeShard writes what a sharded run writes: records and reports of the
+// students it graded (scores given by rows: student -> score of 6.3-1) and a manifest.
+func fakeShard(t *testing.T, cat *Catalog, dir string, sh Shard, class []string, rows map[string]int) {
 	t.Helper()
-	require.NoError(t, os.MkdirAll(dir, 0o755))
 	var graded []*StudentResult
-	gb := "student,6.3-1,total\n"
 	for _, s := range class {
-		if row, ok := rows[s]; ok {
-			gb += s + "," + row + "\n"
-			graded = append(graded, &StudentResult{Student: s})
-			require.NoError(t, os.MkdirAll(filepath.Join(dir, ReportDir(s)), 0o755))
-			require.NoError(t, os.WriteFile(filepath.Join(dir, ReportDir(s), "feedback.md"), []byte("# "+s), 0o644))
+		if score, ok := rows[s]; ok {
+			graded = append(graded, &StudentResult{Student: s, Score: score, Max: 3, Exercises: []*ExerciseResult{
+				{ID: "6.3-1", Title: "t", Kind: KindCode, Score: score, Max: 3},
+			}})
 		}
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, GradebookFile), []byte(gb), 0o644))
+	_, err := UpdateReports(dir, cat, graded, ReportOptions{})
+	require.NoError(t, err)
 	require.NoError(t, WriteShardManifest(dir, sh, class, graded))
 }
 
 func TestMergeShards(t *testing.T) {
+	_, cat := testLayout(t)
 	class := []string{"alice", "bob", "carol"}
 	base := t.TempDir()
 	a, b := filepath.Join(base, "a"), filepath.Join(base, "b")
-	fakeShard(t, a, Shard{1, 2}, class, map[string]string{"alice": "2,2", "carol": "0,0"})
-	fakeShard(t, b, Shard{2, 2}, class, map[string]string{"bob": "1,1"})
+	fakeShard(t, cat, a, Shard{1, 2}, class, map[string]int{"alice": 2, "carol": 0})
+	fakeShard(t, cat, b, Shard{2, 2}, class, map[string]int{"bob": 1})
 	out := filepath.Join(base, "out")
 	require.NoError(t, MergeShards([]string{b, a}, out))
 	gb, err := os.ReadFile(filepath.Join(out, GradebookFile))
 	require.NoError(t, err)
-	assert.Equal(t, "student,6.3-1,total\nalice,2,2\nbob,1,1\ncarol,0,0\n", string(gb))
+	assert.Equal(t, "student,name,id,6.3-1,auto,manual,late_penalty,total,max,report,note\n,,,3,3,0,,3,3,,满分 / maximum\n"+
+		"alice,,,2,2,0,,2,3,alice,\nbob,,,1,1,0,,1,3,bob,\ncarol,,,0,0,0,,0,3,carol,\n", string(gb))
 	for _, s := range class {
 		fb, err := os.ReadFile(filepath.Join(out, s, "feedback.md"))
 		require.NoError(t, err)
-		assert.Equal(t, "# "+s, string(fb))
+		assert.Contains(t, string(fb), "Feedback: "+s)
+		assert.FileExists(t, filepath.Join(out, s, RecordFile))
 	}
 
 	// What merging refuses.
 	c := filepath.Join(base, "c")
-	fakeShard(t, c, Shard{2, 2}, class, map[string]string{"bob": "1,1", "carol": "0,0"})
+	fakeShard(t, cat, c, Shard{2, 2}, class, map[string]int{"bob": 1, "carol": 0})
 	d := filepath.Join(base, "d")
-	fakeShard(t, d, Shard{2, 2}, class, map[string]string{})
+	fakeShard(t, cat, d, Shard{2, 2}, class, map[string]int{})
 	e := filepath.Join(base, "e")
-	fakeShard(t, e, Shard{2, 2}, []string{"alice", "bob"}, map[string]string{"bob": "1,1"})
+	fakeShard(t, cat, e, Shard{2, 2}, []string{"alice", "bob"}, map[string]int{"bob": 1})
 	for _, tc := range []struct {
 		outs []string
 		want string
@@ -166,6 +169,22 @@ func TestShardMergeEqualsSingleRun(t *testing.T) {
 		require.NoError(t, err)
 		g, err := os.ReadFile(filepath.Join(merged, name, "results.json"))
 		require.NoError(t, err, name)
-		assert.JSONEq(t, string(w), string(g), name)
+		assert.JSONEq(t, withoutTime(t, w), withoutTime(t, g), name)
+		w, err = os.ReadFile(filepath.Join(single, name, "feedback.md"))
+		require.NoError(t, err)
+		g, err = os.ReadFile(filepath.Join(merged, name, "feedback.md"))
+		require.NoError(t, err)
+		assert.Equal(t, string(w), string(g), "%s: the report of a submission does not change from run to run", name)
 	}
+}
+
+// withoutTime is a results.json without its execution time (each run's own).
+func withoutTime(t *testing.T, b []byte) string {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m))
+	delete(m, "execution_time")
+	out, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(out)
 }

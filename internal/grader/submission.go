@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/scanner"
 	"go/token"
 	"io"
+	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -16,6 +19,9 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/d2l-go/d2l-go/internal/safezip"
 )
 
 // Submission is what one student handed in: Go files per section package,
@@ -28,6 +34,15 @@ type Submission struct {
 	// secNN/ANSWERS.md, else from the answer cells of the exercise notebooks.
 	Answers map[string]string
 	Notes   []string // what was ignored and why
+	// Modified is the newest modification time of the files read (zero when none).
+	Modified time.Time
+	// Origins says where each file came from, by "sec63/mirror_pad.go": its
+	// path in the submission ("exercises/sec63/mirror_pad.go",
+	// "6.3-exercises.ipynb", "hw.zip/sec63/mirror_pad.go").
+	Origins map[string]string
+	// CellLines maps, for a file built from a notebook's cells, each of its
+	// lines (index line-1) to the cell and line it came from.
+	CellLines map[string][]CellLine
 }
 
 var sectionDirRE = regexp.MustCompile(`^sec6\d$`)
@@ -35,40 +50,40 @@ var sectionDirRE = regexp.MustCompile(`^sec6\d$`)
 // maxAnswerBytes bounds one free-text answer in the reports.
 const maxAnswerBytes = 32 << 10
 
-// LoadSubmission reads a student's folder: any sec6N folders (at any depth up
-// to three levels) contribute their .go files; *.ipynb exercise notebooks
-// contribute their solution cells where no Go file of the same name exists.
-// _test.go files, go.mod/go.sum and unknown sections are noted and ignored.
+// LoadSubmission reads a student's folder, as students hand it in: a copy of
+// exercises/ (or a folder holding one), the exercise notebooks, the Go files
+// alone (flattened, as Gradescope's upload keeps them), a zip of any of these,
+// or a mix.
+//
+//   - A .go file in a sec6N folder (at most three folders deep) is that
+//     section's file; a .go file elsewhere goes to the section its package
+//     clause names (or whose exercise file has its name), unless the section
+//     already has a file of that name from a sec6N folder.
+//   - ANSWERS.md in a sec6N folder answers that section's manual items; one
+//     elsewhere (ANSWERS*.md) answers any item by the ids of its headings.
+//   - An *.ipynb exercise notebook gives its solution cells (where no Go file
+//     of the same name exists, or the Go file is the untouched stub and the
+//     cell is not) and its answer cells.
+//   - A .zip file (at any of those places) is read as if its files were
+//     there, under safezip's limits; zips inside it are not opened.
+//
+// Unchanged copies of the public tests (cat.TestFiles) are ignored without a
+// word; other _test.go files, a go.mod with replace directives, files of unknown
+// sections, symbolic links and special files are ignored with a note.
 func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
-	s := &Submission{Name: filepath.Base(dir), Dir: dir, Files: map[string]map[string][]byte{}, Answers: map[string]string{}}
+	s := &Submission{Name: filepath.Base(dir), Dir: dir, Files: map[string]map[string][]byte{}, Answers: map[string]string{},
+		Origins: map[string]string{}, CellLines: map[string][]CellLine{}}
 	manual := map[string]string{} // manual item id -> section
 	for _, e := range cat.Exercises {
 		if e.Kind == KindManual {
 			manual[e.ID] = e.Section
 		}
 	}
-	addAnswers := func(from string, section string, answers map[string]string) {
-		for id, a := range answers {
-			if a == "" || (section != "" && manual[id] != section) || manual[id] == "" {
-				continue
-			}
-			if len(a) > maxAnswerBytes {
-				a = strings.ToValidUTF8(truncate(a, maxAnswerBytes), "") // keeps the reports readable
-				s.note("%s: answer to %s cut at %d bytes", from, id, maxAnswerBytes)
-			}
-			if prev, ok := s.Answers[id]; ok && prev != a {
-				s.note("%s: answer to %s ignored (an earlier file already answers it)", from, id)
-				continue
-			}
-			s.Answers[id] = a
-		}
-	}
 	known := map[string]bool{}
 	for _, sec := range cat.Sections() {
 		known[sec] = true
 	}
-	var notebooks []string
-	ignoredTests := 0
+	var files []subFile
 	base := strings.Count(filepath.Clean(dir), string(filepath.Separator))
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -92,74 +107,245 @@ func LoadSubmission(dir string, cat *Catalog) (*Submission, error) {
 			}
 			return nil
 		}
-		name := d.Name()
-		parent := filepath.Base(filepath.Dir(p))
-		switch {
-		case strings.HasSuffix(name, ".ipynb"):
-			notebooks = append(notebooks, p)
-		case name == AnswersFile && sectionDirRE.MatchString(parent) && known[parent]:
-			b, err := readRegular(p, maxSourceBytes)
-			if err != nil {
-				s.note("%s: skipped: %v", rel(dir, p), err)
-				return nil
-			}
-			addAnswers(rel(dir, p), parent, ParseAnswers(b))
-		case name == "go.mod":
-			if b, err := readRegular(p, maxSourceBytes); err == nil && hasForeignReplace(b) {
-				s.note("%s: ignored, with its replace directives (the grader always builds with its own go.mod)", rel(dir, p))
-			}
-		case strings.HasSuffix(name, ".go") && sectionDirRE.MatchString(parent):
-			if !known[parent] {
-				s.note("%s: ignored (no such section in the catalog)", rel(dir, p))
-				return nil
-			}
-			if strings.HasSuffix(name, "_test.go") {
-				ignoredTests++
-				return nil
-			}
-			b, err := readRegular(p, maxSourceBytes)
-			if err != nil {
-				s.note("%s: skipped: %v", rel(dir, p), err)
-				return nil
-			}
-			if s.Files[parent] == nil {
-				s.Files[parent] = map[string][]byte{}
-			}
-			s.Files[parent][name] = b
+		limit := int64(maxSourceBytes)
+		switch kind := fileRole(d.Name()); kind {
+		case "":
+			return nil
+		case ".ipynb":
+			limit = maxNotebookBytes
+		case ".zip":
+			limit = maxZipBytes
 		}
+		b, err := readRegular(p, limit)
+		if err != nil {
+			s.note("%s: skipped: %v", rel(dir, p), err)
+			return nil
+		}
+		info, _ := d.Info()
+		f := subFile{rel: filepath.ToSlash(rel(dir, p)), data: b}
+		if info != nil {
+			f.mod = info.ModTime()
+		}
+		files = append(files, f)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grader.LoadSubmission: %w", err)
 	}
-	if ignoredTests > 0 {
-		s.note("%d *_test.go files of the submission ignored (tests always come from the grader)", ignoredTests)
-	}
-	sort.Strings(notebooks)
-	for _, nb := range notebooks {
-		if answers, err := ExtractAnswers(nb); err == nil {
-			addAnswers(rel(dir, nb), "", answers)
+	// The files inside zips come after the folder's own, which win.
+	var unzipped []subFile
+	for _, f := range files {
+		if fileRole(path.Base(f.rel)) != ".zip" {
+			continue
 		}
-		cells, err := ExtractNotebook(nb)
+		skipped, err := safezip.Walk(f.data, safezip.DefaultLimits, func(z safezip.File) error {
+			if fileRole(path.Base(z.Name)) != "" && fileRole(path.Base(z.Name)) != ".zip" && !hiddenPath(z.Name) {
+				unzipped = append(unzipped, subFile{rel: f.rel + "/" + z.Name, data: z.Data, mod: z.Modified})
+			}
+			return nil
+		})
 		if err != nil {
-			s.note("%s: %s", rel(dir, nb), strings.ReplaceAll(strings.ReplaceAll(err.Error(), nb, filepath.Base(nb)), dir+string(filepath.Separator), ""))
+			s.note("%s: not read: %s", f.rel, strings.TrimPrefix(err.Error(), "safezip.Walk: "))
+		}
+		for _, sk := range skipped {
+			s.note("%s: %s skipped: %s", f.rel, sk.Name, sk.Why)
+		}
+	}
+	files = append(files, unzipped...)
+
+	addAnswers := func(from string, section string, answers map[string]string) {
+		for _, id := range slices.Sorted(maps.Keys(answers)) {
+			a := answers[id]
+			if a == "" || (section != "" && manual[id] != section) || manual[id] == "" {
+				continue
+			}
+			if len(a) > maxAnswerBytes {
+				a = strings.ToValidUTF8(truncate(a, maxAnswerBytes), "") // keeps the reports readable
+				s.note("%s: answer to %s cut at %d bytes", from, id, maxAnswerBytes)
+			}
+			if prev, ok := s.Answers[id]; ok && prev != a {
+				s.note("%s: answer to %s ignored (an earlier file already answers it)", from, id)
+				continue
+			}
+			s.Answers[id] = a
+		}
+	}
+	// A copy of a public test (wherever it is) is what every honest submission has.
+	publicTest := map[string]bool{}
+	for _, h := range cat.TestFiles {
+		publicTest[h] = true
+	}
+	codeFiles := map[string][]string{} // exercise file name -> sections
+	for _, e := range cat.Exercises {
+		if e.Kind == KindCode {
+			codeFiles[e.File] = append(codeFiles[e.File], e.Section)
+		}
+	}
+	var ownTests, flat []string
+	var notebooks []subFile
+	use := func(f subFile, sec, name string) bool {
+		if _, ok := s.Files[sec][name]; ok {
+			return false
+		}
+		if s.Files[sec] == nil {
+			s.Files[sec] = map[string][]byte{}
+		}
+		s.Files[sec][name] = f.data
+		s.Origins[sec+"/"+name] = f.rel
+		if f.mod.After(s.Modified) {
+			s.Modified = f.mod
+		}
+		return true
+	}
+	// Go files in section folders first, then those elsewhere (flattened).
+	for pass := 0; pass < 2; pass++ {
+		for _, f := range files {
+			name, parent := path.Base(f.rel), path.Base(path.Dir(f.rel))
+			if fileRole(name) != ".go" || sectionDirRE.MatchString(parent) != (pass == 0) || helperDirs[parent] {
+				continue // (grid/ and testutil/: every copy of exercises/ has them; the grader uses its own)
+			}
+			if pass == 0 && !known[parent] {
+				s.note("%s: ignored (no such section in the catalog)", f.rel)
+				continue
+			}
+			if strings.HasSuffix(name, "_test.go") {
+				if !publicTest[contentHash(f.data)] {
+					ownTests = append(ownTests, f.rel)
+				}
+				continue
+			}
+			sec := parent
+			if pass == 1 {
+				sec = placeFlat(f.data, name, known, codeFiles)
+				if sec == "" {
+					s.note("%s: ignored: it is in no sec6N folder, and neither its package clause nor its name says which section it belongs to", f.rel)
+					continue
+				}
+			}
+			if !use(f, sec, name) {
+				s.note("%s: ignored: %s/%s was already handed in (%s)", f.rel, sec, name, s.Origins[sec+"/"+name])
+				continue
+			}
+			if pass == 1 {
+				flat = append(flat, f.rel+" → "+sec+"/"+name)
+			}
+		}
+	}
+	if len(flat) > 0 {
+		s.note("files outside sec6N folders, placed by their package clause or name: %s", strings.Join(flat, ", "))
+	}
+	if len(ownTests) > 0 {
+		s.note("ignored: %s (tests always come from the grader; these are not copies of its public tests)", strings.Join(ownTests, ", "))
+	}
+	for _, f := range files {
+		name, parent := path.Base(f.rel), path.Base(path.Dir(f.rel))
+		switch fileRole(name) {
+		case ".md":
+			section := ""
+			if sectionDirRE.MatchString(parent) {
+				if !known[parent] {
+					continue
+				}
+				section = parent
+			}
+			addAnswers(f.rel, section, ParseAnswers(f.data))
+			if f.mod.After(s.Modified) {
+				s.Modified = f.mod
+			}
+		case "go.mod":
+			if hasForeignReplace(f.data) {
+				s.note("%s: ignored, with its replace directives (the grader always builds with its own go.mod)", f.rel)
+			}
+		case ".ipynb":
+			notebooks = append(notebooks, f)
+		}
+	}
+	sort.Slice(notebooks, func(i, j int) bool { return notebooks[i].rel < notebooks[j].rel })
+	for _, nb := range notebooks {
+		if answers, err := extractAnswers(nb.data); err == nil {
+			addAnswers(nb.rel, "", answers)
+		}
+		cells, err := extractNotebook(nb.data)
+		if err != nil {
+			s.note("%s: %s", nb.rel, strings.TrimPrefix(err.Error(), "grader.ExtractNotebook: "))
 			continue
 		}
 		for _, c := range cells {
 			if !known[c.Section] {
 				continue
 			}
-			if s.Files[c.Section] == nil {
-				s.Files[c.Section] = map[string][]byte{}
+			key := c.Section + "/" + c.File
+			stub, hasStub := cat.Stubs[key]
+			if prev, ok := s.Files[c.Section][c.File]; ok && hasStub && sameCode(prev, []byte(stub)) && !sameCode(c.Source, []byte(stub)) {
+				// The Go file is the untouched stub and the cell is not: the student worked in the notebook.
+				s.note("%s is the untouched stub; its solution cell in %s was used", s.Origins[key], nb.rel)
+				delete(s.Files[c.Section], c.File)
 			}
-			if _, ok := s.Files[c.Section][c.File]; ok {
-				s.note("%s: cell for %s/%s ignored (the Go file wins)", rel(dir, nb), c.Section, c.File)
+			if !use(subFile{rel: nb.rel, data: c.Source, mod: nb.mod}, c.Section, c.File) {
+				if !hasStub || !sameCode(c.Source, []byte(stub)) {
+					s.note("%s: cell for %s ignored (the Go file %s wins)", nb.rel, key, s.Origins[key])
+				}
 				continue
 			}
-			s.Files[c.Section][c.File] = c.Source
+			s.CellLines[key] = c.Lines
 		}
 	}
 	return s, nil
+}
+
+// helperDirs are the library folders of exercises/, which the grader always
+// takes from the checkout.
+var helperDirs = map[string]bool{"grid": true, "testutil": true}
+
+// subFile is one file of a submission, read from its folder or a zip in it.
+type subFile struct {
+	rel  string // slash-separated, from the submission's folder ("a.zip/sec63/x.go" inside a zip)
+	data []byte
+	mod  time.Time
+}
+
+// fileRole says what LoadSubmission reads a file as: ".go", ".md" (answers),
+// ".ipynb", ".zip", "go.mod", or "" (not read).
+func fileRole(name string) string {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(name, ".go"):
+		return ".go"
+	case strings.HasPrefix(lower, "answers") && strings.HasSuffix(lower, ".md"):
+		return ".md"
+	case strings.HasSuffix(lower, ".ipynb"):
+		return ".ipynb"
+	case strings.HasSuffix(lower, ".zip"):
+		return ".zip"
+	case name == "go.mod":
+		return "go.mod"
+	}
+	return ""
+}
+
+// hiddenPath reports whether a path inside a zip has a dot-named element
+// (.git/, __MACOSX's ._ files), which LoadSubmission skips as it skips
+// dot-named folders.
+func hiddenPath(p string) bool {
+	for _, el := range strings.Split(p, "/") {
+		if strings.HasPrefix(el, ".") || el == "__MACOSX" {
+			return true
+		}
+	}
+	return false
+}
+
+// placeFlat returns the section of a .go file found outside a sec6N folder:
+// the one its package clause names, else the one whose exercise file has its
+// name, or "".
+func placeFlat(src []byte, name string, known map[string]bool, codeFiles map[string][]string) string {
+	if f, err := parser.ParseFile(token.NewFileSet(), name, src, parser.PackageClauseOnly); err == nil && known[f.Name.Name] {
+		return f.Name.Name
+	}
+	if secs := codeFiles[name]; len(secs) == 1 {
+		return secs[0]
+	}
+	return ""
 }
 
 func (s *Submission) note(format string, args ...any) {
@@ -193,6 +379,7 @@ func hasForeignReplace(gomod []byte) bool {
 const (
 	maxSourceBytes   = 1 << 20
 	maxNotebookBytes = 8 << 20
+	maxZipBytes      = 32 << 20
 )
 
 // readRegular reads a regular file of at most max bytes without following a
@@ -446,4 +633,64 @@ func checkPackageClause(name string, src []byte, sec string) string {
 		return fmt.Sprintf("%s: package %s, want package %s (the section's package)", name, f.Name.Name, sec)
 	}
 	return ""
+}
+
+// UseNotebook takes the solution cells of an exercise notebook into the
+// submission (`d2l check` of a copy of exercises/ and the notebooks beside
+// it). With changedOnly, a cell replaces its Go file only when the cell was
+// changed from the stub and the Go file was not; otherwise every cell does.
+// It returns the files it took ("sec63/mirror_pad.go").
+func (s *Submission) UseNotebook(path string, cat *Catalog, changedOnly bool) ([]string, error) {
+	b, err := readRegular(path, maxNotebookBytes)
+	if err != nil {
+		return nil, fmt.Errorf("grader.UseNotebook: %w", err)
+	}
+	cells, err := extractNotebook(b)
+	if err != nil {
+		return nil, fmt.Errorf("grader.UseNotebook: %s: %w", filepath.Base(path), err)
+	}
+	var took []string
+	for _, c := range cells {
+		key := c.Section + "/" + c.File
+		stub, ok := cat.Stubs[key]
+		if !ok {
+			continue
+		}
+		if changedOnly && (sameCode(c.Source, []byte(stub)) || !sameCode(s.Files[c.Section][c.File], []byte(stub))) {
+			continue
+		}
+		if s.Files[c.Section] == nil {
+			s.Files[c.Section] = map[string][]byte{}
+		}
+		s.Files[c.Section][c.File] = c.Source
+		s.Origins[key] = filepath.Base(path)
+		s.CellLines[key] = c.Lines
+		took = append(took, key)
+	}
+	return took, nil
+}
+
+// sameCode reports whether two Go files declare the same code, whatever their
+// imports, comments and layout: what a notebook's cell and its stub file
+// share while the student has not changed either.
+func sameCode(a, b []byte) bool {
+	decls := func(src []byte) (string, bool) {
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, "x.go", src, 0)
+		if err != nil {
+			return "", false
+		}
+		var sb strings.Builder
+		for _, d := range f.Decls {
+			if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.IMPORT {
+				continue
+			}
+			_ = format.Node(&sb, fset, d)
+			sb.WriteString("\n")
+		}
+		return sb.String(), true
+	}
+	da, okA := decls(a)
+	db, okB := decls(b)
+	return okA && okB && da == db
 }

@@ -69,6 +69,9 @@ func decide(e evidence) (passed bool, reason string) {
 // where it first differs, no value).
 func verdictOutput(t Test, o runOutcome) string {
 	if !t.Hidden {
+		if m := todoRE.FindStringSubmatch(o.Output); m != nil {
+			return notWritten + " (" + m[1] + ")"
+		}
 		if o.Reason != "" && o.Reason != "test failed" {
 			return strings.TrimSpace(o.Reason + "\n" + o.Output)
 		}
@@ -144,6 +147,9 @@ func parseResult(b []byte, nonce string) (code int, ok bool) {
 	}
 	return 0, false
 }
+
+// todoRE finds the panic of an untouched stub in a test's output, and where it is.
+var todoRE = regexp.MustCompile(`(\S+\.go:\d+): panic: TODO`)
 
 var hiddenFileRE = regexp.MustCompile(`[\w./-]*_hidden_test\.go(?::\d+)*`)
 

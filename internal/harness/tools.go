@@ -78,7 +78,7 @@ type Tools struct {
 }
 
 // InstallHint is the command that installs the harness's tools on Debian/Ubuntu.
-const InstallHint = "go run ./cmd/d2l setup   (or: sudo apt-get install -y jupyter-nbconvert && go -C tools install tool)"
+const InstallHint = "go run ./cmd/d2l setup   (or: sudo apt-get install -y jupyter-nbconvert && GOEXPERIMENT= go -C tools install tool)"
 
 // FindTools locates jupyter-nbconvert, gonb, goimports and gopls; the error lists every missing one
 // and the command that installs them.

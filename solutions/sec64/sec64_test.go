@@ -111,22 +111,47 @@ func TestCorr2DMultiInOutMatMul(t *testing.T) {
 	testutil.Close3D(t, want, sec64.Corr2DMultiInOutMatMul(X, K), 1e-4, "random X [2 5 6], K [3 2 2 3] (kh = 2, kw = 3)")
 }
 
-// TestConv1x1MatMul checks an integer example with ci = 2, co = 3.
+// conv1x1 applies a 1×1 convolution layer to X [ci][h][w]: at every pixel the
+// weights W [co][ci] times the channel vector, plus the biases b [co].
+func conv1x1(X [][][]float32, W [][]float32, b []float32) [][][]float32 {
+	Y := make([][][]float32, len(W))
+	for o := range W {
+		Y[o] = grid.Zeros(len(X[0]), len(X[0][0]))
+		for i := range Y[o] {
+			for j := range Y[o][i] {
+				s := b[o]
+				for c := range X {
+					s += W[o][c] * X[c][i][j]
+				}
+				Y[o][i][j] = s
+			}
+		}
+	}
+	return Y
+}
+
+// TestFuseConv1x1 checks the question's example, then that the fused layer computes
+// what the two layers compute one after the other on an image with c0 = 3, c1 = 2, c2 = 4.
 //
 //d2l:test 6.4-7 points=2
-func TestConv1x1MatMul(t *testing.T) {
+func TestFuseConv1x1(t *testing.T) {
 	defer testutil.Catch(t)
+	W, b := sec64.FuseConv1x1(testutil.Matrix([]float64{1, 0}, []float64{0, 2}), []float32{1, 1}, testutil.Matrix([]float64{1, 1}), []float32{3})
+	testutil.Close2D(t, testutil.Matrix([]float64{1, 2}), W, 0, "FuseConv1x1(W1 = [[1 0] [0 2]], b1 = [1 1], W2 = [[1 1]], b2 = [3]): W")
+	testutil.Close1D(t, []float32{5}, b, 0, "FuseConv1x1(W1 = [[1 0] [0 2]], b1 = [1 1], W2 = [[1 1]], b2 = [3]): b")
+
 	X := [][][]float32{
-		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}, []float64{6, 7, 8}),
-		testutil.Matrix([]float64{9, 10, 11}, []float64{12, 13, 14}, []float64{15, 16, 17}),
+		testutil.Matrix([]float64{0, 1, 2}, []float64{3, 4, 5}),
+		testutil.Matrix([]float64{1, -1, 0}, []float64{2, 0, -2}),
+		testutil.Matrix([]float64{5, 4, 3}, []float64{2, 1, 0}),
 	}
-	W := testutil.Matrix([]float64{1, 2}, []float64{3, 4}, []float64{5, 6})
-	want := [][][]float32{
-		testutil.Matrix([]float64{18, 21, 24}, []float64{27, 30, 33}, []float64{36, 39, 42}),
-		testutil.Matrix([]float64{36, 43, 50}, []float64{57, 64, 71}, []float64{78, 85, 92}),
-		testutil.Matrix([]float64{54, 65, 76}, []float64{87, 98, 109}, []float64{120, 131, 142}),
-	}
-	testutil.Close3D(t, want, sec64.Conv1x1MatMul(X, W), 0, "Conv1x1MatMul(X, W)")
+	W1, b1 := testutil.Matrix([]float64{1, 2, 0}, []float64{-1, 0, 1}), []float32{1, -2}
+	W2 := testutil.Matrix([]float64{1, 1}, []float64{2, -1}, []float64{0, 3}, []float64{-1, 0})
+	b2 := []float32{0, 1, -1, 2}
+	W, b = sec64.FuseConv1x1(W1, b1, W2, b2)
+	testutil.ShapeIs(t, W, 4, 3, "FuseConv1x1(W1 [2 3], b1, W2 [4 2], b2): W")
+	testutil.Close3D(t, conv1x1(conv1x1(X, W1, b1), W2, b2), conv1x1(X, W, b), 0,
+		"the fused layer on X [3 2 3] vs the two layers one after the other (are the biases fused too?)")
 }
 
 // TestBlockDiagMatVec checks the question's example and a random case against the

@@ -55,7 +55,11 @@ func Catch(t testing.TB) {
 			blind = "not written yet: the stub still panics with TODO"
 		}
 		report(t, blind)
-		t.Errorf("panic: %v", r)
+		if at := panicSite(); at != "" {
+			t.Errorf("panic: %v (at %s)", r, at)
+		} else {
+			t.Errorf("panic: %v", r)
+		}
 	}
 	resultsMu.Lock()
 	defer resultsMu.Unlock()
@@ -63,6 +67,32 @@ func Catch(t testing.TB) {
 }
 
 var digitsRE = regexp.MustCompile(`[0-9]+`)
+
+// panicSite is where the panic Catch recovers happened, as "sec63/mirror_pad.go:12"
+// (the file's folder and name), or "" when it is not known.
+func panicSite() string {
+	pcs := make([]uintptr, 64)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
+	panicking := false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic" || strings.HasPrefix(f.Function, "runtime.panic"):
+			panicking = true
+		case panicking && !strings.HasPrefix(f.Function, "runtime."):
+			file := f.File
+			if i := strings.LastIndex(file, "/"); i >= 0 {
+				if j := strings.LastIndex(file[:i], "/"); j >= 0 {
+					file = file[j+1:]
+				}
+			}
+			return fmt.Sprintf("%s:%d", file, f.Line)
+		}
+		if !more {
+			return ""
+		}
+	}
+}
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 

@@ -74,16 +74,19 @@ func TestHidden_Corr2DMultiInOutMatMul(t *testing.T) {
 	}
 }
 
-// TestHidden_Conv1x1MatMul compares with the reference on random shapes.
+// TestHidden_FuseConv1x1 compares the fused weights and biases with the reference on random layers.
 //
 //d2l:test 6.4-7 points=2
-func TestHidden_Conv1x1MatMul(t *testing.T) {
+func TestHidden_FuseConv1x1(t *testing.T) {
 	defer testutil.Catch(t)
 	r := testutil.Rng(647)
-	for _, c := range [][4]int{{1, 1, 2, 2}, {3, 5, 4, 3}, {6, 2, 1, 7}} {
-		X := testutil.Rand3D(r, c[0], c[2], c[3])
-		W := testutil.Rand2D(r, c[1], c[0])
-		want := ref.Conv1x1MatMul(testutil.Copy3D(X), testutil.Copy2D(W))
-		testutil.Close3D(t, want, sec64.Conv1x1MatMul(X, W), testutil.Tol, fmt.Sprintf("Conv1x1MatMul of a random X [%d %d %d] and W [%d %d]", c[0], c[2], c[3], c[1], c[0]))
+	for _, c := range [][3]int{{1, 1, 1}, {3, 5, 4}, {6, 2, 1}, {2, 7, 3}} {
+		W1, b1 := testutil.Rand2D(r, c[1], c[0]), testutil.Rand2D(r, 1, c[1])[0]
+		W2, b2 := testutil.Rand2D(r, c[2], c[1]), testutil.Rand2D(r, 1, c[2])[0]
+		wantW, wantB := ref.FuseConv1x1(testutil.Copy2D(W1), testutil.Copy1D(b1), testutil.Copy2D(W2), testutil.Copy1D(b2))
+		W, b := sec64.FuseConv1x1(W1, b1, W2, b2)
+		what := fmt.Sprintf("FuseConv1x1 of random layers c0 = %d, c1 = %d, c2 = %d", c[0], c[1], c[2])
+		testutil.Close2D(t, wantW, W, testutil.Tol, what+": W")
+		testutil.Close1D(t, wantB, b, testutil.Tol, what+": b")
 	}
 }
