@@ -66,8 +66,30 @@ func TestTrainCh6Stopped(t *testing.T) {
 	assert.Equal(t, [4]int{1, 0, 3, 4}, [4]int{res.StoppedEpoch, res.StoppedBatch, res.NumEpochs, res.NumBatches})
 	assert.Equal(t, "第 1/3 轮训练了 0/4 个批量时停止, 还没有完整训练一轮", res.String())
 	assert.Contains(t, out.String(), "stopped in epoch 1/3 after 0 of 4 batches\n")
+	assert.Contains(t, out.String(), "no batch trained: no loss or accuracy\n")
+	assert.NotContains(t, out.String(), "NaN")
 
 	res = TrainResult{Stopped: true, NumEpochs: 10, NumBatches: 235, StoppedEpoch: 3, StoppedBatch: 120,
 		History: [][3]float64{{1, 0.2, 0.3}, {0.8, 0.5, 0.612}}, TestAcc: 0.612}
 	assert.Equal(t, "第 3/10 轮训练了 120/235 个批量时停止, 完整训练了 2 轮, 测试精度 0.612", res.String())
+}
+
+// TestSummaryLine: the last line of TrainCh6 never prints a NaN for a value it did not compute.
+func TestSummaryLine(t *testing.T) {
+	for _, tc := range []struct {
+		name              string
+		testAcc           float64
+		trained, notebook bool
+		want              string
+	}{
+		{"epochs done", 0.779, true, false, "loss 0.469, train acc 0.823, test acc 0.779"},
+		{"stopped in epoch 1", math.NaN(), true, false, "loss 0.469, train acc 0.823, test acc not computed (stopped in the first epoch)"},
+		{"stopped in epoch 1, notebook", math.NaN(), true, true, "loss 0.469, train acc 0.823, test acc 未计算（第一轮没有训练完）"},
+		{"nothing trained", math.NaN(), false, false, "no batch trained: no loss or accuracy"},
+		{"nothing trained, notebook", math.NaN(), false, true, "还没有训练任何批量：没有损失和精度"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, summaryLine(0.469, 0.823, tc.testAcc, tc.trained, tc.notebook))
+		})
+	}
 }

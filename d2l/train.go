@@ -455,9 +455,27 @@ func TrainCh6(net *Sequential, trainIter, testIter *DataIter, numEpochs int, lr 
 	if timer.Sum() > 0 {
 		res.ExamplesPerSec = examples / timer.Sum()
 	}
-	Print(fmt.Sprintf("loss %.3f, train acc %.3f, test acc %.3f", trainL, trainAcc, testAcc))
+	Print(summaryLine(trainL, trainAcc, testAcc, examples > 0, gonbio.IsNotebook))
 	Print(fmt.Sprintf("%.1f examples/sec on %s", res.ExamplesPerSec, device))
 	return res
+}
+
+// summaryLine is TrainCh6's last line but one: the book's "loss …, train acc …, test acc …",
+// with words instead of numbers that were never computed (training stopped before the first
+// batch, or before the first epoch's test accuracy).
+func summaryLine(trainL, trainAcc, testAcc float64, trained, notebook bool) string {
+	switch {
+	case !trained && notebook:
+		return "还没有训练任何批量：没有损失和精度"
+	case !trained:
+		return "no batch trained: no loss or accuracy"
+	case !math.IsNaN(testAcc):
+		return fmt.Sprintf("loss %.3f, train acc %.3f, test acc %.3f", trainL, trainAcc, testAcc)
+	case notebook:
+		return fmt.Sprintf("loss %.3f, train acc %.3f, test acc 未计算（第一轮没有训练完）", trainL, trainAcc)
+	default:
+		return fmt.Sprintf("loss %.3f, train acc %.3f, test acc not computed (stopped in the first epoch)", trainL, trainAcc)
+	}
 }
 
 // ProgressBar is a progress bar that TrainCh6 draws on a terminal, one per epoch: Describe sets
