@@ -163,13 +163,18 @@ func chooseBackend() {
 // describeBackend names a backend for the notice: "pure Go (gomlx/compute/gobackend)", or the
 // backend's own description (e.g. "xla:cuda - ... [1 device(s)]").
 func describeBackend(b compute.Backend) string {
-	if b.Name() == "Go Backend" || b.Name() == gobackend.BackendName {
+	if isPureGo(b) {
 		return "pure Go (gomlx/compute/gobackend)"
 	}
 	if d := b.Description(); d != "" {
 		return d
 	}
 	return b.Name()
+}
+
+// isPureGo reports whether b is GoMLX's pure-Go backend.
+func isPureGo(b compute.Backend) bool {
+	return b.Name() == "Go Backend" || b.Name() == gobackend.BackendName
 }
 
 // newFromConfig opens the backend named by a GOMLX_BACKEND value, turning panics into errors.

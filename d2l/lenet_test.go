@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -299,4 +300,85 @@ func TestPredictCh6(t *testing.T) {
 	assert.Equal(t, 6, strings.Count(svg, "<image "))
 	assert.Contains(t, svg, ">a</text>")
 	assert.Contains(t, svg, ">b</text>")
+}
+
+// TestTrainBatchChunks: TrainBatch computes a batch in trainChunks independent chains (3 for
+// 200 examples on pure Go: 66, 67 and 67); the step must be the one of the whole batch's mean
+// loss. Reference: the same step as the sum of one TrainBatch per chunk, each unsplit and with
+// the learning rate scaled by its share of the batch, from the same weights:
+// w' = w - lr·Σ(n_c/N)·g_c = Σ_c w'_c - (C-1)·w.
+func TestTrainBatchChunks(t *testing.T) {
+	assert.Equal(t, 1, trainChunks(Backend(), 8), "a small batch stays whole")
+	if isPureGo(Backend()) {
+		assert.Equal(t, 3, trainChunks(Backend(), 200))
+		assert.Equal(t, 4, trainChunks(Backend(), 256))
+	}
+	Seed(3)
+	const N, lr = 200, 50.0 // a large rate: updates well above float32 rounding
+	X := Randn(N, 1, 28, 28)
+	labels := make([]int32, N)
+	for i := range labels {
+		labels[i] = int32(i*7) % 10
+	}
+	y := tensors.FromValue(labels)
+	start := LeNet()
+	var w0 [][]float32
+	var shapes [][]int
+	for _, p := range start.Parameters() {
+		w0 = append(w0, values(p.Value))
+		shapes = append(shapes, p.Value.Shape().Dimensions)
+	}
+	withStart := func() *Sequential {
+		net := LeNet()
+		for i, r := range net.paramRefs("test") {
+			*r = tensors.FromFlatDataAndDimensions(slices.Clone(w0[i]), shapes[i]...)
+		}
+		return net
+	}
+	whole := withStart()
+	lossSum, correct := TrainBatch(whole, X, y, lr)
+
+	xs, ys := values(X), labels
+	const chunks, per = 3, 28 * 28
+	want := make([][]float64, len(w0))
+	for i := range want {
+		want[i] = make([]float64, len(w0[i]))
+		for k, v := range w0[i] {
+			want[i][k] = -float64(chunks-1) * float64(v)
+		}
+	}
+	var wantLoss, wantCorrect float64
+	for c := range chunks {
+		lo, hi := c*N/chunks, (c+1)*N/chunks
+		net := withStart()
+		Xc := tensors.FromFlatDataAndDimensions(slices.Clone(xs[lo*per:hi*per]), hi-lo, 1, 28, 28)
+		yc := tensors.FromValue(slices.Clone(ys[lo:hi]))
+		l, k := TrainBatch(net, Xc, yc, lr*float64(hi-lo)/N)
+		wantLoss += l
+		wantCorrect += k
+		for i, p := range net.Parameters() {
+			for k, v := range values(p.Value) {
+				want[i][k] += float64(v)
+			}
+		}
+	}
+	assert.InDelta(t, wantLoss, lossSum, 1e-3)
+	assert.Equal(t, wantCorrect, correct)
+	// The updates w' - w are small (sigmoids at initialisation): compare them, relative to the
+	// largest update of each parameter.
+	for i, p := range whole.Parameters() {
+		got := values(p.Value)
+		scale := 0.0
+		for k := range got {
+			scale = max(scale, math.Abs(want[i][k]-float64(w0[i][k])))
+		}
+		require.Greater(t, scale, 1e-4, "%s: the step changes the weights", p.Name)
+		for k := range got {
+			d := (float64(got[k]) - float64(w0[i][k])) - (want[i][k] - float64(w0[i][k]))
+			if !assert.LessOrEqual(t, math.Abs(d), 1e-2*scale, "%s[%d]: update %v, want %v", p.Name, k,
+				float64(got[k])-float64(w0[i][k]), want[i][k]-float64(w0[i][k])) {
+				break
+			}
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/d2l-go/d2l-go/internal/gonbio"
+	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -160,11 +161,29 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 	classes := 0 // the logits' [n, k]: k, recorded in the program when it is built
 	e, consts := n.program(fn, "train", ins, func(g *graph.Graph, p []*graph.Node) []*graph.Node {
 		x, labels, rate, params := p[0], p[1], p[2], p[3:]
-		// StopGradient: no gradient of the images is built (ONNX Runtime would compute it).
-		logits := n.build(fn, graph.StopGradient(x), params)
-		classes = checkLogits(fn, logits, x)
-		perExample := crossEntropyGraph(logits, labels)
-		loss := graph.ReduceAllMean(perExample)
+		// The batch in trainChunks(…) independent chains, whose loss sums and counts of correct
+		// predictions add up: the step's gradient is the same, and a backend that runs
+		// independent nodes concurrently keeps every core busy.
+		bs := x.Shape().Dimensions[0]
+		chunks := trainChunks(g.Backend(), bs)
+		var lossSum, correct *graph.Node
+		for c := range chunks {
+			xc, lc := x, labels
+			if chunks > 1 {
+				lo, hi := c*bs/chunks, (c+1)*bs/chunks
+				xc, lc = graph.Slice(x, graph.AxisRange(lo, hi)), graph.Slice(labels, graph.AxisRange(lo, hi))
+			}
+			// StopGradient: no gradient of the images is built (ONNX Runtime would compute it).
+			logits := n.build(fn, graph.StopGradient(xc), params)
+			classes = checkLogits(fn, logits, xc)
+			ls, cc := graph.ReduceAllSum(crossEntropyGraph(logits, lc)), correctGraph(logits, lc)
+			if lossSum == nil {
+				lossSum, correct = ls, cc
+			} else {
+				lossSum, correct = graph.Add(lossSum, ls), graph.Add(correct, cc)
+			}
+		}
+		loss := graph.DivScalar(lossSum, float64(bs))
 		var grads []*graph.Node
 		if np > 0 {
 			grads = graph.Gradient(loss, params...)
@@ -173,7 +192,7 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 		for i, w := range params {
 			out = append(out, graph.Sub(w, graph.Mul(graph.ConvertDType(rate, w.DType()), grads[i])))
 		}
-		out = append(out, graph.ReduceAllSum(perExample), correctGraph(logits, labels))
+		out = append(out, lossSum, correct)
 		// Per updated parameter: the sum of w - w, 0 when every value is finite, NaN otherwise.
 		for _, w := range out[:np] {
 			out = append(out, graph.ReduceAllSum(graph.Sub(w, w)))
@@ -196,6 +215,19 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 		*r = outs[i]
 	}
 	return scalar(outs[np]), scalar(outs[np+1])
+}
+
+// trainChunks is the number of independent chains TrainBatch splits a batch of bs examples
+// into: on the pure-Go backend, which runs independent nodes of a graph concurrently, one per
+// 64 examples and at most 4; elsewhere 1. Measured with `d2l train -epochs 2 lenet`
+// (2026-12-07, 2-core AMD EPYC): a pure-Go epoch in 7.1–7.6 s instead of 8.9–9.0 s (with
+// GOMAXPROCS=1 and -limit 20000, 3.2 s instead of 3.4 s); ONNX Runtime, which parallelises
+// inside each operation, 5.5 s split in two against 5.2 s.
+func trainChunks(b compute.Backend, bs int) int {
+	if !isPureGo(b) {
+		return 1
+	}
+	return min(max(bs/64, 1), 4)
 }
 
 // checkLogits panics unless the network's output is logits [n, k] for the batch x [n, ...];
