@@ -24,7 +24,7 @@ func init() {
 	register(&Command{
 		Name:    "gen-exercises",
 		Summary: "generate exercises/ and notebooks/exercises/ from solutions/ (stubs, public tests, questions)",
-		Usage:   "[-check]",
+		Usage:   "[-check | -force]",
 		Run:     runGenExercises,
 	})
 }
@@ -34,6 +34,7 @@ func runGenExercises(_ context.Context, args []string) error {
 	c := commands["gen-exercises"]
 	flags := flags(c, os.Stderr)
 	check := flags.Bool("check", false, "write nothing; fail if exercises/ is out of sync with solutions/")
+	force := flags.Bool("force", false, "overwrite and remove generated files even when they were changed since they were generated")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -52,7 +53,7 @@ func runGenExercises(_ context.Context, args []string) error {
 		}
 		return nil
 	}
-	written, err := grader.Generate(l)
+	written, err := grader.Generate(l, *force)
 	for _, p := range written {
 		rel, _ := filepath.Rel(root, p)
 		fmt.Println("gen-exercises: wrote", rel)

@@ -2,6 +2,8 @@ package grader
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -297,8 +299,59 @@ func generated(l Layout) (files, notebooks map[string][]byte, err error) {
 		return nil, nil, err
 	}
 	notebooks, err = GeneratedNotebooks(cat, files, KernelLanguageInfo(filepath.Join(l.Root, "notebooks")))
-	return files, notebooks, err
+	if err != nil {
+		return nil, nil, err
+	}
+	files[ManifestFile] = manifest(l, files, notebooks)
+	return files, notebooks, nil
 }
+
+// ManifestFile (in exercises/) lists the SHA-256 of every file gen-exercises writes, as
+// "sum  path" lines with paths relative to the repository root (exercises/…,
+// notebooks/exercises/…). Generate overwrites or removes only files whose content still has
+// the sum it wrote: a file changed since (a solved stub, a run notebook) or one it did not
+// write (a helper someone added) is someone's work.
+const ManifestFile = ".generated"
+
+// manifest returns the content of ManifestFile for the generated files.
+func manifest(l Layout, files, notebooks map[string][]byte) []byte {
+	var lines []string
+	for _, set := range []struct {
+		base  string
+		files map[string][]byte
+	}{{l.Exercises, files}, {l.Notebooks, notebooks}} {
+		prefix, _ := filepath.Rel(l.Root, set.base)
+		for rel, b := range set.files {
+			if rel == ManifestFile {
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("%x  %s", sha256.Sum256(b), filepath.ToSlash(filepath.Join(prefix, rel))))
+		}
+	}
+	sort.Strings(lines)
+	return []byte("# Written by `d2l gen-exercises`: the SHA-256 of each file it generated. It overwrites or removes\n" +
+		"# only files that still have these sums; changed ones are kept unless it runs with -force.\n" +
+		strings.Join(lines, "\n") + "\n")
+}
+
+// readManifest reads the sums of a ManifestFile (path relative to the root -> hex sum); nil
+// when there is none.
+func readManifest(l Layout) map[string]string {
+	b, err := os.ReadFile(filepath.Join(l.Exercises, ManifestFile))
+	if err != nil {
+		return nil
+	}
+	sums := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if sum, path, ok := strings.Cut(line, "  "); ok && !strings.HasPrefix(line, "#") {
+			sums[path] = sum
+		}
+	}
+	return sums
+}
+
+// ErrChanged marks Generate's refusal to overwrite or remove files someone changed.
+var ErrChanged = errors.New("changed since gen-exercises wrote them")
 
 func copyGoDir(src, rel string, files map[string][]byte) error {
 	paths, _ := filepath.Glob(filepath.Join(src, "*.go"))
@@ -315,12 +368,53 @@ func copyGoDir(src, rel string, files map[string][]byte) error {
 	return nil
 }
 
-// Generate rewrites exercises/ (and the exercise notebooks) from solutions/,
-// removing files that are no longer generated. It returns the paths written.
-func Generate(l Layout) ([]string, error) {
+// Generate rewrites exercises/ (and the exercise notebooks) from solutions/, removing files
+// that are no longer generated. It returns the paths written. Unless force, it first makes
+// sure it loses nobody's work: a file it would overwrite or remove must still be what it last
+// wrote (ManifestFile); otherwise it writes nothing and returns an error wrapping ErrChanged
+// that names those files.
+func Generate(l Layout, force bool) ([]string, error) {
 	files, nbs, err := generated(l)
 	if err != nil {
 		return nil, err
+	}
+	sets := []struct {
+		base string
+		set  map[string][]byte
+	}{{l.Exercises, files}, {l.Notebooks, nbs}}
+	if !force {
+		sums := readManifest(l)
+		var changed []string
+		for _, s := range sets {
+			prefix, _ := filepath.Rel(l.Root, s.base)
+			_ = filepath.WalkDir(s.base, func(p string, d os.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return nil
+				}
+				rel, _ := filepath.Rel(s.base, p)
+				rel = filepath.ToSlash(rel)
+				if rel == ManifestFile {
+					return nil
+				}
+				cur, err := os.ReadFile(p)
+				if err != nil {
+					return nil
+				}
+				if want, ok := s.set[rel]; ok && bytes.Equal(cur, want) {
+					return nil // nothing to write
+				}
+				key := filepath.ToSlash(filepath.Join(prefix, rel))
+				if sums[key] != fmt.Sprintf("%x", sha256.Sum256(cur)) {
+					changed = append(changed, key)
+				}
+				return nil
+			})
+		}
+		if len(changed) > 0 {
+			sort.Strings(changed)
+			return nil, fmt.Errorf("grader.Generate: %s: %w (someone's work: solved stubs, run notebooks, added files); "+
+				"move them away or commit them, or run gen-exercises -force to overwrite and remove them", strings.Join(changed, ", "), ErrChanged)
+		}
 	}
 	var written []string
 	write := func(base string, set map[string][]byte) error {
@@ -358,11 +452,10 @@ func Generate(l Layout) ([]string, error) {
 		}
 		return nil
 	}
-	if err := write(l.Exercises, files); err != nil {
-		return nil, fmt.Errorf("grader.Generate: %w", err)
-	}
-	if err := write(l.Notebooks, nbs); err != nil {
-		return nil, fmt.Errorf("grader.Generate: %w", err)
+	for _, s := range sets {
+		if err := write(s.base, s.set); err != nil {
+			return nil, fmt.Errorf("grader.Generate: %w", err)
+		}
 	}
 	return written, nil
 }

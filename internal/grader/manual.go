@@ -75,10 +75,11 @@ func (m ManualSummary) String() string {
 
 // ManualError lists every mistake of a manual scores file; nothing was merged.
 type ManualError struct {
-	File     string
-	Mistakes []string
+	File     string   // the manual scores file, as given
+	Mistakes []string // one line per mistake: the row's line number and what is wrong
 }
 
+// Error lists the mistakes, one per line, and says that nothing was merged.
 func (e *ManualError) Error() string {
 	return fmt.Sprintf("%s has %d mistakes; nothing was merged. Fix them and run -manual again:\n  %s", e.File, len(e.Mistakes), strings.Join(e.Mistakes, "\n  "))
 }
