@@ -306,6 +306,18 @@ func generated(l Layout) (files, notebooks map[string][]byte, err error) {
 	return files, notebooks, nil
 }
 
+// outputSet is one folder gen-exercises writes (exercises/ or notebooks/exercises/) and its
+// files, by path relative to it.
+type outputSet struct {
+	base  string
+	files map[string][]byte
+}
+
+// outputSets pairs the generated files with their folders.
+func outputSets(l Layout, files, notebooks map[string][]byte) []outputSet {
+	return []outputSet{{l.Exercises, files}, {l.Notebooks, notebooks}}
+}
+
 // ManifestFile (in exercises/) lists the SHA-256 of every file gen-exercises writes, as
 // "sum  path" lines with paths relative to the repository root (exercises/…,
 // notebooks/exercises/…). Generate overwrites or removes only files whose content still has
@@ -316,10 +328,7 @@ const ManifestFile = ".generated"
 // manifest returns the content of ManifestFile for the generated files.
 func manifest(l Layout, files, notebooks map[string][]byte) []byte {
 	var lines []string
-	for _, set := range []struct {
-		base  string
-		files map[string][]byte
-	}{{l.Exercises, files}, {l.Notebooks, notebooks}} {
+	for _, set := range outputSets(l, files, notebooks) {
 		prefix, _ := filepath.Rel(l.Root, set.base)
 		for rel, b := range set.files {
 			if rel == ManifestFile {
@@ -378,10 +387,7 @@ func Generate(l Layout, force bool) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	sets := []struct {
-		base string
-		set  map[string][]byte
-	}{{l.Exercises, files}, {l.Notebooks, nbs}}
+	sets := outputSets(l, files, nbs)
 	if !force {
 		sums := readManifest(l)
 		var changed []string
@@ -400,7 +406,7 @@ func Generate(l Layout, force bool) ([]string, error) {
 				if err != nil {
 					return nil
 				}
-				if want, ok := s.set[rel]; ok && bytes.Equal(cur, want) {
+				if want, ok := s.files[rel]; ok && bytes.Equal(cur, want) {
 					return nil // nothing to write
 				}
 				key := filepath.ToSlash(filepath.Join(prefix, rel))
@@ -453,7 +459,7 @@ func Generate(l Layout, force bool) ([]string, error) {
 		return nil
 	}
 	for _, s := range sets {
-		if err := write(s.base, s.set); err != nil {
+		if err := write(s.base, s.files); err != nil {
 			return nil, fmt.Errorf("grader.Generate: %w", err)
 		}
 	}
@@ -485,10 +491,7 @@ func Stale(l Layout) ([]string, error) {
 		return nil, err
 	}
 	var stale []string
-	for _, set := range []struct {
-		base  string
-		files map[string][]byte
-	}{{l.Exercises, files}, {l.Notebooks, nbs}} {
+	for _, set := range outputSets(l, files, nbs) {
 		prefix, _ := filepath.Rel(l.Root, set.base)
 		for rel, want := range set.files {
 			got, err := os.ReadFile(filepath.Join(set.base, filepath.FromSlash(rel)))
