@@ -132,7 +132,9 @@ func scalar(t *tensors.Tensor) float64 {
 // batch, and returns the summed loss of the batch (before the update) and the number of correct
 // predictions. X is [n, ...] float32, y [n] int32 with labels in [0, k) for the k outputs of
 // the network (its logits are [n, k]). The step is one compiled graph (forward, backward and
-// update), compiled once per batch shape for the layers net holds now; the network's parameter
+// update), compiled once per batch shape for the layers net holds now (on the pure-Go backend,
+// a batch of 128 or more as up to four independent chains of about 64 examples, which run
+// concurrently; the step is the same); the network's parameter
 // tensors are replaced by the updated ones. Tensors read earlier from net.Parameters() or a
 // layer's Weight keep their values.
 //
