@@ -12,7 +12,12 @@ import (
 //d2l:test 6.2-1 points=2
 func TestDiagonalEdgeImage(t *testing.T) {
 	defer testutil.Catch(t)
-	want := testutil.Matrix([]float64{1, 0, 0, 0}, []float64{1, 1, 0, 0}, []float64{1, 1, 1, 0}, []float64{1, 1, 1, 1})
+	want := testutil.Matrix(
+		[]float64{1, 0, 0, 0},
+		[]float64{1, 1, 0, 0},
+		[]float64{1, 1, 1, 0},
+		[]float64{1, 1, 1, 1},
+	)
 	testutil.Close2D(t, want, sec62.DiagonalEdgeImage(4), 0, "DiagonalEdgeImage(4)")
 }
 
@@ -39,7 +44,10 @@ func TestEdgeResponses_Values(t *testing.T) {
 	defer testutil.Catch(t)
 	X := testutil.Matrix([]float64{1, 0, 0}, []float64{1, 1, 0}, []float64{1, 1, 1})
 	withK, withXT, withKT := sec62.EdgeResponses(X)
-	testutil.Close2D(t, testutil.Matrix([]float64{1, 0}, []float64{0, 1}, []float64{0, 0}), withK, 0, "withK")
-	testutil.Close2D(t, testutil.Matrix([]float64{0, 0}, []float64{-1, 0}, []float64{0, -1}), withXT, 0, "withXT")
-	testutil.Close2D(t, testutil.Matrix([]float64{0, -1, 0}, []float64{0, 0, -1}), withKT, 0, "withKT")
+	testutil.Close2D(t,
+		testutil.Matrix([]float64{1, 0}, []float64{0, 1}, []float64{0, 0}), withK, 0, "withK")
+	testutil.Close2D(t,
+		testutil.Matrix([]float64{0, 0}, []float64{-1, 0}, []float64{0, -1}), withXT, 0, "withXT")
+	testutil.Close2D(t,
+		testutil.Matrix([]float64{0, -1, 0}, []float64{0, 0, -1}), withKT, 0, "withKT")
 }

@@ -594,8 +594,7 @@ func waitFor(t *testing.T, ctx context.Context, timeout time.Duration, done func
 
 // checkLayout checks that the page shows every output at its size: no output squeezed into a
 // scroll box of its own (Jupyter does so for tall outputs unless told not to), no code cell
-// wider than its box (its lines hidden behind a scrollbar; exercise notebooks' %test cells
-// aside), no output wider than the page.
+// wider than its box (its lines hidden behind a scrollbar), no output wider than the page.
 func checkLayout(t *testing.T, ctx context.Context) {
 	t.Helper()
 	lay := measureLayout(t, ctx)
@@ -623,11 +622,8 @@ func measureLayout(t *testing.T, ctx context.Context) layout {
 		cells.forEach((c, i) => {
 			if (c.cell_type !== 'code') return;
 			if (c.output_area.element[0].classList.contains('output_scroll')) res.Scrolled.push(i + 1);
-			// The %test cell of an exercise notebook is the public tests of solutions/secNN/*_test.go
-			// as they are: their long lines are not checked here.
-			const role = (c.metadata.d2l || {}).role;
 			const s = c.code_mirror.getScrollInfo();
-			if (role !== 'test' && s.width > s.clientWidth + 1) {
+			if (s.width > s.clientWidth + 1) {
 				const long = c.get_text().split(String.fromCharCode(10)).reduce((a, l) => l.length > a.length ? l : a, '');
 				res.WideCode.push(where(c, i) + ': ' + s.width + ' > ' + s.clientWidth + ' px: ' + long.slice(0, 100));
 			}

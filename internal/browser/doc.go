@@ -11,8 +11,8 @@
 //     SVG or HTML as text, that MathJax rendered the formulas, that the link to the
 //     section's exercises opens, that the notebook is not marked as changed once its
 //     kernel is ready, and that everything fits the page: no output squeezed into a scroll
-//     box of its own, no code line hidden behind a scrollbar (the exercise notebooks' %test
-//     cells aside), no figure cut off, drawn beyond its box or labelled too small or too pale;
+//     box of its own, no code line hidden behind a scrollbar, no figure cut off, drawn beyond
+//     its box or labelled too small or too pale;
 //   - checks that Jupyter's file list of notebooks/ holds notebooks only;
 //   - runs all cells of 6.2, of 6.3 with a cell added that draws a big input (it must fit),
 //     and of the 6.3 exercise notebook (its solution cells filled with the reference

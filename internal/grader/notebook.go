@@ -437,7 +437,11 @@ func prepCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 				if d.Body == nil {
 					continue
 				}
-				decls = append(decls, text(d.Pos(), d.Body.Lbrace)+"{ panic(testutil.NotRun("+strconv.Quote(e.ID)+")) }")
+				// The body on lines of its own: gofmt would keep a short function on one
+				// line and align the bodies of consecutive ones, which can make a line
+				// wider than Jupyter's code box.
+				decls = append(decls, text(d.Pos(), d.Body.Lbrace)+
+					"{\n\tpanic(testutil.NotRun("+strconv.Quote(e.ID)+"))\n}")
 			case *ast.GenDecl:
 				if d.Tok != token.IMPORT {
 					decls = append(decls, text(d.Pos(), d.End()))
@@ -455,7 +459,7 @@ func prepCell(sec string, files map[string][]byte, cat *Catalog) (string, error)
 	for _, p := range paths {
 		sb.WriteString("\t" + strings.TrimSpace(imports[p]+" "+strconv.Quote(p)) + "\n")
 	}
-	sb.WriteString(")\n\n" + strings.Join(decls, "\n") + "\n")
+	sb.WriteString(")\n\n" + strings.Join(decls, "\n\n") + "\n")
 	out, err := dropUnusedImports([]byte(sb.String()))
 	if err != nil {
 		return "", fmt.Errorf("grader.GeneratedNotebooks: %s preparation cell: %w", sec, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -78,6 +79,60 @@ func TestGeneratedInSync(t *testing.T) {
 	stale, err := Stale(l)
 	require.NoError(t, err)
 	require.Empty(t, stale, "run `go run ./cmd/d2l gen-exercises`")
+}
+
+// maxCodeColumns is the widest line a code cell of a generated exercise notebook may have,
+// in columns (see columns). Jupyter Notebook's code box, as the browser test
+// (internal/browser: Classic Notebook in a 1280-px wide Chromium window) opens the
+// notebooks, is 976 px wide and a character of its monospace font 8.43 px (a Han character
+// 14.4 px), so 115 columns fit before a horizontal scrollbar hides the rest (measured in
+// TestNotebooksInBrowser on 2026-12-07); 100 leaves room for a wider font.
+const maxCodeColumns = 100
+
+// columns returns how many columns line takes in a code cell: a tab moves to the next
+// multiple of 4 (CodeMirror's tab size in Jupyter), an East Asian wide or fullwidth character
+// (Han, kana, Hangul, CJK punctuation, fullwidth forms) takes 2, any other character 1.
+func columns(line string) int {
+	n := 0
+	for _, r := range line {
+		switch {
+		case r == '\t':
+			n = n/4*4 + 4
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul),
+			r >= 0x3000 && r <= 0x303f, r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// TestGeneratedNotebooksFit: no code line of a generated exercise notebook (preparation,
+// solution and %test cells) is wider than Jupyter's code box, where it would hide behind a
+// scrollbar. The public tests of solutions/ end up in the %test cells: their lines must
+// stay short too.
+func TestGeneratedNotebooksFit(t *testing.T) {
+	assert.Equal(t, 10, columns("\tx := 1"))
+	assert.Equal(t, 9, columns("// 准备。"))
+	l, _ := testLayout(t)
+	_, nbs, err := generated(l)
+	require.NoError(t, err)
+	require.NotEmpty(t, nbs)
+	for name, b := range nbs {
+		nb, err := notebook.Parse(b)
+		require.NoError(t, err, name)
+		for i, c := range nb.Cells {
+			if c.Type != notebook.Code {
+				continue
+			}
+			for j, line := range strings.Split(c.Source, "\n") {
+				assert.LessOrEqual(t, columns(line), maxCodeColumns,
+					"%s, cell %d (%s), line %d is too wide for Jupyter's code box:\n%s",
+					name, i+1, c.ID, j+1, line)
+			}
+		}
+	}
 }
 
 // TestExtractNotebookImports: a solution cell is graded as %test ran it in GoNB, where the

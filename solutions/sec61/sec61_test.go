@@ -32,7 +32,8 @@ func TestConv1D_Values(t *testing.T) {
 func TestConvolve2D_Shape(t *testing.T) {
 	defer testutil.Catch(t)
 	r := testutil.Rng(61)
-	testutil.ShapeIs(t, sec61.Convolve2D(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 4, 2)), 5, 4, "Convolve2D(f [2 3], g [4 2])")
+	got := sec61.Convolve2D(testutil.Rand2D(r, 2, 3), testutil.Rand2D(r, 4, 2))
+	testutil.ShapeIs(t, got, 5, 4, "Convolve2D(f [2 3], g [4 2])")
 }
 
 // TestConvolve2D_Values checks a small example and that f*g = g*f.

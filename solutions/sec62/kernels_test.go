@@ -33,7 +33,8 @@ func TestSecondDerivativeKernel_Shape(t *testing.T) {
 //d2l:test 6.2-4a points=2
 func TestSecondDerivativeKernel_Cubic(t *testing.T) {
 	defer testutil.Catch(t)
-	got := grid.Corr2D(samples(8, func(x float64) float64 { return x*x*x + x*x }), sec62.SecondDerivativeKernel())
+	cubic := samples(8, func(x float64) float64 { return x*x*x + x*x })
+	got := grid.Corr2D(cubic, sec62.SecondDerivativeKernel())
 	want := samples(6, func(x float64) float64 { return 6*(x+1) + 2 })
 	testutil.Close2D(t, want, got, 1e-5, "corr2d(x³+x², K)")
 }
@@ -46,7 +47,8 @@ func TestIntegralKernel(t *testing.T) {
 	K := sec62.IntegralKernel(2, 3)
 	testutil.ShapeIs(t, K, 2, 3, "IntegralKernel(2, 3)")
 	X := testutil.Matrix([]float64{0, 1, 2, 3}, []float64{4, 5, 6, 7}, []float64{8, 9, 10, 11})
-	testutil.Close2D(t, testutil.Matrix([]float64{18, 24}, []float64{42, 48}), grid.Corr2D(X, K), 0, "corr2d(X, IntegralKernel(2, 3))")
+	want := testutil.Matrix([]float64{18, 24}, []float64{42, 48})
+	testutil.Close2D(t, want, grid.Corr2D(X, K), 0, "corr2d(X, IntegralKernel(2, 3))")
 }
 
 // TestDerivativeKernel checks the width d+1 and the value d! on x^d for d = 1…4.
@@ -68,7 +70,8 @@ func TestDerivativeKernel(t *testing.T) {
 				return p
 			}), K)
 			for _, v := range got[0] {
-				require.InDelta(t, fact, float64(v), 1e-3, "corr2d(x^%d, DerivativeKernel(%d)) should be %d! everywhere", d, d, d)
+				require.InDelta(t, fact, float64(v), 1e-3,
+					"corr2d(x^%d, DerivativeKernel(%d)) should be %d! everywhere", d, d, d)
 			}
 		})
 	}
@@ -94,7 +97,8 @@ func TestDirectionalEdgeKernel(t *testing.T) {
 			for _, row := range grid.Corr2D(X, K) {
 				for _, got := range row {
 					require.InDelta(t, want, got, 1e-4,
-						"corr2d(ramp X[i][j] = %v·j + %v·i, DirectionalEdgeKernel(%v, %v)) should be %v everywhere", ab[0], ab[1], v[0], v[1], want)
+						"corr2d(ramp X[i][j] = %v·j + %v·i, DirectionalEdgeKernel(%v, %v)) "+
+							"should be %v everywhere", ab[0], ab[1], v[0], v[1], want)
 				}
 			}
 		}
@@ -114,14 +118,17 @@ func TestBlurKernel(t *testing.T) {
 		sum := 0.0
 		for i := range K {
 			for j := range K[i] {
-				require.GreaterOrEqual(t, K[i][j], float32(0), "%s[%d][%d]: weights of a blur are >= 0", what, i, j)
+				require.GreaterOrEqual(t, K[i][j], float32(0),
+					"%s[%d][%d]: weights of a blur are >= 0", what, i, j)
 				require.InDelta(t, K[i][j], K[n-1-i][j], 1e-6, "%s is symmetric top-bottom", what)
 				require.InDelta(t, K[i][j], K[i][n-1-j], 1e-6, "%s is symmetric left-right", what)
-				require.InDelta(t, K[i][j], K[j][i], 1e-6, "%s is symmetric under transposition", what)
+				require.InDelta(t, K[i][j], K[j][i], 1e-6,
+					"%s is symmetric under transposition", what)
 				sum += float64(K[i][j])
 			}
 		}
-		require.InDelta(t, 1, sum, 1e-5, "%s: the weights sum to 1 (a constant image keeps its value)", what)
+		require.InDelta(t, 1, sum, 1e-5,
+			"%s: the weights sum to 1 (a constant image keeps its value)", what)
 		if n > 1 {
 			board := grid.Zeros(8, 8)
 			for i := range board {
@@ -131,7 +138,8 @@ func TestBlurKernel(t *testing.T) {
 			}
 			for _, row := range grid.Corr2D(board, K) {
 				for _, v := range row {
-					require.Less(t, math.Abs(float64(v)-0.5), 0.5, "%s on a 0/1 checkerboard: every output is strictly between 0 and 1", what)
+					require.Less(t, math.Abs(float64(v)-0.5), 0.5,
+						"%s on a 0/1 checkerboard: every output is strictly between 0 and 1", what)
 				}
 			}
 		}

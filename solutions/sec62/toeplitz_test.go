@@ -13,7 +13,8 @@ import (
 //d2l:test 6.2-3b points=1
 func TestToeplitzMatrix_Shape(t *testing.T) {
 	defer testutil.Catch(t)
-	testutil.ShapeIs(t, sec62.ToeplitzMatrix(testutil.Rand2D(testutil.Rng(3), 2, 2), 3, 3), 4, 9, "ToeplitzMatrix(K [2 2], 3, 3)")
+	W := sec62.ToeplitzMatrix(testutil.Rand2D(testutil.Rng(3), 2, 2), 3, 3)
+	testutil.ShapeIs(t, W, 4, 9, "ToeplitzMatrix(K [2 2], 3, 3)")
 }
 
 // TestToeplitzMatrix_Book checks W · vec(X) on the book's example.
@@ -28,5 +29,6 @@ func TestToeplitzMatrix_Book(t *testing.T) {
 	for i := range vecX {
 		vecX[i][0] = float32(i)
 	}
-	testutil.Close2D(t, testutil.Matrix([]float64{19}, []float64{25}, []float64{37}, []float64{43}), grid.MatMul(W, vecX), 0, "W · vec(X)")
+	want := testutil.Matrix([]float64{19}, []float64{25}, []float64{37}, []float64{43})
+	testutil.Close2D(t, want, grid.MatMul(W, vecX), 0, "W · vec(X)")
 }

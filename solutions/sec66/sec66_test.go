@@ -70,12 +70,15 @@ func requireLayers(t *testing.T, name string, net *d2l.Sequential, want []layer)
 		what := fmt.Sprintf("%s(): layer %d (%s)", name, i, w.kind)
 		switch l := net.Layers[i].(type) {
 		case *d2l.Conv2d:
-			testutil.Equal(t, [4]int{w.in, w.out, w.kernel, w.padding}, [4]int{l.InChannels, l.OutChannels, l.KernelSize[0], l.Padding[0]},
+			testutil.Equal(t, [4]int{w.in, w.out, w.kernel, w.padding},
+				[4]int{l.InChannels, l.OutChannels, l.KernelSize[0], l.Padding[0]},
 				what+": [in channels, out channels, kernel size, padding]")
-			testutil.Equal(t, [3][2]int{{w.kernel, w.kernel}, {w.padding, w.padding}, {1, 1}}, [3][2]int{l.KernelSize, l.Padding, l.Stride},
+			testutil.Equal(t, [3][2]int{{w.kernel, w.kernel}, {w.padding, w.padding}, {1, 1}},
+				[3][2]int{l.KernelSize, l.Padding, l.Stride},
 				what+": [kernel size, padding, stride] as [h w] pairs")
 		case *d2l.Linear:
-			testutil.Equal(t, [2]int{w.in, w.out}, [2]int{l.InFeatures, l.OutFeatures}, what+": [in features, out features]")
+			testutil.Equal(t, [2]int{w.in, w.out}, [2]int{l.InFeatures, l.OutFeatures},
+				what+": [in features, out features]")
 		}
 	}
 }
@@ -168,11 +171,19 @@ func TestLayerOutputs_Shapes(t *testing.T) {
 	defer testutil.Catch(t)
 	d2l.Seed(1)
 	outs := sec66.LayerOutputs(d2l.LeNet(), d2l.Rand(1, 1, 28, 28))
-	want := [][]int{{1, 6, 28, 28}, {1, 6, 28, 28}, {1, 6, 14, 14}, {1, 16, 10, 10}, {1, 16, 10, 10}, {1, 16, 5, 5},
-		{1, 400}, {1, 120}, {1, 120}, {1, 84}, {1, 84}, {1, 10}}
+	want := [][]int{
+		{1, 6, 28, 28}, {1, 6, 28, 28}, {1, 6, 14, 14},
+		{1, 16, 10, 10}, {1, 16, 10, 10}, {1, 16, 5, 5},
+		{1, 400},
+		{1, 120}, {1, 120},
+		{1, 84}, {1, 84},
+		{1, 10},
+	}
 	testutil.Equal(t, len(want), len(outs), "LayerOutputs(LeNet, X): one output per layer")
 	for i, o := range outs {
-		testutil.True(t, o != nil, fmt.Sprintf("output %d is nil", i), fmt.Sprintf("output %d is nil", i))
-		testutil.Equal(t, want[i], o.Shape().Dimensions, fmt.Sprintf("output of layer %d: shape", i))
+		isNil := fmt.Sprintf("output %d is nil", i)
+		testutil.True(t, o != nil, isNil, isNil)
+		testutil.Equal(t, want[i], o.Shape().Dimensions,
+			fmt.Sprintf("output of layer %d: shape", i))
 	}
 }
