@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -308,10 +309,11 @@ func TestPredictCh6(t *testing.T) {
 // the learning rate scaled by its share of the batch, from the same weights:
 // w' = w - lr·Σ(n_c/N)·g_c = Σ_c w'_c - (C-1)·w.
 func TestTrainBatchChunks(t *testing.T) {
-	assert.Equal(t, 1, trainChunks(Backend(), 8), "a small batch stays whole")
+	assert.Equal(t, 1, trainChunks(Backend(), 8, true), "a small batch stays whole")
+	assert.Equal(t, 1, trainChunks(Backend(), 256, false), "a program's own layer may mix examples")
 	if isPureGo(Backend()) {
-		assert.Equal(t, 3, trainChunks(Backend(), 200))
-		assert.Equal(t, 4, trainChunks(Backend(), 256))
+		assert.Equal(t, 3, trainChunks(Backend(), 200, true))
+		assert.Equal(t, 4, trainChunks(Backend(), 256, true))
 	}
 	Seed(3)
 	const N, lr = 200, 50.0 // a large rate: updates well above float32 rounding
@@ -381,4 +383,44 @@ func TestTrainBatchChunks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// batchCentre is a program's own layer that mixes the examples of a batch: it subtracts the
+// batch's mean, [n, f] -> [n, f].
+type batchCentre struct{}
+
+func (batchCentre) Forward(X *tensors.Tensor) *tensors.Tensor { return Apply(batchCentre{}, X) }
+func (batchCentre) Params() []Param                           { return nil }
+func (batchCentre) Check([]int) error                         { return nil }
+func (batchCentre) Build(x *graph.Node, _ []*graph.Node) *graph.Node {
+	return graph.Sub(x, graph.ReduceAndKeep(x, graph.ReduceMean, 0))
+}
+func (batchCentre) String() string { return "BatchCentre()" }
+
+// TestTrainBatchWholeWithOwnLayers: a network with a layer of the program's own is trained on
+// the whole batch at once, since its layer may mix examples (batchCentre does): the loss
+// TrainBatch reports is the one of Forward on the whole batch.
+func TestTrainBatchWholeWithOwnLayers(t *testing.T) {
+	Seed(5)
+	const N = 256
+	net := NewSequential(NewFlatten(), NewLinear(12, 10), batchCentre{})
+	InitXavier(net)
+	X := Randn(N, 3, 4)
+	labels := make([]int32, N)
+	for i := range labels {
+		labels[i] = int32(i*3) % 10
+	}
+	logits := values(net.Forward(X))
+	want := 0.0
+	for i, y := range labels {
+		row := logits[i*10 : (i+1)*10]
+		m := slices.Max(row)
+		sum := 0.0
+		for _, v := range row {
+			sum += math.Exp(float64(v - m))
+		}
+		want += math.Log(sum) - float64(row[y]-m)
+	}
+	got, _ := TrainBatch(net, X, tensors.FromValue(labels), 0.1)
+	assert.InDelta(t, want, got, 1e-3*N)
 }

@@ -133,8 +133,8 @@ func scalar(t *tensors.Tensor) float64 {
 // predictions. X is [n, ...] float32, y [n] int32 with labels in [0, k) for the k outputs of
 // the network (its logits are [n, k]). The step is one compiled graph (forward, backward and
 // update), compiled once per batch shape for the layers net holds now (on the pure-Go backend,
-// a batch of 128 or more as up to four independent chains of about 64 examples, which run
-// concurrently; the step is the same); the network's parameter
+// a network of this package's layers runs a batch of 128 or more as up to four independent
+// chains of about 64 examples, concurrently; the step is the same); the network's parameter
 // tensors are replaced by the updated ones. Tensors read earlier from net.Parameters() or a
 // layer's Weight keep their values.
 //
@@ -167,7 +167,7 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 		// predictions add up: the step's gradient is the same, and a backend that runs
 		// independent nodes concurrently keeps every core busy.
 		bs := x.Shape().Dimensions[0]
-		chunks := trainChunks(g.Backend(), bs)
+		chunks := trainChunks(g.Backend(), bs, n.spec != "")
 		var lossSum, correct *graph.Node
 		for c := range chunks {
 			xc, lc := x, labels
@@ -221,12 +221,15 @@ func TrainBatch(net *Sequential, X, y *tensors.Tensor, lr float64) (lossSum, cor
 
 // trainChunks is the number of independent chains TrainBatch splits a batch of bs examples
 // into: on the pure-Go backend, which runs independent nodes of a graph concurrently, one per
-// 64 examples and at most 4; elsewhere 1. Measured with `d2l train -epochs 2 lenet`
+// 64 examples and at most 4; elsewhere 1. Only a network of this package's layers (ownLayers),
+// each of which computes every example on its own, is split: a program's own layer may mix the
+// examples of a batch (a normalisation over the batch), and then a chain is not a part of the
+// step. Measured with `d2l train -epochs 2 lenet`
 // (2026-12-07, 2-core AMD EPYC): a pure-Go epoch in 7.1–7.6 s instead of 8.9–9.0 s (with
 // GOMAXPROCS=1 and -limit 20000, 3.2 s instead of 3.4 s); ONNX Runtime, which parallelises
 // inside each operation, 5.5 s split in two against 5.2 s.
-func trainChunks(b compute.Backend, bs int) int {
-	if !isPureGo(b) {
+func trainChunks(b compute.Backend, bs int, ownLayers bool) int {
+	if !ownLayers || !isPureGo(b) {
 		return 1
 	}
 	return min(max(bs/64, 1), 4)
