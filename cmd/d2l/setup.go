@@ -195,14 +195,19 @@ func goVersion(ctx context.Context, root string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// pinnedVersion is the version of module mod that the go.mod file at path requires.
+// pinnedVersion is the version of module mod that the go.mod file at path requires, in a
+// require block or on a require line of its own.
 func pinnedVersion(path, mod string) (string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("d2l setup: %w", err)
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == mod {
+		f := strings.Fields(line)
+		if len(f) > 0 && f[0] == "require" {
+			f = f[1:]
+		}
+		if len(f) >= 2 && f[0] == mod {
 			return f[1], nil
 		}
 	}

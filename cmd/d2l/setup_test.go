@@ -36,6 +36,11 @@ func TestPinnedVersion(t *testing.T) {
 	assert.True(t, strings.HasPrefix(v, "v0."), v)
 	_, err = pinnedVersion(filepath.Join("..", "..", "tools", "go.mod"), "example.com/none")
 	assert.ErrorContains(t, err, "want one")
+	single := filepath.Join(t.TempDir(), "go.mod")
+	require.NoError(t, os.WriteFile(single, []byte("module m\n\ngo 1.27\n\nrequire github.com/janpfeifer/gonb v0.11.5 // indirect\n"), 0o644))
+	v, err = pinnedVersion(single, "github.com/janpfeifer/gonb")
+	require.NoError(t, err)
+	assert.Equal(t, "v0.11.5", v, "a require line of its own")
 }
 
 // TestGonbStaleExperiment builds a small program with and without GOEXPERIMENT=simd and
